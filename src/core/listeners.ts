@@ -1,0 +1,86 @@
+import { once } from 'node:events';
+import { mkdir, unlink } from 'node:fs/promises';
+import { Server, createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Paths served on the HTTP listener only: dockerd has no use for the swagger UI. */
+export function isHttpOnlyPath(url: string | undefined): boolean {
+  const path = (url ?? '/').split('?')[0];
+  return path === '/docs' || path.startsWith('/docs/') || path === '/openapi.json' || path.startsWith('/docs-json');
+}
+
+/**
+ * Holds the request handler Fastify builds (through its `serverFactory` option) so the same routes can be
+ * served on two listeners: the plugin unix socket and the optional HTTP address.
+ */
+export class Listeners {
+  private handler?: RequestHandler;
+  private readonly servers: Server[] = [];
+  private socketPath?: string;
+
+  /** For FastifyAdapter's `serverFactory`: the server returned here becomes the plugin socket's server. */
+  readonly serverFactory = (handler: RequestHandler): Server => {
+    this.handler = handler;
+    const server = createServer((req, res) => {
+      if (isHttpOnlyPath(req.url)) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ Err: `${req.url}: not found` }));
+        return;
+      }
+      handler(req, res);
+    });
+    this.servers.push(server);
+    return server;
+  };
+
+  /** Listens on the plugin socket, replacing a stale socket file but never a live driver's. */
+  async listenSocket(path: string): Promise<void> {
+    const [server] = this.servers;
+    if (!server) throw new Error('serverFactory was not used');
+    await mkdir(dirname(path), { recursive: true });
+    if (await socketAnswers(path)) throw new Error(`another process already serves ${path}`);
+    await unlink(path).catch(() => undefined);
+    server.listen(path);
+    await once(server, 'listening');
+    this.socketPath = path;
+  }
+
+  /** Listens on host:port with the same routes (plus the HTTP-only ones). */
+  async listenHttp(host: string, port: number): Promise<number> {
+    if (!this.handler) throw new Error('serverFactory was not used');
+    const server = createServer(this.handler);
+    this.servers.push(server);
+    server.listen(port, host);
+    await once(server, 'listening');
+    const address = server.address();
+    return typeof address === 'object' && address ? address.port : port;
+  }
+
+  /** Stops accepting, lets in-flight requests finish, removes the socket file. */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.servers.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (!s.listening) return resolve();
+            s.close(() => resolve());
+            s.closeIdleConnections();
+          }),
+      ),
+    );
+    if (this.socketPath) await unlink(this.socketPath).catch(() => undefined);
+  }
+}
+
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,54 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DriverError } from '../protocol/errors';
+import { verbOf } from '../protocol/routes';
+
+interface HttpError {
+  statusCode?: number;
+  message?: string;
+}
+
+/**
+ * Every failure leaves as a non-200 `{"Err": "<Verb>: <message>"}` (moby pkg/plugins/client.go reads Err;
+ * IPAM reads `Error` only on 200, so an error is never sent with 200). Unexpected errors are logged
+ * with their stack and answered with a generic message.
+ */
+@Catch()
+export class WireExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(WireExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
+    const verb = verbOf(req.url);
+    const [status, message] = this.describe(exception, verb);
+    void reply.status(status).header('content-type', 'application/json').send({ Err: `${verb}: ${message}` });
+  }
+
+  private describe(exception: unknown, verb: string): [number, string] {
+    if (exception instanceof DriverError) {
+      if (exception.status >= 500) this.logger.warn({ code: exception.code, verb }, exception.message);
+      return [exception.status, exception.message];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === HttpStatus.NOT_FOUND) return [status, 'not implemented by this driver'];
+      return [status, httpMessage(exception)];
+    }
+    const httpError = exception as HttpError;
+    if (typeof httpError?.statusCode === 'number' && httpError.statusCode >= 400 && httpError.statusCode < 500) {
+      return [httpError.statusCode, httpError.message ?? 'bad request'];
+    }
+    this.logger.error({ err: exception, verb }, `unexpected failure in ${verb}`);
+    return [HttpStatus.INTERNAL_SERVER_ERROR, `Failed to ${verb}: internal error (see the driver log)`];
+  }
+}
+
+function httpMessage(exception: HttpException): string {
+  const body = exception.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : exception.message;
+}

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createDriverApp } from './app.factory';
+import { ConfigError, loadConfig } from './config/load-config';
+
+/** Starts the driver: config first (a bad value stops here), then the plugin socket within a second. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`docker-ovn-driver: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const { app, listeners } = await createDriverApp(config);
+  const logger = new Logger('main');
+  await listeners.listenSocket(config.OVN_DRIVER_SOCKET);
+  logger.log(`listening on unix:${config.OVN_DRIVER_SOCKET}`);
+  if (config.OVN_DRIVER_PORT !== 0) {
+    const port = await listeners.listenHttp(config.OVN_DRIVER_ADDR, config.OVN_DRIVER_PORT);
+    logger.log(`listening on http://${config.OVN_DRIVER_ADDR}:${port} (swagger UI at /docs)`);
+  }
+  const stop = async (signal: string) => {
+    logger.log(`${signal}: finishing in-flight requests`);
+    await listeners.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`docker-ovn-driver: failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

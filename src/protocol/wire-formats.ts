@@ -1,0 +1,26 @@
+import { isIP } from 'node:net';
+
+/** Docker object IDs: 64 lowercase hex digits (moby pkg/stringid.GenerateRandomID). */
+export const DOCKER_ID = /^[0-9a-f]{64}$/;
+
+/** Colon-separated 48-bit MAC, as Go's net.HardwareAddr.String() prints it. */
+export const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
+
+/** A plain IPv4 or IPv6 address (no prefix, no zone). */
+export function isIpAddress(value: unknown): value is string {
+  return typeof value === 'string' && isIP(value) !== 0;
+}
+
+/**
+ * Address with prefix length, host bits allowed ("10.40.0.1/24"): Go's net.IPNet.String() form used by
+ * CreateNetwork's Pool/Gateway and CreateEndpoint's Address.
+ */
+export function isCidr(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const slash = value.indexOf('/');
+  if (slash < 0) return false;
+  const family = isIP(value.slice(0, slash));
+  const prefix = value.slice(slash + 1);
+  if (family === 0 || !/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}

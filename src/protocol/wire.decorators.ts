@@ -1,0 +1,137 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  Equals,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+  buildMessage,
+} from 'class-validator';
+import { DOCKER_ID, MAC, isCidr, isIpAddress } from './wire-formats';
+
+/**
+ * One decorator per wire field: validation (class-validator), shaping (class-transformer) and the OpenAPI
+ * property (@nestjs/swagger) together, so the spec cannot drift from what is enforced.
+ * `optional` fields accept absent and Go's `null`; `allowEmpty` string fields also accept "" (Go's zero value).
+ */
+export interface WireOptions {
+  description?: string;
+  optional?: boolean;
+  allowEmpty?: boolean;
+  example?: unknown;
+}
+
+function api(opts: WireOptions, schema: Record<string, unknown>): PropertyDecorator {
+  const base = { description: opts.description, example: opts.example, ...schema };
+  return opts.optional ? ApiPropertyOptional({ ...base, nullable: true }) : ApiProperty(base);
+}
+
+function presence(opts: WireOptions): PropertyDecorator[] {
+  const out: PropertyDecorator[] = [];
+  if (opts.optional) out.push(IsOptional());
+  if (opts.allowEmpty) out.push(ValidateIf((_o, v) => v !== ''));
+  return out;
+}
+
+const isCidrRule = ValidateBy({
+  name: 'isCidr',
+  validator: { validate: isCidr, defaultMessage: buildMessage((each) => `${each}$property must be an address with prefix length, like 10.0.0.1/24`) },
+});
+const isIpRule = ValidateBy({
+  name: 'isIpAddress',
+  validator: { validate: isIpAddress, defaultMessage: buildMessage((each) => `${each}$property must be a plain IP address, like 10.0.0.1`) },
+});
+
+/** A 64-hex Docker ID; safe to use in OVN, OVS and interface names. */
+export function WireId(opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    api(opts, { type: String, pattern: DOCKER_ID.source, example: opts.example ?? 'a'.repeat(64) }),
+    ...presence(opts),
+    IsString(),
+    Matches(DOCKER_ID, { message: '$property must be a 64-character lowercase hex Docker ID' }),
+  );
+}
+
+/** "address/prefix" (host bits allowed). */
+export function WireCidr(opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    api(opts, { type: String, format: 'cidr', example: opts.example ?? '10.10.10.1/24' }),
+    ...presence(opts),
+    IsString(),
+    isCidrRule,
+  );
+}
+
+/** A plain IP address. */
+export function WireIp(opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    api(opts, { type: String, format: 'ip', example: opts.example ?? '10.10.10.1' }),
+    ...presence(opts),
+    IsString(),
+    isIpRule,
+  );
+}
+
+/** A colon-separated MAC address. */
+export function WireMac(opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    api(opts, { type: String, pattern: MAC.source, example: opts.example ?? '02:42:0a:0a:0a:02' }),
+    ...presence(opts),
+    IsString(),
+    Matches(MAC, { message: '$property must be a MAC address like 02:42:0a:0a:0a:02' }),
+  );
+}
+
+/** A free string. */
+export function WireString(opts: WireOptions & { pattern?: RegExp; patternMessage?: string } = {}): PropertyDecorator {
+  return applyDecorators(
+    api(opts, { type: String, ...(opts.pattern ? { pattern: opts.pattern.source } : {}) }),
+    ...presence(opts),
+    IsString(),
+    ...(opts.pattern ? [Matches(opts.pattern, { message: `$property must be ${opts.patternMessage ?? `like ${String(opts.example ?? opts.pattern.source)}`}` })] : []),
+  );
+}
+
+/** A boolean. */
+export function WireBool(opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(api(opts, { type: Boolean }), ...presence(opts), IsBoolean());
+}
+
+/** An integer. */
+export function WireInt(opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(api(opts, { type: Number, format: 'int64' }), ...presence(opts), IsInt());
+}
+
+/** A JSON object with free keys (Go map[string]interface{}); `null` allowed when optional. */
+export function WireMap(opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(api(opts, { type: 'object', additionalProperties: true }), ...presence(opts), IsObject());
+}
+
+/** A nested object of class `type`. */
+export function WireObject(type: () => new () => object, opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(api(opts, { type }), ...presence(opts), IsObject(), ValidateNested(), Type(type));
+}
+
+/** A list of `type` objects; Go sends `null` for an empty slice. */
+export function WireList(type: () => new () => object, opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    api(opts, { type: [type()] }),
+    ...presence(opts),
+    IsArray(),
+    ValidateNested({ each: true }),
+    Type(type),
+  );
+}
+
+/** A constant value (used for fixed reply fields). */
+export function WireConst(value: string | number | boolean, opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(api(opts, { enum: [value] }), ...presence(opts), Equals(value));
+}
