@@ -1,0 +1,415 @@
+#!/usr/bin/env bash
+# Private OVN + OVS stack for real-stack tests.
+#
+#   scripts/stack.sh up     DIR   start everything inside DIR, print env lines
+#   scripts/stack.sh down   DIR   stop every daemon of DIR by its pidfile
+#   scripts/stack.sh status DIR   report which daemons of DIR are alive (exit 0 iff all)
+#   scripts/stack.sh env    DIR   print the env lines of a stack that is up
+#
+# Everything (databases, sockets, pidfiles, control sockets, logs) lives in DIR;
+# the system directories (/var/run/openvswitch, /var/run/ovn, /etc/openvswitch,
+# /var/log/...) are never used: every daemon runs with OVS_*DIR / OVN_*DIR = DIR.
+#
+# Daemons: NB ovsdb-server, SB ovsdb-server, ovn-northd, OVS ovsdb-server,
+# ovs-vswitchd (userspace datapath, bridges are datapath_type=netdev) and
+# ovn-controller.
+#
+# Environment knobs (read by `up`):
+#   STACK_NETNS    run ovs-vswitchd and ovn-controller inside this network
+#                  namespace (created if missing; one created by `up` is
+#                  deleted by `down`). Needed to run two stacks at once: the userspace
+#                  datapath always creates a kernel tap device named
+#                  "ovs-netdev" (plus one per bridge), so only ONE ovs-vswitchd
+#                  with netdev bridges can live in a network namespace. Ports
+#                  (veth ends) must then be moved into STACK_NETNS before they
+#                  are added to the bridge. Default: the current namespace.
+#   OVN_BRIDGE     integration bridge name (default br-int). Renaming it does
+#                  NOT allow two stacks in one namespace (see STACK_NETNS).
+#   OVN_CHASSIS    chassis name / system-id (default: harness-<random>)
+#   STACK_TIMEOUT  seconds to wait for each readiness step (default 30)
+#
+# `up` refuses if DIR's stack is partly running, and just prints the env lines
+# again if it is fully up. A failed `up` stops whatever it had started.
+# `down` stops the daemons one by one (ovs-vswitchd via `exit --cleanup`, so
+# its persistent tap devices go away; the others TERM, then KILL after 5 s),
+# and deletes the network namespace if `up` created it. DB files and logs stay
+# in DIR; the next `up` starts with fresh databases.
+#
+# Output of `up` / `env` on stdout (progress goes to stderr):
+#   OVN_NB=unix:DIR/nb.sock
+#   OVN_SB=unix:DIR/sb.sock
+#   OVS_DB=unix:DIR/ovs.sock
+#   OVN_CHASSIS=<name>
+#   OVN_BRIDGE=<bridge>
+#   STACK_NETNS=<netns or empty>
+#   STACK_DIR=DIR
+set -Eeuo pipefail
+
+OVN_SCHEMA_DIR=${OVN_SCHEMA_DIR:-/usr/share/ovn}
+OVS_SCHEMA_DIR=${OVS_SCHEMA_DIR:-/usr/share/openvswitch}
+TIMEOUT=${STACK_TIMEOUT:-30}
+
+# name:pidfile-stem:process-name   (stop order = this order)
+DAEMONS=(
+  "ovn-controller:ovn-controller:ovn-controller"
+  "ovs-vswitchd:vswitchd:ovs-vswitchd"
+  "ovsdb-server(ovs):ovsdb:ovsdb-server"
+  "ovn-northd:northd:ovn-northd"
+  "ovsdb-server(sb):sb:ovsdb-server"
+  "ovsdb-server(nb):nb:ovsdb-server"
+)
+
+log() { echo "stack.sh: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+usage() {
+  echo "usage: $0 up|down|status|env DIR" >&2
+  exit 2
+}
+
+[[ $# -eq 2 ]] || usage
+CMD=$1
+[[ -n $2 ]] || usage
+case $CMD in
+  up) mkdir -p -- "$2" ;;
+  down | status | env) [[ -d $2 ]] || { [[ $CMD == down ]] && exit 0; die "no such directory: $2"; } ;;
+  *) usage ;;
+esac
+DIR=$(cd -- "$2" && pwd -P)
+
+# Every daemon and client gets these: nothing may fall back to system dirs.
+export OVS_RUNDIR=$DIR OVS_LOGDIR=$DIR OVS_DBDIR=$DIR OVS_SYSCONFDIR=$DIR
+export OVN_RUNDIR=$DIR OVN_LOGDIR=$DIR OVN_DBDIR=$DIR OVN_SYSCONFDIR=$DIR
+unset OVN_NB_DAEMON OVN_SB_DAEMON 2>/dev/null || true
+
+NB=unix:$DIR/nb.sock
+SB=unix:$DIR/sb.sock
+OVS=unix:$DIR/ovs.sock
+
+# pid of a daemon if its pidfile names a live process with the expected name.
+alive_pid() { # stem procname
+  local f=$DIR/$1.pid pid comm
+  [[ -f $f ]] || return 1
+  pid=$({ tr -dc '0-9' <"$f"; } 2>/dev/null) || return 1
+  [[ -n $pid ]] || return 1
+  comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
+  # /proc/PID/comm is truncated to 15 characters
+  [[ $comm == "${2:0:15}" ]] || return 1
+  # a zombie (not yet reaped by init) is not alive
+  local stat
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat:0:1} != Z ]] || return 1
+  echo "$pid"
+}
+
+wait_for() { # description cmd...
+  local desc=$1
+  shift
+  local deadline=$((SECONDS + TIMEOUT))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then
+      log "timed out after ${TIMEOUT}s waiting for: $desc"
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+
+print_env() {
+  echo "OVN_NB=$NB"
+  echo "OVN_SB=$SB"
+  echo "OVS_DB=$OVS"
+  echo "OVN_CHASSIS=$(cat "$DIR/chassis")"
+  echo "OVN_BRIDGE=$(cat "$DIR/bridge")"
+  echo "STACK_NETNS=$(cat "$DIR/netns" 2>/dev/null || true)"
+  echo "STACK_DIR=$DIR"
+}
+
+# run a command in the stack's network namespace (or here if it has none)
+in_ns() {
+  local ns
+  ns=$(cat "$DIR/netns" 2>/dev/null || true)
+  if [[ -n $ns ]]; then
+    ip netns exec "$ns" "$@"
+  else
+    "$@"
+  fi
+}
+
+delete_own_netns() {
+  local ns
+  ns=$(cat "$DIR/netns" 2>/dev/null || true)
+  if [[ -n $ns && -f $DIR/netns.created ]]; then
+    log "deleting network namespace $ns"
+    ip netns del "$ns" 2>/dev/null || true
+  fi
+  rm -f -- "$DIR/netns.created"
+}
+
+count_alive() {
+  local n=0 entry stem proc
+  for entry in "${DAEMONS[@]}"; do
+    IFS=: read -r _ stem proc <<<"$entry"
+    if alive_pid "$stem" "$proc" >/dev/null; then n=$((n + 1)); fi
+  done
+  echo "$n"
+}
+
+ctl_of_controller() {
+  local pid
+  pid=$(alive_pid ovn-controller ovn-controller) || return 1
+  [[ -S $DIR/ovn-controller.$pid.ctl ]] || return 1
+  echo "$DIR/ovn-controller.$pid.ctl"
+}
+
+controller_connected() {
+  local ctl
+  ctl=$(ctl_of_controller) || return 1
+  [[ $(ovs-appctl -t "$ctl" connection-status 2>/dev/null) == connected ]]
+}
+
+chassis_registered() {
+  local ch
+  ch=$(cat "$DIR/chassis")
+  [[ -n $(ovn-sbctl --db="$SB" --timeout=5 --bare --columns=_uuid find Chassis "name=\"$ch\"" 2>/dev/null) ]]
+}
+
+bridge_ready() { # the integration bridge exists and vswitchd realized it (mgmt socket + ofport)
+  local br ofport
+  br=$(cat "$DIR/bridge")
+  [[ -S $DIR/$br.mgmt ]] || return 1
+  ofport=$(ovs-vsctl --db="$OVS" --timeout=5 get Interface "$br" ofport 2>/dev/null) || return 1
+  [[ $ofport == 65534 ]]
+}
+
+bridge_ready_or_failed() { bridge_ready || vswitchd_failed; }
+
+all_ready() {
+  [[ $(count_alive) -eq ${#DAEMONS[@]} ]] &&
+    ovn-nbctl --db="$NB" --timeout=5 --no-leader-only show >/dev/null 2>&1 &&
+    ovn-sbctl --db="$SB" --timeout=5 --no-leader-only show >/dev/null 2>&1 &&
+    bridge_ready && controller_connected && chassis_registered
+}
+
+wait_gone() { # stem procname seconds -> 0 if the daemon is gone
+  local deadline=$((SECONDS + $3))
+  while alive_pid "$1" "$2" >/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.05
+  done
+}
+
+# Kernel devices the stack's userspace datapath created: the datapath's own
+# "ovs-netdev" tap plus one tap per bridge. OVS makes them persistent, so a
+# plain TERM leaves them behind; `exit --cleanup` removes them.
+datapath_devices() {
+  echo ovs-netdev
+  cat "$DIR/bridge" 2>/dev/null || true
+  if alive_pid ovsdb ovsdb-server >/dev/null; then
+    ovs-vsctl --db="$OVS" --timeout=3 list-br 2>/dev/null || true
+  fi
+}
+
+# Is tap DEV (in the stack's namespace) held open by some live ovs-vswitchd?
+tap_attached() {
+  local dev=$1 ns p
+  ns=$(in_ns readlink /proc/self/ns/net) || return 1
+  for p in $(pgrep -x ovs-vswitchd || true); do
+    [[ $(readlink "/proc/$p/ns/net" 2>/dev/null) == "$ns" ]] || continue
+    if grep -qsx "iff:[[:space:]]*$dev" /proc/"$p"/fdinfo/* 2>/dev/null; then
+      return 0
+    fi
+  done
+  return 1
+}
+
+stop_all() {
+  local entry name stem proc pid pids=() devs=() dev
+  if [[ -f $DIR/datapath.owned ]]; then
+    mapfile -t devs < <(datapath_devices | sort -u)
+  fi
+  for entry in "${DAEMONS[@]}"; do
+    IFS=: read -r name stem proc <<<"$entry"
+    pid=$(alive_pid "$stem" "$proc") || continue
+    log "stopping $name (pid $pid)"
+    pids+=("$pid:$stem:$proc:$name")
+    if [[ $stem == vswitchd ]]; then
+      # removes the datapath and its tap devices, then exits
+      ovs-appctl --timeout=5 -t "$DIR/vswitchd.ctl" exit --cleanup >/dev/null 2>&1 || true
+      wait_gone "$stem" "$proc" 5 && continue
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    # one at a time, so that each sees its peers disconnect cleanly
+    wait_gone "$stem" "$proc" 5 || true
+  done
+  for entry in "${pids[@]+"${pids[@]}"}"; do
+    IFS=: read -r pid stem proc name <<<"$entry"
+    if alive_pid "$stem" "$proc" >/dev/null; then
+      log "$name (pid $pid) ignored TERM, sending KILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  done
+  for entry in "${pids[@]+"${pids[@]}"}"; do
+    IFS=: read -r pid stem proc name <<<"$entry"
+    wait_gone "$stem" "$proc" 5 || die "$name (pid $pid) survived KILL"
+    rm -f -- "$DIR/$stem.pid"
+  done
+  # Fallback if vswitchd died without cleaning up: remove leftover taps, but
+  # only if this stack's vswitchd really owned the datapath (otherwise they
+  # belong to another ovs-vswitchd in the same namespace).
+  if [[ -f $DIR/datapath.owned ]]; then
+    for dev in "${devs[@]+"${devs[@]}"}"; do
+      if in_ns ip -d link show dev "$dev" 2>/dev/null | grep -q 'tun type tap' &&
+        ! tap_attached "$dev"; then
+        log "removing leftover tap device $dev"
+        in_ns ip link del dev "$dev" 2>/dev/null || true
+      fi
+    done
+  fi
+  rm -f -- "$DIR/datapath.owned" "$DIR"/*.sock "$DIR"/*.ctl "$DIR"/*.mgmt "$DIR"/*.snoop
+  delete_own_netns
+}
+
+# vswitchd logged that it cannot create its datapath/bridge: no point waiting.
+vswitchd_failed() {
+  grep -qE 'failed to (open datapath|create bridge)' "$DIR/vswitchd.log" 2>/dev/null
+}
+
+on_up_error() {
+  local rc=$?
+  trap - ERR
+  log "up failed (rc=$rc); stopping what was started; logs in $DIR"
+  stop_all || true
+  exit "$rc"
+}
+
+do_up() {
+  local n tool
+  for tool in ovsdb-tool ovsdb-server ovs-vsctl ovs-appctl ovs-vswitchd ovn-northd ovn-controller ovn-nbctl ovn-sbctl ip; do
+    command -v "$tool" >/dev/null || die "$tool not found (apt-get install openvswitch-switch ovn-central ovn-host iproute2)"
+  done
+  n=$(count_alive)
+  if ((n == ${#DAEMONS[@]})); then
+    if all_ready; then
+      log "stack in $DIR is already up; reusing it"
+      print_env
+      return 0
+    fi
+    die "stack in $DIR is running but not healthy; run '$0 down $DIR' first"
+  elif ((n > 0)); then
+    die "stack in $DIR is partially running ($n/${#DAEMONS[@]} daemons); run '$0 down $DIR' first"
+  fi
+
+  local bridge=${OVN_BRIDGE:-br-int}
+  local chassis=${OVN_CHASSIS:-harness-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')}
+  [[ $bridge =~ ^[A-Za-z0-9_.-]{1,15}$ ]] || die "OVN_BRIDGE must be a valid interface name (<=15 chars): $bridge"
+  local netns=${STACK_NETNS:-}
+  echo "$bridge" >"$DIR/bridge"
+  echo "$chassis" >"$DIR/chassis"
+  echo "$netns" >"$DIR/netns"
+  rm -f -- "$DIR/netns.created"
+  if [[ -n $netns ]]; then
+    if ! ip netns list | awk '{print $1}' | grep -qxF -- "$netns"; then
+      ip netns add "$netns"
+      touch "$DIR/netns.created"
+    fi
+    ip netns exec "$netns" ip link set lo up
+  fi
+
+  # Fresh databases on every start.
+  rm -f -- "$DIR"/nb.db "$DIR"/sb.db "$DIR"/ovs.db "$DIR"/.*.db.~lock~ "$DIR"/*.sock "$DIR"/*.ctl "$DIR"/*.mgmt "$DIR"/*.snoop
+  ovsdb-tool create "$DIR/nb.db" "$OVN_SCHEMA_DIR/ovn-nb.ovsschema"
+  ovsdb-tool create "$DIR/sb.db" "$OVN_SCHEMA_DIR/ovn-sb.ovsschema"
+  ovsdb-tool create "$DIR/ovs.db" "$OVS_SCHEMA_DIR/vswitch.ovsschema"
+
+  # If anything below fails, do not leave half a stack behind.
+  trap on_up_error ERR
+
+  log "starting NB and SB ovsdb-servers"
+  local db
+  for db in nb sb; do
+    ovsdb-server "$DIR/$db.db" --remote="punix:$DIR/$db.sock" \
+      --pidfile="$DIR/$db.pid" --unixctl="$DIR/$db.ctl" --log-file="$DIR/$db.log" --detach -vconsole:warn
+  done
+
+  log "starting ovn-northd"
+  ovn-northd --ovnnb-db="$NB" --ovnsb-db="$SB" \
+    --pidfile="$DIR/northd.pid" --unixctl="$DIR/northd.ctl" --log-file="$DIR/northd.log" --detach -vconsole:warn
+
+  log "starting OVS ovsdb-server"
+  ovsdb-server "$DIR/ovs.db" --remote="punix:$DIR/ovs.sock" \
+    --pidfile="$DIR/ovsdb.pid" --unixctl="$DIR/ovsdb.ctl" --log-file="$DIR/ovsdb.log" --detach -vconsole:warn
+  ovs-vsctl --db="$OVS" --no-wait init
+  ovs-vsctl --db="$OVS" --no-wait set Open_vSwitch . \
+    "external_ids:system-id=$chassis" \
+    "external_ids:hostname=$chassis" \
+    "external_ids:ovn-remote=$SB" \
+    external_ids:ovn-encap-type=geneve \
+    external_ids:ovn-encap-ip=127.0.0.1 \
+    "external_ids:ovn-nb=$NB" \
+    external_ids:ovn-bridge-datapath-type=netdev \
+    "external_ids:ovn-bridge=$bridge"
+  ovs-vsctl --db="$OVS" --no-wait --may-exist add-br "$bridge" -- \
+    set Bridge "$bridge" datapath_type=netdev fail-mode=secure other-config:disable-in-band=true
+
+  log "starting ovs-vswitchd"
+  rm -f -- "$DIR/vswitchd.log"
+  in_ns ovs-vswitchd "$OVS" --pidfile="$DIR/vswitchd.pid" --unixctl="$DIR/vswitchd.ctl" \
+    --log-file="$DIR/vswitchd.log" --detach -vconsole:warn
+  wait_for "bridge $bridge realized by ovs-vswitchd" bridge_ready_or_failed
+  if ! bridge_ready; then
+    grep -E 'WARN|ERR' "$DIR/vswitchd.log" >&2 || true
+    if grep -q 'creating tap device failed: Device or resource busy' "$DIR/vswitchd.log"; then
+      log "another ovs-vswitchd with a netdev datapath (another stack?) owns the 'ovs-netdev' tap in ${netns:-this} network namespace; use STACK_NETNS=<name> to give this stack its own namespace"
+    fi
+    false # -> ERR trap
+  fi
+  touch "$DIR/datapath.owned"
+
+  log "starting ovn-controller (chassis $chassis)"
+  in_ns ovn-controller "$OVS" -n "$chassis" --pidfile="$DIR/ovn-controller.pid" \
+    --log-file="$DIR/ovn-controller.log" --detach -vconsole:warn
+
+  wait_for "NB answers" ovn-nbctl --db="$NB" --timeout=5 --no-leader-only show
+  wait_for "SB answers" ovn-sbctl --db="$SB" --timeout=5 --no-leader-only show
+  wait_for "ovn-controller connected to SB" controller_connected
+  wait_for "chassis $chassis registered in SB" chassis_registered
+  wait_for "all daemons alive" test "$(count_alive)" -eq "${#DAEMONS[@]}"
+  trap - ERR
+  log "stack up in $DIR"
+  print_env
+}
+
+do_status() {
+  local entry name stem proc pid n=0
+  for entry in "${DAEMONS[@]}"; do
+    IFS=: read -r name stem proc <<<"$entry"
+    if pid=$(alive_pid "$stem" "$proc"); then
+      echo "$name: running (pid $pid)"
+      n=$((n + 1))
+    else
+      echo "$name: stopped"
+    fi
+  done
+  if ((n == ${#DAEMONS[@]})); then
+    if controller_connected && chassis_registered; then
+      echo "chassis $(cat "$DIR/chassis"): registered"
+    else
+      echo "chassis $(cat "$DIR/chassis" 2>/dev/null || echo '?'): not registered"
+      return 1
+    fi
+    return 0
+  fi
+  return 1
+}
+
+case $CMD in
+  up) do_up ;;
+  down) stop_all ;;
+  status) do_status ;;
+  env)
+    [[ $(count_alive) -eq ${#DAEMONS[@]} ]] || die "stack in $DIR is not up"
+    print_env
+    ;;
+esac
