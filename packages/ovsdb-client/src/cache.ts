@@ -1,0 +1,246 @@
+import { Row, WireRow, applyDiff, decodeRow, valueEquals } from './codec';
+import { DatabaseSchema, TableSchema, columnOf, tableOf } from './schema';
+
+/** One row change inside a batch. `old`/`new` are whole rows (immutable snapshots). */
+export interface RowChange {
+  table: string;
+  uuid: string;
+  type: 'insert' | 'update' | 'delete';
+  old?: Row;
+  new?: Row;
+}
+
+/** Changes applied together: one monitor update message, or one (re)synchronization. */
+export interface ChangeBatch {
+  changes: RowChange[];
+  /** True for the batch that (re)loaded the cache after connecting. */
+  initial: boolean;
+}
+
+/** A composite index key is an array of column values. */
+export type IndexKey = unknown;
+export type IndexFn = (row: Row) => IndexKey | undefined;
+
+/** Stable string for an index key; strings map to themselves so the common lookup costs nothing. */
+function keyString(k: IndexKey): string {
+  if (typeof k === 'string') return k;
+  if (Array.isArray(k)) return '\u0001' + k.map(keyString).join('\u0002');
+  if (k instanceof Map) return '\u0003' + [...k.entries()].map(([a, b]) => keyString(a) + '=' + keyString(b)).sort().join('\u0002');
+  if (k && typeof k === 'object') return '\u0004' + Object.entries(k).map(([a, b]) => a + '=' + keyString(b)).sort().join('\u0002');
+  return '\u0000' + typeof k + ':' + String(k);
+}
+
+class Index {
+  private readonly map = new Map<string, Map<string, Row>>();
+  constructor(readonly fn: IndexFn) {}
+
+  add(row: Row): void {
+    const k = this.fn(row);
+    if (k === undefined) return;
+    const ks = keyString(k);
+    let bucket = this.map.get(ks);
+    if (!bucket) this.map.set(ks, (bucket = new Map()));
+    bucket.set(row._uuid, row);
+  }
+
+  remove(row: Row): void {
+    const k = this.fn(row);
+    if (k === undefined) return;
+    const ks = keyString(k);
+    const bucket = this.map.get(ks);
+    if (!bucket) return;
+    bucket.delete(row._uuid);
+    if (bucket.size === 0) this.map.delete(ks);
+  }
+
+  lookup(k: IndexKey): Row[] {
+    const bucket = this.map.get(keyString(k));
+    return bucket ? [...bucket.values()] : [];
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+interface TableState {
+  schema: TableSchema;
+  columns: string[];
+  rows: Map<string, Row>;
+  indexes: Map<string, Index>;
+}
+
+/**
+ * The client-side replica of the monitored tables (the IDL of lib/ovsdb-idl.c, libovsdb's cache).
+ * Rows are replaced, never mutated, so a row object handed out stays a consistent snapshot.
+ * Indexes: every schema index (named by its columns joined with ",", e.g. "name", "logical_port,ip") plus
+ * those added with `addIndex`; all are maintained on every update, lookups are O(1).
+ */
+export class OvsdbCache {
+  private readonly tables = new Map<string, TableState>();
+  private readonly clientIndexes = new Map<string, Map<string, IndexFn>>();
+  private schema?: DatabaseSchema;
+
+  /** The monitored tables' names. */
+  get tableNames(): string[] {
+    return [...this.tables.keys()];
+  }
+
+  /** All rows of a monitored table, by UUID. */
+  table(name: string): ReadonlyMap<string, Row> {
+    return this.state(name).rows;
+  }
+
+  get(table: string, uuid: string): Row | undefined {
+    return this.state(table).rows.get(uuid);
+  }
+
+  /** Rows of `table` as an array (a copy). */
+  rows(table: string): Row[] {
+    return [...this.state(table).rows.values()];
+  }
+
+  /** Adds (or replaces) a client index; `fn` returns the key of a row or `undefined` to leave it out. */
+  addIndex(table: string, name: string, fn: IndexFn): void {
+    let defs = this.clientIndexes.get(table);
+    if (!defs) this.clientIndexes.set(table, (defs = new Map()));
+    defs.set(name, fn);
+    const st = this.tables.get(table);
+    if (st) {
+      const idx = new Index(fn);
+      for (const row of st.rows.values()) idx.add(row);
+      st.indexes.set(name, idx);
+    }
+  }
+
+  /** Rows whose index key equals `key` (for composite schema indexes, an array in column order). */
+  lookup(table: string, name: string, key: IndexKey): Row[] {
+    const idx = this.state(table).indexes.get(name);
+    if (!idx) throw new TypeError(`no index ${name} on ${table}`);
+    return idx.lookup(key);
+  }
+
+  private state(name: string): TableState {
+    const st = this.tables.get(name);
+    if (!st) throw new TypeError(`table ${name} is not monitored`);
+    return st;
+  }
+
+  /**
+   * (Re)configures for a schema and column selection. Keeps rows of tables whose columns did not change,
+   * so a resync can diff against them.
+   * @internal
+   */
+  configure(schema: DatabaseSchema, selection: Map<string, string[]>): RowChange[] {
+    this.schema = schema;
+    const dropped: RowChange[] = [];
+    for (const [name, st] of this.tables) {
+      if (!selection.has(name)) {
+        for (const row of st.rows.values()) dropped.push({ table: name, uuid: row._uuid, type: 'delete', old: row });
+        this.tables.delete(name);
+      }
+    }
+    for (const [name, columns] of selection) {
+      const ts = tableOf(schema, name);
+      for (const c of columns) columnOf(ts, c);
+      const prev = this.tables.get(name);
+      const indexes = new Map<string, Index>();
+      for (const cols of ts.indexes) {
+        if (!cols.every((c) => columns.includes(c))) continue;
+        const fn: IndexFn = cols.length === 1 ? (r) => r[cols[0]] : (r) => cols.map((c) => r[c]);
+        indexes.set(cols.join(','), new Index(fn));
+      }
+      for (const [iname, fn] of this.clientIndexes.get(name) ?? []) indexes.set(iname, new Index(fn));
+      const rows = prev ? prev.rows : new Map<string, Row>();
+      for (const idx of indexes.values()) for (const row of rows.values()) idx.add(row);
+      this.tables.set(name, { schema: ts, columns, rows, indexes });
+    }
+    return dropped;
+  }
+
+  private put(st: TableState, table: string, uuid: string, row: Row | undefined, changes: RowChange[]): void {
+    const old = st.rows.get(uuid);
+    if (old) for (const idx of st.indexes.values()) idx.remove(old);
+    if (row) {
+      st.rows.set(uuid, row);
+      for (const idx of st.indexes.values()) idx.add(row);
+      changes.push(old ? { table, uuid, type: 'update', old, new: row } : { table, uuid, type: 'insert', new: row });
+    } else if (old) {
+      st.rows.delete(uuid);
+      changes.push({ table, uuid, type: 'delete', old });
+    }
+  }
+
+  /**
+   * Applies a `monitor` <table-updates> (RFC 7047 §4.1.6): "new" is the whole row, absent "new" deletes.
+   * @internal
+   */
+  applyUpdate(updates: Record<string, Record<string, { old?: WireRow; new?: WireRow }>>): RowChange[] {
+    const changes: RowChange[] = [];
+    for (const [table, rows] of Object.entries(updates ?? {})) {
+      const st = this.tables.get(table);
+      if (!st) continue;
+      for (const [uuid, u] of Object.entries(rows)) {
+        const row = u.new ? decodeRow(st.schema, uuid, u.new, st.columns) : undefined;
+        this.put(st, table, uuid, row, changes);
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * Applies `update2`/`update3` <table-updates2> (ovsdb-server(7) monitor_cond): initial/insert carry the
+   * row (default-valued columns omitted), modify carries only changed columns as diffs, delete is null.
+   * @internal
+   */
+  applyUpdate2(updates: Record<string, Record<string, Record<string, WireRow | null>>>): RowChange[] {
+    const changes: RowChange[] = [];
+    for (const [table, rows] of Object.entries(updates ?? {})) {
+      const st = this.tables.get(table);
+      if (!st) continue;
+      for (const [uuid, u] of Object.entries(rows)) {
+        if (u.initial || u.insert) {
+          this.put(st, table, uuid, decodeRow(st.schema, uuid, (u.initial ?? u.insert)!, st.columns), changes);
+        } else if (u.modify) {
+          const old = st.rows.get(uuid);
+          if (!old) continue;
+          const row: Row = { ...old };
+          for (const [c, diff] of Object.entries(u.modify)) row[c] = applyDiff(columnOf(st.schema, c).type, old[c], diff);
+          this.put(st, table, uuid, row, changes);
+        } else if ('delete' in u) {
+          this.put(st, table, uuid, undefined, changes);
+        }
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * Replaces every monitored table's content with a full initial dump, returning only real differences:
+   * rows gone while disconnected become deletes, changed rows updates, new rows inserts.
+   * @internal
+   */
+  replaceAll(updates: Record<string, Record<string, Record<string, WireRow | null>>>, version: 1 | 2): RowChange[] {
+    const changes: RowChange[] = [];
+    for (const [table, st] of this.tables) {
+      const incoming = (updates ?? {})[table] ?? {};
+      for (const uuid of [...st.rows.keys()]) {
+        if (!(uuid in incoming)) this.put(st, table, uuid, undefined, changes);
+      }
+      for (const [uuid, u] of Object.entries(incoming)) {
+        const wire = version === 1 ? (u.new as WireRow) : ((u.initial ?? u.insert) as WireRow);
+        if (!wire) continue;
+        const row = decodeRow(st.schema, uuid, wire, st.columns);
+        const old = st.rows.get(uuid);
+        if (old && st.columns.every((c) => valueEquals(old[c], row[c]))) continue;
+        this.put(st, table, uuid, row, changes);
+      }
+    }
+    return changes;
+  }
+
+  /** The schema the cache was last configured with. */
+  get currentSchema(): DatabaseSchema | undefined {
+    return this.schema;
+  }
+}

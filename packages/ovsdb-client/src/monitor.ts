@@ -1,0 +1,41 @@
+import { DatabaseSchema } from './schema';
+
+export type MonitorMethod = 'monitor_cond_since' | 'monitor_cond' | 'monitor';
+
+/** table → columns to replicate, from the `tables` option (default: everything). */
+export function monitorSelection(schema: DatabaseSchema, tables?: Record<string, readonly string[] | true>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!tables) {
+    for (const [name, t] of schema.tables) out.set(name, [...t.columnNames]);
+    return out;
+  }
+  for (const [name, cols] of Object.entries(tables)) {
+    const t = schema.tables.get(name);
+    if (!t) throw new TypeError(`table ${name} is not in schema ${schema.name}`);
+    out.set(name, cols === true ? [...t.columnNames] : [...cols]);
+  }
+  return out;
+}
+
+/**
+ * Params of the monitor request. monitor_cond/monitor_cond_since take arrays of <monitor-cond-request>
+ * (ovsdb-server(7)); plain `monitor` takes one <monitor-request> per table (RFC 7047 §4.1.5).
+ */
+export function monitorParams(method: MonitorMethod, db: string, id: string, selection: Map<string, string[]>, lastTxnId: string): unknown[] {
+  const requests: Record<string, unknown> = {};
+  for (const [table, columns] of selection) requests[table] = method === 'monitor' ? { columns } : [{ columns }];
+  if (method === 'monitor_cond_since') return [db, id, requests, lastTxnId];
+  return [db, id, requests];
+}
+
+/** From an update2 of our `_Server.Database` monitor: a reason to leave this server, if any. */
+export function serverMonitorShowsLoss(updates: unknown): string | undefined {
+  const rows = (updates as Record<string, Record<string, Record<string, Record<string, unknown> | null>>>)?.Database ?? {};
+  for (const u of Object.values(rows)) {
+    const row = u.initial ?? u.insert ?? u.modify;
+    if (u.delete !== undefined && !row) return 'database removed from server';
+    if (row?.leader === false) return 'server lost cluster leadership';
+    if (row?.connected === false) return 'server disconnected from its cluster';
+  }
+  return undefined;
+}

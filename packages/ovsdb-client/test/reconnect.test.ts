@@ -1,0 +1,108 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { ChangeBatch, ClientState, OvsdbClient, OvsdbDisconnectedError, op } from '../src';
+import { OvsdbServer, cleanup, startStandalone } from './helpers/ovsdb-server';
+import { TestProxy } from './helpers/proxy';
+import { normalize, serverRows } from './helpers/compare';
+
+const TABLES = { Logical_Switch: true, Address_Set: true } as const;
+
+describe(OvsdbClient.name, () => {
+  let server: OvsdbServer;
+  let proxy: TestProxy;
+  const clients: OvsdbClient[] = [];
+  const make = (remotes: string, extra: Partial<ConstructorParameters<typeof OvsdbClient>[0]> = {}): OvsdbClient => {
+    const c = new OvsdbClient({ remotes, database: 'OVN_Northbound', tables: TABLES, reconnectMinMs: 50, reconnectMaxMs: 200, ...extra });
+    clients.push(c);
+    return c;
+  };
+  before(async () => {
+    server = await startStandalone();
+    proxy = await new TestProxy(server.sock).listen();
+  });
+  after(async () => {
+    for (const c of clients) await c.close();
+    await proxy?.close();
+    await cleanup(server);
+  });
+
+  it('walks idle → connecting → ready → closed and rejects pending work on close', async () => {
+    const c = make(server.remote);
+    const states: ClientState[] = [c.state];
+    c.on('state', (s: ClientState) => states.push(s));
+    c.start();
+    await c.ready({ timeoutMs: 3000 });
+    const pending = c.transact([op.wait('Logical_Switch', [['name', '==', 'never']], ['name'], '==', [{ name: 'never' }], 60000)]);
+    const waiter = c.waitFor(() => false);
+    await c.close();
+    await assert.rejects(pending, OvsdbDisconnectedError);
+    await assert.rejects(waiter, OvsdbDisconnectedError);
+    assert.deepEqual(states, ['idle', 'connecting', 'ready', 'closed']);
+  });
+
+  it('reconnects after the server is killed and restarted, resyncing without stale rows', async () => {
+    const c = make(server.remote);
+    c.start();
+    await c.ready({ timeoutMs: 3000 });
+    const [keep, gone] = await c.transact([op.insert('Logical_Switch', { name: 'keep' }), op.insert('Logical_Switch', { name: 'gone' })]);
+    const batches: ChangeBatch[] = [];
+    c.on('change', (b: ChangeBatch) => batches.push(b));
+    const states: ClientState[] = [];
+    c.on('state', (s: ClientState) => states.push(s));
+    await server.stop();
+    await c.waitFor(() => c.state === 'reconnecting' || undefined, { timeoutMs: 3000 }).catch(() => undefined);
+    await assert.rejects(c.transact([op.comment('x')]), OvsdbDisconnectedError);
+    // Change the database while nobody serves it.
+    execFileSync('ovsdb-tool', ['transact', server.db, JSON.stringify(['OVN_Northbound', { op: 'delete', table: 'Logical_Switch', where: [['name', '==', 'gone']] }, { op: 'insert', table: 'Logical_Switch', row: { name: 'new' } }, { op: 'update', table: 'Logical_Switch', where: [['name', '==', 'keep']], row: { other_config: ['map', [['x', 'y']]] } }])]);
+    assert.equal(c.cache.get('Logical_Switch', gone.uuid)?.name, 'gone', 'cache stays readable while reconnecting');
+    await server.start();
+    await c.waitFor((cache) => cache.get('Logical_Switch', gone.uuid) === undefined && c.state === 'ready', { timeoutMs: 5000 });
+    assert.deepEqual(states.slice(0, 1), ['reconnecting']);
+    assert.equal(states.at(-1), 'ready');
+    const resync = batches.find((b) => b.initial)!;
+    const summary = resync.changes.map((ch) => `${ch.type}:${(ch.new ?? ch.old)!.name}`).sort();
+    assert.deepEqual(summary, ['delete:gone', 'insert:new', 'update:keep']);
+    assert.deepEqual(c.cache.get('Logical_Switch', keep.uuid)?.other_config, { x: 'y' });
+    assert.deepEqual(new Map([...c.cache.table('Logical_Switch')].map(([u, r]) => [u, normalize(r)])), serverRows(server, c, 'Logical_Switch'));
+    await c.transact([op.insert('Address_Set', { name: 'after-restart' })]);
+  });
+
+  it('works through a proxy that forwards one byte at a time', async () => {
+    proxy.mode = 'bytewise';
+    const c = make(proxy.remote);
+    c.start();
+    await c.ready({ timeoutMs: 20000 });
+    const [r] = await c.transact([op.insert('Address_Set', { name: 'bytewise', addresses: ['héllo ☃'] })]);
+    assert.deepEqual(c.cache.get('Address_Set', r.uuid)?.addresses, ['héllo ☃']);
+    proxy.mode = 'pass';
+    await c.close();
+  });
+
+  it('detects a stalled link with the inactivity probe and reconnects', async () => {
+    proxy.mode = 'pass';
+    const c = make(proxy.remote, { probeIntervalMs: 150 });
+    c.start();
+    await c.ready({ timeoutMs: 3000 });
+    const states: ClientState[] = [];
+    c.on('state', (s: ClientState) => states.push(s));
+    proxy.mode = 'stall';
+    const t0 = Date.now();
+    await c.waitFor(() => states.includes('reconnecting') || undefined, { timeoutMs: 3000 });
+    assert.ok(Date.now() - t0 < 2000, `detected after ${Date.now() - t0} ms`);
+    proxy.mode = 'pass';
+    await c.ready({ timeoutMs: 3000 });
+    await c.transact([op.insert('Address_Set', { name: 'after-stall' })]);
+    assert.equal(c.cache.lookup('Address_Set', 'name', 'after-stall').length, 1);
+  });
+
+  it('a request timeout rejects with OvsdbTimeoutError and sends cancel', async () => {
+    const c = make(server.remote);
+    c.start();
+    await c.ready({ timeoutMs: 3000 });
+    const err = await c.transact([op.wait('Address_Set', [['name', '==', 'nope']], ['name'], '==', [{ name: 'nope' }], 10000)], { timeoutMs: 100 }).catch((e: unknown) => e);
+    assert.equal((err as Error).name, 'OvsdbTimeoutError');
+    // The connection stays usable.
+    await c.transact([op.comment('still alive')]);
+  });
+});
