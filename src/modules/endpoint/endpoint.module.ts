@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { HostModule } from '../host/host.module';
+import { OvnModule } from '../ovn/ovn.module';
+import { EndpointController } from './endpoint.controller';
+import { EndpointService } from './endpoint.service';
+
+@Module({
+  imports: [OvnModule, HostModule],
+  controllers: [EndpointController],
+  providers: [EndpointService],
+})
+export class EndpointModule {}

@@ -1,0 +1,137 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DriverConfig } from '../../config/driver-config';
+import type {
+  CreateEndpointRequest,
+  CreateEndpointResponse,
+  EndpointInterface,
+  JoinRequest,
+  JoinResponse,
+} from '../../protocol/endpoint.dto';
+import { BadRequestError, DriverError } from '../../protocol/errors';
+import { LinkOps } from '../host/link-ops';
+import { contains, addressOf, parseSubnet } from '../network/address';
+import { LocalSwitchRepository } from '../ovn/local-switch.repository';
+import { NorthboundRepository } from '../ovn/northbound.repository';
+import type { EndpointRecord, NetworkRecord } from '../ovn/ovn.model';
+import { sandboxId, vethNames } from './interface-names';
+import { randomMac } from './mac';
+
+/** Endpoint verbs. Owns the step order of Join and its rollback; repositories own the transactions. */
+@Injectable()
+export class EndpointService {
+  private readonly logger = new Logger(EndpointService.name);
+
+  constructor(
+    private readonly config: DriverConfig,
+    private readonly nb: NorthboundRepository,
+    private readonly ovs: LocalSwitchRepository,
+    private readonly links: LinkOps,
+  ) {}
+
+  async createEndpoint(req: CreateEndpointRequest): Promise<CreateEndpointResponse> {
+    const net = this.network(req.NetworkID);
+    const iface: EndpointInterface = req.Interface ?? {};
+    if (!iface.Address) throw new BadRequestError('the endpoint has no IPv4 address (Interface.Address is empty); use an IPAM driver that assigns one');
+    checkInside(iface.Address, net.subnet);
+    if (iface.AddressIPv6) {
+      if (!net.subnet6) throw new BadRequestError(`network ${req.NetworkID} has no IPv6 subnet for ${iface.AddressIPv6}`);
+      checkInside(iface.AddressIPv6, net.subnet6);
+    }
+    // A retried CreateEndpoint finds its port and hands back the MAC it chose the first time.
+    const existing = this.nb.findEndpoint(req.EndpointID);
+    const mac = iface.MacAddress || existing?.mac || randomMac();
+    await this.nb.createEndpoint(
+      { networkId: req.NetworkID, endpointId: req.EndpointID, mac: mac.toLowerCase(), address: iface.Address, addressIPv6: iface.AddressIPv6 || undefined },
+      this.ovs.chassis(),
+    );
+    // Reply only with what Docker left empty: echoing a field it sent fails the endpoint in dockerd
+    // (libnetwork/drivers/remote/driver.go: "driver modified interface").
+    return iface.MacAddress ? {} : { Interface: { MacAddress: mac } };
+  }
+
+  async deleteEndpoint(endpointId: string): Promise<void> {
+    await this.nb.deleteEndpoint(endpointId);
+  }
+
+  async join(req: JoinRequest): Promise<JoinResponse> {
+    const ep = this.endpoint(req.EndpointID);
+    const net = this.network(ep.networkId);
+    const names = vethNames(req.EndpointID);
+    await this.links.createVethPair(names.host, names.peer, { mtu: net.mtu, peerMac: ep.mac });
+    try {
+      await this.ovs.attachPort({
+        bridge: this.config.OVN_DRIVER_BRIDGE,
+        portName: names.host,
+        ifaceId: ep.lspName,
+        mac: ep.mac,
+        sandbox: sandboxId(req.SandboxKey),
+        networkId: ep.networkId,
+      });
+      if (this.config.OVN_DRIVER_JOIN_TIMEOUT_MS > 0) await this.waitInstalled(ep);
+    } catch (e) {
+      await this.undoJoin(ep.lspName, names.host);
+      throw e;
+    }
+    return {
+      InterfaceName: { SrcName: names.peer, DstPrefix: 'eth' },
+      ...(net.gateway ? { Gateway: net.gateway } : {}),
+      ...(net.gateway6 ? { GatewayIPv6: net.gateway6 } : {}),
+    };
+  }
+
+  async leave(endpointId: string): Promise<void> {
+    const ep = this.nb.findEndpoint(endpointId);
+    await this.undoJoin(ep?.lspName ?? endpointId, vethNames(endpointId).host);
+  }
+
+  operInfo(endpointId: string): Record<string, unknown> {
+    const ep = this.endpoint(endpointId);
+    const names = vethNames(endpointId);
+    const port = this.ovs.findPort(ep.lspName);
+    return {
+      LogicalSwitchPort: ep.lspName,
+      MacAddress: ep.mac,
+      ...(ep.address ? { Address: ep.address } : {}),
+      ...(ep.addressIPv6 ? { AddressIPv6: ep.addressIPv6 } : {}),
+      LogicalSwitch: this.nb.findNetwork(ep.networkId)?.switchName,
+      HostVeth: names.host,
+      ContainerVeth: names.peer,
+      ...(port ? { OvsPort: port.portName, OvnInstalled: port.installed, ...(port.ofport !== undefined ? { OfPort: port.ofport } : {}) } : {}),
+      ...(ep.chassis ? { Chassis: ep.chassis } : {}),
+      ...(ep.up !== undefined ? { Up: ep.up } : {}),
+    };
+  }
+
+  private async waitInstalled(ep: EndpointRecord): Promise<void> {
+    const timeout = this.config.OVN_DRIVER_JOIN_TIMEOUT_MS;
+    try {
+      await this.ovs.waitInstalled(ep.lspName, timeout);
+    } catch (e) {
+      if (e instanceof DriverError) throw e;
+      throw new DriverError('DATAPLANE_TIMEOUT', `ovn-controller did not install port ${ep.lspName} within ${timeout} ms; is ovn-controller running on this host?`);
+    }
+  }
+
+  private async undoJoin(ifaceId: string, hostVeth: string): Promise<void> {
+    // Both steps run even if one fails, so a retried Leave finishes what a failed one left.
+    const results = await Promise.allSettled([this.ovs.detachPort(ifaceId), this.links.deleteLink(hostVeth)]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private network(networkId: string): NetworkRecord {
+    const net = this.nb.findNetwork(networkId);
+    if (!net) throw new DriverError('NETWORK_NOT_FOUND', `network ${networkId} is not known to this driver`);
+    return net;
+  }
+
+  private endpoint(endpointId: string): EndpointRecord {
+    const ep = this.nb.findEndpoint(endpointId);
+    if (!ep) throw new DriverError('ENDPOINT_NOT_FOUND', `endpoint ${endpointId} is not known to this driver`);
+    return ep;
+  }
+}
+
+function checkInside(cidr: string, subnet: string): void {
+  if (!contains(parseSubnet(subnet), addressOf(cidr))) throw new BadRequestError(`address ${cidr} is outside the network's subnet ${subnet}`);
+}

@@ -1,0 +1,54 @@
+import { IPv4, IPv6, collapseIPv6Number } from 'ip-num';
+
+/** An IP subnet with its bounds as integers, made from Docker's "address/prefix" strings. */
+export interface Subnet {
+  family: 4 | 6;
+  /** Canonical "network/prefix" (host bits cleared, IPv6 compressed). */
+  cidr: string;
+  prefix: number;
+  first: bigint;
+  last: bigint;
+}
+
+const BITS = { 4: 32, 6: 128 } as const;
+
+function familyOf(ip: string): 4 | 6 {
+  return ip.includes(':') ? 6 : 4;
+}
+
+/** The integer value of a plain address. */
+export function ipValue(ip: string): bigint {
+  return familyOf(ip) === 4 ? IPv4.fromString(ip).getValue() : IPv6.fromString(ip).getValue();
+}
+
+/** The canonical text of an address (IPv6 compressed, lowercase). */
+export function ipText(value: bigint, family: 4 | 6): string {
+  return family === 4 ? new IPv4(value).toString() : collapseIPv6Number(new IPv6(value).toString()).toLowerCase();
+}
+
+/** Canonical text of a plain address. */
+export function canonicalIp(ip: string): string {
+  return ipText(ipValue(ip), familyOf(ip));
+}
+
+/** Parses "address/prefix" (host bits allowed) into its subnet. */
+export function parseSubnet(cidr: string): Subnet {
+  const [ip, len] = cidr.split('/');
+  const family = familyOf(ip);
+  const prefix = Number(len);
+  const hostBits = BigInt(BITS[family] - prefix);
+  const first = (ipValue(ip) >> hostBits) << hostBits;
+  const last = first + (1n << hostBits) - 1n;
+  return { family, cidr: `${ipText(first, family)}/${prefix}`, prefix, first, last };
+}
+
+/** The plain address of an "address/prefix" string. */
+export function addressOf(cidr: string): string {
+  return canonicalIp(cidr.split('/')[0]);
+}
+
+export function contains(subnet: Subnet, ip: string): boolean {
+  if (familyOf(ip) !== subnet.family) return false;
+  const v = ipValue(ip);
+  return v >= subnet.first && v <= subnet.last;
+}

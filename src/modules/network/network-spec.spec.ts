@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BadRequestError } from '../../protocol/errors';
+import type { CreateNetworkRequest } from '../../protocol/network.dto';
+import { parseNetworkSpec } from './network-spec';
+
+const ID = 'a'.repeat(64);
+function req(over: Partial<CreateNetworkRequest> = {}): CreateNetworkRequest {
+  return {
+    NetworkID: ID,
+    Options: { 'com.docker.network.generic': { vrf: 'blue' }, 'com.docker.network.enable_ipv6': false },
+    IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.40.0.0/24', Gateway: '10.40.0.1/24' }],
+    IPv6Data: [],
+    ...over,
+  };
+}
+
+describe(parseNetworkSpec.name, () => {
+  it('parses the request dockerd sends', () => {
+    const s = parseNetworkSpec(req());
+    assert.equal(s.vrf, 'blue');
+    assert.equal(s.ipv4.subnet.cidr, '10.40.0.0/24');
+    assert.equal(s.ipv4.gateway, '10.40.0.1');
+    assert.equal(s.ipv6, undefined);
+    assert.equal(s.internal, false);
+  });
+
+  it('defaults the vrf and accepts Go nulls', () => {
+    const s = parseNetworkSpec(req({ Options: null, IPv6Data: null }));
+    assert.equal(s.vrf, 'default');
+    assert.equal(s.mtu, undefined);
+  });
+
+  it('reads mtu, internal and an IPv6 pool', () => {
+    const s = parseNetworkSpec(
+      req({
+        Options: { 'com.docker.network.generic': { mtu: '1400' }, 'com.docker.network.internal': true },
+        IPv6Data: [{ Pool: 'fd00:41::/64', Gateway: 'fd00:41::1/64' }],
+      }),
+    );
+    assert.equal(s.mtu, 1400);
+    assert.equal(s.internal, true);
+    assert.equal(s.ipv6?.subnet.cidr, 'fd00:41::/64');
+    assert.equal(s.ipv6?.gateway, 'fd00:41::1');
+  });
+
+  it('refuses an unknown option, listing the supported ones', () => {
+    assert.throws(() => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { colour: 'red' } } })), (e: unknown) => {
+      assert.ok(e instanceof BadRequestError);
+      assert.match(e.message, /unknown option "colour"; supported options: vrf .*mtu/);
+      return true;
+    });
+  });
+
+  it('refuses bad vrf names, bad mtu, a gateway outside the pool, no pool, two pools', () => {
+    const bad: Partial<CreateNetworkRequest>[] = [
+      { Options: { 'com.docker.network.generic': { vrf: 'a b' } } },
+      { Options: { 'com.docker.network.generic': { vrf: 'x'.repeat(33) } } },
+      { Options: { 'com.docker.network.generic': { mtu: '12' } } },
+      { Options: { 'com.docker.network.generic': { mtu: 'big' } } },
+      { IPv4Data: [{ Pool: '10.40.0.0/24', Gateway: '10.41.0.1/24' }] },
+      { IPv4Data: [] },
+      { IPv4Data: [{ Pool: '10.40.0.0/24' }, { Pool: '10.41.0.0/24' }] },
+      { IPv4Data: [{ Pool: 'fd00::/64' }] },
+    ];
+    for (const over of bad) assert.throws(() => parseNetworkSpec(req(over)), BadRequestError, JSON.stringify(over));
+  });
+
+  it('accepts a network without gateway', () => {
+    assert.equal(parseNetworkSpec(req({ IPv4Data: [{ Pool: '10.40.0.0/24' }] })).ipv4.gateway, undefined);
+  });
+});

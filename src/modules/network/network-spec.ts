@@ -1,0 +1,72 @@
+import { BadRequestError } from '../../protocol/errors';
+import type { CreateNetworkRequest, IPAMData } from '../../protocol/network.dto';
+import { addressOf, contains, parseSubnet, Subnet } from './address';
+
+/** Docker's option keys in CreateNetwork (libnetwork/netlabel/labels.go). */
+export const GENERIC_OPTIONS = 'com.docker.network.generic';
+export const ENABLE_IPV6 = 'com.docker.network.enable_ipv6';
+export const INTERNAL = 'com.docker.network.internal';
+
+/** The `-o` options this driver understands, with what they mean. */
+export const SUPPORTED_OPTIONS: Record<string, string> = {
+  vrf: 'name of the routing domain; networks with the same vrf and subnet share one OVN switch (default "default")',
+  mtu: 'MTU of the container interface (68-65535)',
+};
+
+/** vrf names become part of OVN object names and external_ids. */
+const VRF_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+export const DEFAULT_VRF = 'default';
+
+export interface AddressPool {
+  subnet: Subnet;
+  /** Plain gateway address, when the network has one. */
+  gateway?: string;
+}
+
+/** A network as the driver models it, parsed from CreateNetwork. */
+export interface NetworkSpec {
+  networkId: string;
+  vrf: string;
+  mtu?: number;
+  internal: boolean;
+  ipv4: AddressPool;
+  ipv6?: AddressPool;
+}
+
+function parsePool(data: IPAMData, family: 4 | 6): AddressPool {
+  const subnet = parseSubnet(data.Pool);
+  if (subnet.family !== family) throw new BadRequestError(`IPv${family}Data pool ${data.Pool} is not an IPv${family} subnet`);
+  if (!data.Gateway) return { subnet };
+  const gateway = addressOf(data.Gateway);
+  if (!contains(subnet, gateway)) throw new BadRequestError(`gateway ${data.Gateway} is outside the pool ${subnet.cidr}`);
+  return { subnet, gateway };
+}
+
+function onePool(list: IPAMData[] | null | undefined, family: 4 | 6): AddressPool | undefined {
+  if (!list || list.length === 0) return undefined;
+  if (list.length > 1) throw new BadRequestError(`only one IPv${family} subnet per network is supported, got ${list.length}`);
+  return parsePool(list[0], family);
+}
+
+/** Parses and checks a CreateNetwork request; refuses what the driver cannot honour, naming why. */
+export function parseNetworkSpec(req: CreateNetworkRequest): NetworkSpec {
+  const options = req.Options ?? {};
+  const generic = (options[GENERIC_OPTIONS] ?? {}) as Record<string, unknown>;
+  if (typeof generic !== 'object' || Array.isArray(generic)) throw new BadRequestError(`${GENERIC_OPTIONS} must be an object`);
+  const unknown = Object.keys(generic).filter((k) => !(k in SUPPORTED_OPTIONS));
+  if (unknown.length > 0) {
+    const supported = Object.entries(SUPPORTED_OPTIONS).map(([k, v]) => `${k} (${v})`).join(', ');
+    throw new BadRequestError(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; supported options: ${supported}`);
+  }
+  const vrf = generic.vrf === undefined ? DEFAULT_VRF : String(generic.vrf);
+  if (!VRF_NAME.test(vrf)) throw new BadRequestError(`vrf "${vrf}" must be 1-32 letters, digits, '.', '_' or '-'`);
+  let mtu: number | undefined;
+  if (generic.mtu !== undefined) {
+    mtu = Number(generic.mtu);
+    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new BadRequestError(`mtu "${String(generic.mtu)}" must be a whole number from 68 to 65535`);
+  }
+  const ipv4 = onePool(req.IPv4Data, 4);
+  if (!ipv4) throw new BadRequestError('an IPv4 subnet is required (IPv4Data is empty)');
+  const ipv6 = onePool(req.IPv6Data, 6);
+  return { networkId: req.NetworkID, vrf, mtu, internal: options[INTERNAL] === true, ipv4, ipv6 };
+}

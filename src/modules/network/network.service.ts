@@ -1,0 +1,30 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DriverConfig } from '../../config/driver-config';
+import type { CapabilitiesResponse, CreateNetworkRequest } from '../../protocol/network.dto';
+import { NorthboundRepository } from '../ovn/northbound.repository';
+import { parseNetworkSpec } from './network-spec';
+
+/** Network verbs: parse and check what Docker asks, then one NB transaction. */
+@Injectable()
+export class NetworkService {
+  private readonly logger = new Logger(NetworkService.name);
+
+  constructor(
+    private readonly config: DriverConfig,
+    private readonly nb: NorthboundRepository,
+  ) {}
+
+  capabilities(): CapabilitiesResponse {
+    return { Scope: this.config.OVN_DRIVER_SCOPE, ConnectivityScope: this.config.OVN_DRIVER_SCOPE };
+  }
+
+  async createNetwork(req: CreateNetworkRequest): Promise<void> {
+    const spec = parseNetworkSpec(req);
+    const record = await this.nb.ensureNetwork(spec);
+    this.logger.log({ networkId: spec.networkId, switch: record.switchName, vrf: spec.vrf }, 'network ready');
+  }
+
+  async deleteNetwork(networkId: string): Promise<void> {
+    await this.nb.removeNetwork(networkId);
+  }
+}

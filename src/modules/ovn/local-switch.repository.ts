@@ -1,0 +1,33 @@
+import type { PortRecord } from './ovn.model';
+
+/** What Join asks of the local Open_vSwitch DB. */
+export interface AttachSpec {
+  bridge: string;
+  /** Host end of the veth: OVS Port and Interface name. */
+  portName: string;
+  /** external_ids:iface-id, the LSP name ovn-controller binds to this chassis. */
+  ifaceId: string;
+  mac: string;
+  /** external_ids:vm-id, the sandbox. */
+  sandbox: string;
+  networkId: string;
+}
+
+/**
+ * br-int ports in the local Open_vSwitch DB, one checked transaction per change, reads from the cache.
+ * Injected by this abstract class as token.
+ */
+export abstract class LocalSwitchRepository {
+  /** This host's OVN chassis name (Open_vSwitch external_ids:system-id). */
+  abstract chassis(): string | undefined;
+  /** Adds the port, first removing any other port carrying the same iface-id (ovn-kubernetes does the same). */
+  abstract attachPort(spec: AttachSpec): Promise<void>;
+  /** Removes every port carrying the iface-id. No port: no-op. */
+  abstract detachPort(ifaceId: string): Promise<void>;
+  abstract findPort(ifaceId: string): PortRecord | undefined;
+  /**
+   * Resolves once ovn-controller has marked the interface `external_ids:ovn-installed="true"`,
+   * i.e. its flows are in and the first packet will not be lost; rejects after `timeoutMs`.
+   */
+  abstract waitInstalled(ifaceId: string, timeoutMs: number): Promise<void>;
+}

@@ -1,0 +1,19 @@
+import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
+import type { NetworkSpec } from '../network/network-spec';
+
+/**
+ * Logical networks in the OVN Northbound DB. Each mutating method is one checked transaction;
+ * reads come from the monitored cache. Injected by this abstract class as token.
+ */
+export abstract class NorthboundRepository {
+  /** Creates the (vrf, subnet) switch or adds this network to it; idempotent for the same NetworkID. */
+  abstract ensureNetwork(spec: NetworkSpec): Promise<NetworkRecord>;
+  /** Drops the network from its switch and removes the switch with its last network. Unknown IDs: no-op. */
+  abstract removeNetwork(networkId: string): Promise<void>;
+  abstract findNetwork(networkId: string): NetworkRecord | undefined;
+  /** Adds the endpoint's port; refuses an address another port on the switch holds. Idempotent per EndpointID. */
+  abstract createEndpoint(spec: EndpointSpec, chassis: string | undefined): Promise<EndpointRecord>;
+  /** Removes the endpoint's port. Unknown IDs: no-op. */
+  abstract deleteEndpoint(endpointId: string): Promise<void>;
+  abstract findEndpoint(endpointId: string): EndpointRecord | undefined;
+}

@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { namedUuid, op, OvsdbClient } from 'ovsdb-client';
+import { ConflictError, DriverError } from '../../protocol/errors';
+import type { NetworkSpec } from '../network/network-spec';
+import { endpointOf, lspAddresses, lspIps, networksOf, storedNetwork } from './network-records';
+import { NorthboundRepository } from './northbound.repository';
+import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
+import { optimistic } from './optimistic';
+import { OvsdbSessions } from './ovsdb-sessions';
+import {
+  ADDRESS6_KEY,
+  ADDRESS_KEY,
+  CHASSIS_KEY,
+  ENDPOINT_ID_KEY,
+  NETWORK_ID_KEY,
+  NETWORK_KEY_PREFIX,
+  OWNER,
+  OWNER_KEY,
+  SWITCH_KEY,
+  VRF_KEY,
+  isOwned,
+  networkKey,
+  switchName,
+} from './ownership';
+import type { SwitchPortRow, SwitchRow } from './rows';
+
+const LS = 'Logical_Switch';
+const LSP = 'Logical_Switch_Port';
+
+/**
+ * Logical switches and ports in NB. Concurrency between hosts sharing a switch is optimistic: each
+ * transaction starts with a `wait` on the values it read (RFC 7047 §5.2.6), and is rebuilt and retried
+ * when another writer got there first.
+ */
+@Injectable()
+export class OvnNorthboundRepository extends NorthboundRepository {
+  constructor(private readonly sessions: OvsdbSessions) {
+    super();
+  }
+
+  async ensureNetwork(spec: NetworkSpec): Promise<NetworkRecord> {
+    const key = `${spec.vrf}|${spec.ipv4.subnet.cidr}`;
+    const name = switchName(spec.vrf, spec.ipv4.subnet.cidr);
+    const value = storedNetwork(spec);
+    await optimistic(async () => {
+      const nb = this.sessions.nb();
+      const sw = this.switches(nb).find((s) => s.external_ids[SWITCH_KEY] === key);
+      if (sw?.external_ids[networkKey(spec.networkId)] === value) return;
+      if (sw) {
+        // Another network (maybe on another host) made the switch: add ours to it, if it is still there.
+        await nb.transact([
+          op.wait(LS, [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
+          op.mutate(LS, [['_uuid', '==', sw._uuid]], [['external_ids', 'insert', { [networkKey(spec.networkId)]: value }]]),
+        ]);
+        return;
+      }
+      // Switch names are not unique in the NB schema: the wait makes "create if absent" atomic.
+      await nb.transact([
+        op.wait(LS, [['name', '==', name]], ['name'], '==', [], 0),
+        op.insert(LS, {
+          name,
+          external_ids: { [OWNER_KEY]: OWNER, [SWITCH_KEY]: key, [VRF_KEY]: spec.vrf, [networkKey(spec.networkId)]: value },
+        }),
+      ]);
+    });
+    const record = this.findNetwork(spec.networkId);
+    if (!record) throw new DriverError('OVN_NETWORK_MISSING', `network ${spec.networkId} vanished from NB right after it was created`);
+    return record;
+  }
+
+  async removeNetwork(networkId: string): Promise<void> {
+    await optimistic(async () => {
+      const nb = this.sessions.nb();
+      const sw = this.switchOf(nb, networkId);
+      if (!sw) return;
+      const others = Object.keys(sw.external_ids).filter((k) => k.startsWith(NETWORK_KEY_PREFIX) && k !== networkKey(networkId));
+      if (others.length > 0) {
+        await nb.transact([op.mutate(LS, [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]])]);
+        return;
+      }
+      // Last network: remove the switch, unless another host added a network since we read it.
+      // Its ports are not root rows and go with it (ovn-nb.ovsschema).
+      await nb.transact([
+        op.wait(LS, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
+        op.delete(LS, [['_uuid', '==', sw._uuid]]),
+      ]);
+    });
+  }
+
+  findNetwork(networkId: string): NetworkRecord | undefined {
+    const sw = this.switchOf(this.sessions.nb(), networkId);
+    return sw ? networksOf(sw).find((n) => n.networkId === networkId) : undefined;
+  }
+
+  async createEndpoint(spec: EndpointSpec, chassis: string | undefined): Promise<EndpointRecord> {
+    await optimistic(async () => {
+      const nb = this.sessions.nb();
+      const sw = this.switchOf(nb, spec.networkId);
+      if (!sw) throw new DriverError('NETWORK_NOT_FOUND', `network ${spec.networkId} is not known to this driver`);
+      const existing = this.lsp(nb, spec.endpointId);
+      if (existing) {
+        if (!isOwned(existing.external_ids) || existing.external_ids[NETWORK_ID_KEY] !== spec.networkId) {
+          throw new ConflictError('ENDPOINT_EXISTS', `a logical switch port named ${spec.endpointId} already exists and is not this endpoint's`);
+        }
+        return;
+      }
+      this.refuseTakenAddresses(nb, sw, spec);
+      const addresses = lspAddresses(spec.mac, spec.address, spec.addressIPv6);
+      const ids: Record<string, string> = {
+        [OWNER_KEY]: OWNER,
+        [NETWORK_ID_KEY]: spec.networkId,
+        [ENDPOINT_ID_KEY]: spec.endpointId,
+      };
+      if (spec.address) ids[ADDRESS_KEY] = spec.address;
+      if (spec.addressIPv6) ids[ADDRESS6_KEY] = spec.addressIPv6;
+      if (chassis) ids[CHASSIS_KEY] = chassis;
+      // The wait on `ports` makes the duplicate-address check and the insert one atomic step.
+      await nb.transact([
+        op.wait(LS, [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0),
+        op.insert(LSP, { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
+        op.mutate(LS, [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
+      ]);
+    });
+    const record = this.findEndpoint(spec.endpointId);
+    if (!record) throw new DriverError('OVN_PORT_MISSING', `endpoint ${spec.endpointId} vanished from NB right after it was created`);
+    return record;
+  }
+
+  async deleteEndpoint(endpointId: string): Promise<void> {
+    const nb = this.sessions.nb();
+    const lsp = this.lsp(nb, endpointId);
+    if (!lsp || !isOwned(lsp.external_ids)) return;
+    const holders = this.switches(nb).filter((s) => s.ports.includes(lsp._uuid));
+    await nb.transact([
+      ...holders.map((s) => op.mutate(LS, [['_uuid', '==', s._uuid]], [['ports', 'delete', [lsp._uuid]]])),
+      op.delete(LSP, [['_uuid', '==', lsp._uuid]]),
+    ]);
+  }
+
+  findEndpoint(endpointId: string): EndpointRecord | undefined {
+    const lsp = this.lsp(this.sessions.nb(), endpointId);
+    return lsp && isOwned(lsp.external_ids) ? endpointOf(lsp) : undefined;
+  }
+
+  private refuseTakenAddresses(nb: OvsdbClient, sw: SwitchRow, spec: EndpointSpec): void {
+    const wanted = new Set([spec.address, spec.addressIPv6].filter((a): a is string => !!a).map((a) => a.split('/')[0]));
+    for (const uuid of sw.ports) {
+      const port = nb.cache.get(LSP, uuid) as SwitchPortRow | undefined;
+      if (!port) continue;
+      const clash = lspIps(port).find((ip) => wanted.has(ip));
+      if (clash) {
+        const holder = port.external_ids[ENDPOINT_ID_KEY] ?? port.name;
+        throw new ConflictError('ADDRESS_IN_USE', `address ${clash} is already used by endpoint ${holder} on switch ${sw.name}`);
+      }
+    }
+  }
+
+  private switches(nb: OvsdbClient): SwitchRow[] {
+    return [...(nb.cache.table(LS).values() as Iterable<SwitchRow>)].filter((s) => isOwned(s.external_ids));
+  }
+
+  private switchOf(nb: OvsdbClient, networkId: string): SwitchRow | undefined {
+    const key = networkKey(networkId);
+    return this.switches(nb).find((s) => key in s.external_ids);
+  }
+
+  private lsp(nb: OvsdbClient, name: string): SwitchPortRow | undefined {
+    for (const row of nb.cache.table(LSP).values() as Iterable<SwitchPortRow>) if (row.name === name) return row;
+    return undefined;
+  }
+}

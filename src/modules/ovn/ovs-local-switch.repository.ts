@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { namedUuid, op, OvsdbClient } from 'ovsdb-client';
+import { DriverError } from '../../protocol/errors';
+import { AttachSpec, LocalSwitchRepository } from './local-switch.repository';
+import type { PortRecord } from './ovn.model';
+import { OvsdbSessions } from './ovsdb-sessions';
+import { NETWORK_ID_KEY, OWNER, OWNER_KEY } from './ownership';
+import type { BridgeRow, InterfaceRow, PortRow } from './rows';
+
+/** external_ids ovn-controller reads and writes on an OVS Interface (ovn-controller(8), "OVN Database Integration"). */
+const IFACE_ID = 'iface-id';
+const OVN_INSTALLED = 'ovn-installed';
+
+/** br-int ports in the local Open_vSwitch DB. */
+@Injectable()
+export class OvsLocalSwitchRepository extends LocalSwitchRepository {
+  constructor(private readonly sessions: OvsdbSessions) {
+    super();
+  }
+
+  chassis(): string | undefined {
+    for (const row of this.sessions.ovs.cache.table('Open_vSwitch').values()) {
+      const id = (row.external_ids as Record<string, string> | undefined)?.['system-id'];
+      if (id) return id;
+    }
+    return undefined;
+  }
+
+  async attachPort(spec: AttachSpec): Promise<void> {
+    const ovs = this.sessions.localOvs();
+    const bridge = this.bridges(ovs).find((b) => b.name === spec.bridge);
+    if (!bridge) throw new DriverError('BRIDGE_NOT_FOUND', `bridge ${spec.bridge} does not exist in the local Open_vSwitch DB`);
+    // A port left by a crashed Join, or one with the same iface-id, would make ovn-controller bind the
+    // wrong interface; it goes in the same transaction as the new port is added.
+    const stale = this.portsWhere(ovs, (iface) => iface.external_ids[IFACE_ID] === spec.ifaceId || iface.name === spec.portName);
+    await ovs.transact([
+      ...this.removePortOps(ovs, stale),
+      op.insert(
+        'Interface',
+        {
+          name: spec.portName,
+          external_ids: {
+            [IFACE_ID]: spec.ifaceId,
+            'attached-mac': spec.mac,
+            'vm-id': spec.sandbox,
+            'iface-status': 'active',
+            [OWNER_KEY]: OWNER,
+            [NETWORK_ID_KEY]: spec.networkId,
+          },
+        },
+        { uuidName: 'iface' },
+      ),
+      op.insert('Port', { name: spec.portName, interfaces: [namedUuid('iface')], external_ids: { [OWNER_KEY]: OWNER } }, { uuidName: 'port' }),
+      op.mutate('Bridge', [['_uuid', '==', bridge._uuid]], [['ports', 'insert', [namedUuid('port')]]]),
+    ]);
+  }
+
+  async detachPort(ifaceId: string): Promise<void> {
+    const ovs = this.sessions.localOvs();
+    const ports = this.portsWhere(ovs, (iface) => iface.external_ids[IFACE_ID] === ifaceId);
+    if (ports.length === 0) return;
+    await ovs.transact(this.removePortOps(ovs, ports));
+  }
+
+  findPort(ifaceId: string): PortRecord | undefined {
+    const ovs = this.sessions.ovs;
+    const iface = this.interfaces(ovs).find((i) => i.external_ids[IFACE_ID] === ifaceId);
+    if (!iface) return undefined;
+    const ofport = iface.ofport === undefined ? undefined : Number(iface.ofport);
+    return {
+      portName: iface.name,
+      ifaceId,
+      ofport,
+      installed: iface.external_ids[OVN_INSTALLED] === 'true',
+      sandbox: iface.external_ids['vm-id'],
+    };
+  }
+
+  async waitInstalled(ifaceId: string, timeoutMs: number): Promise<void> {
+    const ovs = this.sessions.localOvs();
+    await ovs.waitFor(
+      () => this.interfaces(ovs).some((i) => i.external_ids[IFACE_ID] === ifaceId && i.external_ids[OVN_INSTALLED] === 'true') || undefined,
+      { timeoutMs },
+    );
+  }
+
+  private removePortOps(ovs: OvsdbClient, ports: PortRow[]) {
+    const uuids = new Set(ports.map((p) => p._uuid));
+    const ops = [];
+    for (const b of this.bridges(ovs)) {
+      const mine = b.ports.filter((p) => uuids.has(p));
+      if (mine.length > 0) ops.push(op.mutate('Bridge', [['_uuid', '==', b._uuid]], [['ports', 'delete', mine]]));
+    }
+    for (const p of ports) {
+      ops.push(op.delete('Port', [['_uuid', '==', p._uuid]]));
+      for (const i of p.interfaces) ops.push(op.delete('Interface', [['_uuid', '==', i]]));
+    }
+    return ops;
+  }
+
+  private portsWhere(ovs: OvsdbClient, match: (iface: InterfaceRow) => boolean): PortRow[] {
+    const ifaces = new Set(this.interfaces(ovs).filter(match).map((i) => i._uuid));
+    if (ifaces.size === 0) return [];
+    return [...(ovs.cache.table('Port').values() as Iterable<PortRow>)].filter((p) => p.interfaces.some((i) => ifaces.has(i)));
+  }
+
+  private interfaces(ovs: OvsdbClient): InterfaceRow[] {
+    return [...(ovs.cache.table('Interface').values() as Iterable<InterfaceRow>)];
+  }
+
+  private bridges(ovs: OvsdbClient): BridgeRow[] {
+    return [...(ovs.cache.table('Bridge').values() as Iterable<BridgeRow>)];
+  }
+}

@@ -1,0 +1,116 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { OvsdbClient } from 'ovsdb-client';
+import { DriverConfig } from '../../config/driver-config';
+import { UnavailableError } from '../../protocol/errors';
+
+/** Columns the driver reads from the OVN Northbound DB (monitored into the cache). */
+const NB_TABLES = {
+  NB_Global: ['nb_cfg', 'hv_cfg'],
+  Logical_Switch: ['name', 'ports', 'external_ids', 'other_config'],
+  Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up', 'type'],
+};
+
+/** Columns the driver reads from the local Open_vSwitch DB. */
+const OVS_TABLES = {
+  Open_vSwitch: ['external_ids', 'bridges'],
+  Bridge: ['name', 'ports'],
+  Port: ['name', 'interfaces', 'external_ids'],
+  Interface: ['name', 'type', 'external_ids', 'ofport', 'error'],
+};
+
+/**
+ * The two long-lived OVSDB sessions: the local Open_vSwitch DB and the OVN Northbound DB. Both connect
+ * in the background after the listeners are up (dockerd gives a plugin seconds to appear) and reconnect
+ * by themselves. Without OVN_DRIVER_NB, the NB remote is read from Open_vSwitch external_ids:ovn-nb, as
+ * the seed driver did.
+ */
+@Injectable()
+export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OvsdbSessions.name);
+  readonly ovs: OvsdbClient;
+  private nbClient?: OvsdbClient;
+  private nbRemote?: string;
+  private closed = false;
+
+  constructor(private readonly config: DriverConfig) {
+    this.ovs = new OvsdbClient({
+      remotes: config.OVN_DRIVER_OVS_DB,
+      database: 'Open_vSwitch',
+      tables: OVS_TABLES,
+      requestTimeoutMs: config.OVN_DRIVER_OVSDB_TIMEOUT_MS,
+      leaderOnly: false,
+    });
+    if (config.OVN_DRIVER_NB) this.nbClient = this.makeNb(config.OVN_DRIVER_NB);
+  }
+
+  onApplicationBootstrap(): void {
+    this.ovs.start();
+    if (this.nbClient) this.nbClient.start();
+    else void this.discoverNb();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([this.ovs.close(), this.nbClient?.close()]);
+  }
+
+  /** The NB session, or an UnavailableError when it is not connected and synced right now. */
+  nb(): OvsdbClient {
+    if (!this.nbClient) throw new UnavailableError('OVN Northbound DB remote is not known yet: set OVN_DRIVER_NB or external_ids:ovn-nb in the local Open_vSwitch DB');
+    if (this.nbClient.state !== 'ready') throw new UnavailableError(`OVN Northbound DB (${this.nbRemote}) is not connected`);
+    return this.nbClient;
+  }
+
+  /** The local OVS session, or an UnavailableError when it is not connected and synced right now. */
+  localOvs(): OvsdbClient {
+    if (this.ovs.state !== 'ready') throw new UnavailableError(`local Open_vSwitch DB (${this.config.OVN_DRIVER_OVS_DB}) is not connected`);
+    return this.ovs;
+  }
+
+  /** Both sessions connected and their caches synced. */
+  ready(): boolean {
+    return this.ovs.state === 'ready' && this.nbClient?.state === 'ready';
+  }
+
+  private makeNb(remote: string): OvsdbClient {
+    this.nbRemote = remote;
+    this.logger.log(`OVN Northbound DB: ${remote}`);
+    return new OvsdbClient({
+      remotes: remote,
+      database: 'OVN_Northbound',
+      tables: NB_TABLES,
+      requestTimeoutMs: this.config.OVN_DRIVER_OVSDB_TIMEOUT_MS,
+      leaderOnly: true,
+      tls: this.tls(),
+    });
+  }
+
+  private tls() {
+    const { OVN_DRIVER_SSL_KEY: key, OVN_DRIVER_SSL_CERT: cert, OVN_DRIVER_SSL_CA: ca } = this.config;
+    if (!key || !cert || !ca) return undefined;
+    return { key: readFileSync(key), cert: readFileSync(cert), ca: readFileSync(ca) };
+  }
+
+  /** Waits for the local OVS DB, then follows its external_ids:ovn-nb. */
+  private async discoverNb(): Promise<void> {
+    while (!this.closed && !this.nbClient) {
+      try {
+        const remote = await this.ovs.waitFor(
+          (cache) => {
+            for (const row of cache.table('Open_vSwitch').values()) {
+              const nb = (row.external_ids as Record<string, string> | undefined)?.['ovn-nb'];
+              if (nb) return nb;
+            }
+            return undefined;
+          },
+          { timeoutMs: 60_000 },
+        );
+        this.nbClient = this.makeNb(remote);
+        this.nbClient.start();
+      } catch {
+        if (!this.closed) this.logger.warn('waiting for external_ids:ovn-nb in the local Open_vSwitch DB (or set OVN_DRIVER_NB)');
+      }
+    }
+  }
+}

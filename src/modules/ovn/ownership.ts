@@ -1,0 +1,31 @@
+/**
+ * external_ids keys recording what this driver owns (ovn-kubernetes and kuryr do the same): the driver
+ * only ever changes rows carrying OWNER_KEY = OWNER, and finds its rows again after a restart from them.
+ */
+export const OWNER_KEY = 'docker-ovn:owner';
+export const OWNER = 'docker-ovn-driver';
+/** Logical_Switch: "vrf|subnet" — the key that makes networks share a switch across hosts. */
+export const SWITCH_KEY = 'docker-ovn:switch';
+export const VRF_KEY = 'docker-ovn:vrf';
+/** Logical_Switch: one key per Docker network using the switch; the value is its JSON settings. */
+export const NETWORK_KEY_PREFIX = 'docker-ovn:network:';
+/** Logical_Switch_Port / OVS Interface. */
+export const NETWORK_ID_KEY = 'docker-ovn:network-id';
+export const ENDPOINT_ID_KEY = 'docker-ovn:endpoint-id';
+export const CHASSIS_KEY = 'docker-ovn:chassis';
+
+export function networkKey(networkId: string): string {
+  return NETWORK_KEY_PREFIX + networkId;
+}
+
+export function isOwned(externalIds: Record<string, string> | undefined): boolean {
+  return externalIds?.[OWNER_KEY] === OWNER;
+}
+
+/** Switch names: readable in `ovn-nbctl show`, unique per (vrf, subnet). */
+export function switchName(vrf: string, subnet: string): string {
+  return `docker-${vrf}-${subnet.replace(/[/:]/g, '_')}`;
+}
+/** Logical_Switch_Port: the endpoint's addresses with their prefix length, as Docker gave them. */
+export const ADDRESS_KEY = 'docker-ovn:address';
+export const ADDRESS6_KEY = 'docker-ovn:address6';

@@ -1,0 +1,126 @@
+/**
+ * The driver as a real process (node dist/src/main.js), the way dockerd meets it: a legacy plugin socket
+ * in /run/docker/plugins. `post` speaks to it exactly as dockerd does (POST, no Content-Type).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { repoRoot, waitFor } from './stack';
+import type { Stack } from './stack';
+
+export interface WireReply {
+  status: number;
+  body: unknown;
+  raw: string;
+}
+
+/** POST `body` to `path` on a unix socket with dockerd's headers (no Content-Type). */
+export function postUnix(socketPath: string, urlPath: string, body?: unknown, timeoutMs = 35_000): Promise<WireReply> {
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        socketPath,
+        path: urlPath,
+        method: 'POST',
+        headers: { accept: 'application/vnd.docker.plugins.v1.2+json', 'content-length': Buffer.byteLength(payload) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        let raw = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (raw += c));
+        res.on('end', () => {
+          let parsed: unknown = raw;
+          try {
+            parsed = JSON.parse(raw);
+          } catch {
+            // keep the raw text
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, raw });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${urlPath}: no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+export interface DriverOptions {
+  stack: Stack;
+  /** Plugin name: the socket is /run/docker/plugins/NAME.sock. Default: a random test name. */
+  name?: string;
+  env?: Record<string, string>;
+}
+
+export class DriverProcess {
+  private child?: ChildProcess;
+  private output = '';
+
+  private constructor(
+    readonly name: string,
+    readonly socket: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  static async start(opts: DriverOptions): Promise<DriverProcess> {
+    const name = opts.name ?? `ovntest${randomBytes(3).toString('hex')}`;
+    const socket = `/run/docker/plugins/${name}.sock`;
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      OVN_DRIVER_SOCKET: socket,
+      OVN_DRIVER_PORT: '0',
+      OVN_DRIVER_NB: opts.stack.nbRemote,
+      OVN_DRIVER_OVS_DB: opts.stack.ovsRemote,
+      OVN_DRIVER_BRIDGE: opts.stack.bridge,
+      ...opts.env,
+    };
+    const driver = new DriverProcess(name, socket, env);
+    await driver.spawn();
+    return driver;
+  }
+
+  /** Everything the process printed so far (JSON log lines). */
+  get logs(): string {
+    return this.output;
+  }
+
+  post(verb: string, body?: unknown): Promise<WireReply> {
+    return postUnix(this.socket, verb, body);
+  }
+
+  /** Starts the process (again) and waits until it answers on its socket and its OVSDB sessions are up. */
+  async spawn(): Promise<void> {
+    const main = path.join(repoRoot(), 'dist', 'src', 'main.js');
+    const child = spawn(process.execPath, [main], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (this.output += c.toString()));
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`driver exited with ${child.exitCode}:\n${this.output}`);
+        if (!existsSync(this.socket)) return false;
+        // GetCapabilities answers as soon as the socket listens; EndpointOperInfo of an unknown ID answers
+        // "not known" only once NB is connected (before that it is 503 "not connected").
+        const r = await this.post('/NetworkDriver.EndpointOperInfo', { NetworkID: 'f'.repeat(64), EndpointID: 'f'.repeat(64) }).catch(() => undefined);
+        return r !== undefined && r.status !== 503;
+      },
+      { timeoutMs: 20_000, intervalMs: 100, what: `driver ${this.name} ready` },
+    );
+  }
+
+  /** Stops the process with `signal` and waits for it to exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  }
+}
