@@ -24,8 +24,11 @@ for tier in "$@"; do
   fi
   mapfile -t files < <(tier_files "$tier")
   if [ ${#files[@]} -eq 0 ]; then echo "$tier: no test files"; total_fail=$((total_fail + 1)); status=1; continue; fi
-  # Files run one at a time: integration and e2e files each bring up their own OVS/OVN daemons.
-  node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+  # Files run one at a time: integration and e2e files each bring up their own OVS/OVN daemons, and only
+  # one userspace datapath fits in a network namespace; the lock keeps concurrent runs from colliding.
+  lock=()
+  case "$tier" in integration|e2e) lock=(flock /run/lock/docker-ovn-driver-stack.lock) ;; esac
+  "${lock[@]}" node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$out/$tier.tap" "${files[@]}"
   rc=$?
   pass=$(grep -E '^# pass ' "$out/$tier.tap" | tail -1 | awk '{print $3}')
