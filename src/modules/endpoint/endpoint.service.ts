@@ -6,6 +6,7 @@ import type {
   EndpointInterface,
   JoinRequest,
   JoinResponse,
+  StaticRoute,
 } from '../../protocol/endpoint.dto';
 import { BadRequestError, DriverError } from '../../protocol/errors';
 import { LinkOps } from '../host/link-ops';
@@ -72,11 +73,8 @@ export class EndpointService {
       await this.undoJoin(ep.lspName, names.host);
       throw e;
     }
-    return {
-      InterfaceName: { SrcName: names.peer, DstPrefix: 'eth' },
-      ...(net.gateway ? { Gateway: net.gateway } : {}),
-      ...(net.gateway6 ? { GatewayIPv6: net.gateway6 } : {}),
-    };
+    const routes = this.vrfRoutes(net);
+    return { InterfaceName: { SrcName: names.peer, DstPrefix: 'eth' }, ...(routes.length > 0 ? { StaticRoutes: routes } : {}) };
   }
 
   async leave(endpointId: string): Promise<void> {
@@ -100,6 +98,20 @@ export class EndpointService {
       ...(ep.chassis ? { Chassis: ep.chassis } : {}),
       ...(ep.up !== undefined ? { Up: ep.up } : {}),
     };
+  }
+
+  /**
+   * No default Gateway is returned: dockerd then attaches a non-internal container to docker_gwbridge,
+   * which gives it egress and `-p` publishing as for overlay networks (libnetwork sandbox needDefaultGW).
+   * The other networks of the vrf are routed through the vrf's OVN router at this network's gateway.
+   */
+  private vrfRoutes(net: NetworkRecord): StaticRoute[] {
+    const routes: StaticRoute[] = [];
+    for (const sibling of this.nb.vrfRoutes(net.networkId)) {
+      if (net.gateway && sibling.subnet) routes.push({ Destination: sibling.subnet, RouteType: 0, NextHop: net.gateway });
+      if (net.gateway6 && sibling.subnet6) routes.push({ Destination: sibling.subnet6, RouteType: 0, NextHop: net.gateway6 });
+    }
+    return routes;
   }
 
   private async waitInstalled(ep: EndpointRecord): Promise<void> {

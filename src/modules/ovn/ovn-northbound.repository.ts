@@ -6,6 +6,7 @@ import { endpointOf, lspAddresses, lspIps, networksOf, storedNetwork } from './n
 import { NorthboundRepository } from './northbound.repository';
 import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
 import { optimistic } from './optimistic';
+import { gatewayOps, removeGatewayOps } from './router-ops';
 import { OvsdbSessions } from './ovsdb-sessions';
 import {
   ADDRESS6_KEY,
@@ -18,6 +19,10 @@ import {
   OWNER_KEY,
   SWITCH_KEY,
   VRF_KEY,
+  GATEWAY_KEY,
+  GATEWAY6_KEY,
+  SUBNET_KEY,
+  SUBNET6_KEY,
   isOwned,
   networkKey,
   switchName,
@@ -25,6 +30,40 @@ import {
 import type { SwitchPortRow, SwitchRow } from './rows';
 
 const LS = 'Logical_Switch';
+
+/** The switch's own external_ids: ownership, its (vrf, subnet) key, its gateway. */
+function switchIds(spec: NetworkSpec): Record<string, string> {
+  const ids: Record<string, string> = {
+    [OWNER_KEY]: OWNER,
+    [SWITCH_KEY]: `${spec.vrf}|${spec.ipv4.subnet.cidr}`,
+    [VRF_KEY]: spec.vrf,
+    [SUBNET_KEY]: spec.ipv4.subnet.cidr,
+  };
+  if (spec.ipv4.gateway) ids[GATEWAY_KEY] = `${spec.ipv4.gateway}/${spec.ipv4.subnet.prefix}`;
+  if (spec.ipv6) ids[SUBNET6_KEY] = spec.ipv6.subnet.cidr;
+  if (spec.ipv6?.gateway) ids[GATEWAY6_KEY] = `${spec.ipv6.gateway}/${spec.ipv6.subnet.prefix}`;
+  return ids;
+}
+
+/** Router port networks: the gateway addresses with their prefix lengths. */
+function gatewayNetworks(spec: NetworkSpec): string[] {
+  const ids = switchIds(spec);
+  return [ids[GATEWAY_KEY], ids[GATEWAY6_KEY]].filter((g): g is string => !!g);
+}
+
+/** Networks sharing a switch share its gateway: one router port answers at one address. */
+function refuseOtherGateway(sw: SwitchRow, spec: NetworkSpec): void {
+  const want = switchIds(spec);
+  for (const key of [GATEWAY_KEY, GATEWAY6_KEY, SUBNET6_KEY]) {
+    if ((sw.external_ids[key] ?? '') !== (want[key] ?? '')) {
+      const what = key === SUBNET6_KEY ? 'IPv6 subnet' : key === GATEWAY6_KEY ? 'IPv6 gateway' : 'gateway';
+      throw new ConflictError(
+        'SWITCH_MISMATCH',
+        `switch ${sw.name} (vrf ${spec.vrf}, subnet ${spec.ipv4.subnet.cidr}) already has ${what} ${sw.external_ids[key] ?? 'none'}; this network asks for ${want[key] ?? 'none'}`,
+      );
+    }
+  }
+}
 const LSP = 'Logical_Switch_Port';
 
 /**
@@ -39,7 +78,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   async ensureNetwork(spec: NetworkSpec): Promise<NetworkRecord> {
-    const key = `${spec.vrf}|${spec.ipv4.subnet.cidr}`;
+    const key = switchIds(spec)[SWITCH_KEY];
     const name = switchName(spec.vrf, spec.ipv4.subnet.cidr);
     const value = storedNetwork(spec);
     await optimistic(async () => {
@@ -47,6 +86,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       const sw = this.switches(nb).find((s) => s.external_ids[SWITCH_KEY] === key);
       if (sw?.external_ids[networkKey(spec.networkId)] === value) return;
       if (sw) {
+        refuseOtherGateway(sw, spec);
         // Another network (maybe on another host) made the switch: add ours to it, if it is still there.
         await nb.transact([
           op.wait(LS, [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
@@ -55,11 +95,15 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         return;
       }
       // Switch names are not unique in the NB schema: the wait makes "create if absent" atomic.
+      const gateway = gatewayNetworks(spec);
+      const gw = gateway.length > 0 ? gatewayOps(nb, spec.vrf, name, gateway) : undefined;
       await nb.transact([
         op.wait(LS, [['name', '==', name]], ['name'], '==', [], 0),
+        ...(gw?.ops ?? []),
         op.insert(LS, {
           name,
-          external_ids: { [OWNER_KEY]: OWNER, [SWITCH_KEY]: key, [VRF_KEY]: spec.vrf, [networkKey(spec.networkId)]: value },
+          ports: gw ? [gw.switchPort] : [],
+          external_ids: { ...switchIds(spec), [networkKey(spec.networkId)]: value },
         }),
       ]);
     });
@@ -83,6 +127,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       await nb.transact([
         op.wait(LS, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
         op.delete(LS, [['_uuid', '==', sw._uuid]]),
+        ...removeGatewayOps(nb, sw.external_ids[VRF_KEY], sw.name),
       ]);
     });
   }
@@ -140,6 +185,19 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   findEndpoint(endpointId: string): EndpointRecord | undefined {
     const lsp = this.lsp(this.sessions.nb(), endpointId);
     return lsp && isOwned(lsp.external_ids) ? endpointOf(lsp) : undefined;
+  }
+
+  vrfRoutes(networkId: string): { subnet?: string; subnet6?: string }[] {
+    const nb = this.sessions.nb();
+    const own = this.switchOf(nb, networkId);
+    if (!own) return [];
+    const vrf = own.external_ids[VRF_KEY];
+    return this.switches(nb)
+      .filter((s) => s !== own && s.external_ids[VRF_KEY] === vrf && (s.external_ids[GATEWAY_KEY] || s.external_ids[GATEWAY6_KEY]))
+      .map((s) => ({
+        subnet: s.external_ids[GATEWAY_KEY] ? s.external_ids[SUBNET_KEY] : undefined,
+        subnet6: s.external_ids[GATEWAY6_KEY] ? s.external_ids[SUBNET6_KEY] : undefined,
+      }));
   }
 
   private refuseTakenAddresses(nb: OvsdbClient, sw: SwitchRow, spec: EndpointSpec): void {

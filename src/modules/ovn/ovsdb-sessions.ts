@@ -9,6 +9,8 @@ const NB_TABLES = {
   NB_Global: ['nb_cfg', 'hv_cfg'],
   Logical_Switch: ['name', 'ports', 'external_ids', 'other_config'],
   Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up', 'type'],
+  Logical_Router: ['name', 'ports', 'external_ids'],
+  Logical_Router_Port: ['name', 'networks', 'mac', 'external_ids'],
 };
 
 /** Columns the driver reads from the local Open_vSwitch DB. */

@@ -7,6 +7,11 @@ export const OWNER = 'docker-ovn-driver';
 /** Logical_Switch: "vrf|subnet" — the key that makes networks share a switch across hosts. */
 export const SWITCH_KEY = 'docker-ovn:switch';
 export const VRF_KEY = 'docker-ovn:vrf';
+/** Logical_Switch: the gateway addresses with prefix ("10.10.10.1/23"), held by the vrf router's port. */
+export const GATEWAY_KEY = 'docker-ovn:gateway';
+export const GATEWAY6_KEY = 'docker-ovn:gateway6';
+export const SUBNET_KEY = 'docker-ovn:subnet';
+export const SUBNET6_KEY = 'docker-ovn:subnet6';
 /** Logical_Switch: one key per Docker network using the switch; the value is its JSON settings. */
 export const NETWORK_KEY_PREFIX = 'docker-ovn:network:';
 /** Logical_Switch_Port / OVS Interface. */

@@ -37,3 +37,10 @@ export interface InterfaceRow {
   ofport?: number | bigint;
   error?: string;
 }
+
+export interface RouterRow {
+  _uuid: string;
+  name: string;
+  ports: string[];
+  external_ids: Record<string, string>;
+}
