@@ -44,7 +44,10 @@ export class OvsdbServer {
     const deadline = Date.now() + 10000;
     while (!(await canConnect(this.sock))) {
       if (proc.exitCode !== null) throw new Error(`ovsdb-server ${this.name} exited with ${proc.exitCode}`);
-      if (Date.now() > deadline) throw new Error(`ovsdb-server ${this.name} did not come up`);
+      if (Date.now() > deadline) {
+        await this.stop();
+        throw new Error(`ovsdb-server ${this.name} did not come up`);
+      }
       await delay(20);
     }
     return this;
@@ -133,6 +136,13 @@ export async function startCluster(n: number, schema = NB_SCHEMA, dbName = 'OVN_
     else execFileSync('ovsdb-tool', ['join-cluster', db, dbName, local, `tcp:127.0.0.1:${ports[0]}`]);
     servers.push(new OvsdbServer(dir, db, `s${i}`));
   }
-  await Promise.all(servers.map((s) => s.start()));
+  try {
+    // The founder first: joiners back off for seconds after a refused connection.
+    await servers[0].start();
+    await Promise.all(servers.slice(1).map((s) => s.start()));
+  } catch (err) {
+    await cleanup(...servers);
+    throw err;
+  }
   return servers;
 }
