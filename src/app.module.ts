@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import type { DriverConfig } from './config/driver-config';
 import { CoreModule } from './core/core.module';
 import { EndpointModule } from './modules/endpoint/endpoint.module';
+import { IpamModule } from './modules/ipam/ipam.module';
 import { NetworkModule } from './modules/network/network.module';
 import { verbOf } from './protocol/routes';
 
@@ -33,6 +34,7 @@ export class AppModule {
         CoreModule,
         NetworkModule,
         EndpointModule,
+        IpamModule,
       ],
     };
   }

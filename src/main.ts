@@ -2,14 +2,19 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createDriverApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/load-config';
+import { OvnNotConfiguredError, requireNorthboundRemote } from './config/northbound-remote';
 
-/** Starts the driver: config first (a bad value stops here), then the plugin socket within a second. */
+/**
+ * Starts the driver: config first (a bad value, or no OVN Northbound DB to use, stops here with exit 2), then
+ * the plugin socket within a second.
+ */
 async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig();
+    await requireNorthboundRemote(config);
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof OvnNotConfiguredError) {
       process.stderr.write(`docker-ovn-driver: ${e.message}\n`);
       process.exit(2);
     }

@@ -1,14 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ErrorResponse } from '../protocol/plugin.dto';
+import { verbOf } from '../protocol/routes';
+import { COMMON_ERRORS, WIRE_ERRORS } from '../protocol/wire-errors';
 
-/** Failure replies every verb may give, all `{"Err": "<Verb>: <message>"}` (never 200, never 404 for a known verb). */
-const ERROR_REPLIES: Record<string, string> = {
-  '400': 'Malformed request: not JSON, not an object, or a field fails validation',
-  '409': 'Conflicts with existing state (an address held by another endpoint, ...)',
-  '500': 'The driver could not do it',
-  '503': 'OVN Northbound or the local Open_vSwitch DB is not reachable right now',
-};
+type Json = Record<string, unknown>;
 
 /** Sorts object keys recursively, so the committed spec only changes when the contract does. */
 export function sortKeys<T>(value: T): T {
@@ -17,36 +13,78 @@ export function sortKeys<T>(value: T): T {
     return Object.fromEntries(
       Object.keys(value)
         .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+        .map((k) => [k, sortKeys((value as Json)[k])]),
     ) as T;
   }
   return value;
 }
 
-/** The OpenAPI document of the wire contract, built from the controllers and DTOs. */
+/**
+ * Rewrites a schema from what @nestjs/swagger emits (OpenAPI 3.0 words) into OpenAPI 3.1 / JSON Schema
+ * 2020-12, so any standard validator reads it as the DTOs enforce it: `nullable` becomes a `"null"` type
+ * (Go sends null for nil slices, maps and pointers), `example` becomes `examples`.
+ */
+export function toJsonSchema(schema: Json): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'properties' && value && typeof value === 'object') {
+      out.properties = Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, toJsonSchema(v as Json)]));
+    } else if ((key === 'items' || key === 'additionalProperties') && value && typeof value === 'object') {
+      out[key] = toJsonSchema(value as Json);
+    } else if ((key === 'allOf' || key === 'anyOf' || key === 'oneOf') && Array.isArray(value)) {
+      out[key] = value.map((v) => toJsonSchema(v as Json));
+    } else if (key === 'example') {
+      out.examples = [value];
+    } else if (key !== 'nullable') {
+      out[key] = value;
+    }
+  }
+  if (schema.nullable !== true) return out;
+  const allOf = out.allOf as Json[] | undefined;
+  if (allOf?.length === 1 && allOf[0].$ref) {
+    // A nullable nested object: nest emits {type: object, allOf: [$ref]}, which refuses null.
+    const { allOf: _allOf, type: _type, ...rest } = out;
+    return { ...rest, anyOf: [allOf[0], { type: 'null' }] };
+  }
+  if (typeof out.type === 'string') return { ...out, type: [out.type, 'null'] };
+  if (Array.isArray(out.anyOf)) return { ...out, anyOf: [...(out.anyOf as Json[]), { type: 'null' }] };
+  throw new Error(`cannot express nullable for schema ${JSON.stringify(schema)}`);
+}
+
+/**
+ * The OpenAPI document of the wire contract, built from the controllers and DTOs: operationId = verb,
+ * every failure documented as `{"Err"}` with its status, keys sorted. Fails on a duplicate operationId.
+ */
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
     .setTitle('docker-ovn-driver')
     .setDescription(
       'Docker remote network driver protocol (moby libnetwork/docs/remote.md) served by docker-ovn-driver. ' +
-        'Every request is a POST with a JSON body (any or no Content-Type; an empty body is {}). Success is HTTP 200; ' +
-        'every failure is non-200 with {"Err": "<Verb>: <message>"}; unknown paths answer 404.',
+        'Every request is a POST with a JSON object body (any or no Content-Type; an empty body is {}); unknown fields are ignored. ' +
+        'Success is HTTP 200; every failure is non-200 with {"Err": "<Verb>: <message>"}; unknown paths and verbs this driver ' +
+        'does not implement answer 404.',
     )
     .setVersion('1')
+    .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
     .build();
   const doc = SwaggerModule.createDocument(app, config, {
     extraModels: [ErrorResponse],
     operationIdFactory: (_controller, method) => method,
   });
   const seen = new Set<string>();
-  for (const item of Object.values(doc.paths)) {
+  for (const [path, item] of Object.entries(doc.paths)) {
     const operation = item.post;
-    if (!operation) continue;
-    if (seen.has(operation.operationId ?? '')) throw new Error(`duplicate operationId ${operation.operationId}`);
-    seen.add(operation.operationId ?? '');
-    for (const [status, description] of Object.entries(ERROR_REPLIES)) {
-      operation.responses[status] = { description, content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } } };
+    if (!operation || Object.keys(item).some((k) => k !== 'post')) throw new Error(`${path}: the plugin protocol has only POST`);
+    const id = operation.operationId ?? '';
+    if (!id.endsWith(verbOf(path))) throw new Error(`${path}: operationId ${id} must be the verb ${verbOf(path)}`);
+    if (seen.has(id)) throw new Error(`duplicate operationId ${id}`);
+    seen.add(id);
+    for (const status of COMMON_ERRORS) {
+      operation.responses[status] = { description: WIRE_ERRORS[status], content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } } };
     }
   }
+  const schemas = doc.components?.schemas ?? {};
+  for (const name of Object.keys(schemas)) schemas[name] = toJsonSchema(schemas[name] as Json);
   return sortKeys(doc);
 }

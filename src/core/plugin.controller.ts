@@ -12,6 +12,6 @@ export class PluginController {
   @ApiOperation({ operationId: 'Activate', summary: 'Handshake: the subsystems this plugin implements' })
   @ApiOkResponse({ type: ActivateResponse })
   Activate(): ActivateResponse {
-    return { Implements: ['NetworkDriver'] };
+    return { Implements: ['NetworkDriver', 'IpamDriver'] };
   }
 }

@@ -60,8 +60,8 @@ export class StaticRoute {
 /** /NetworkDriver.Join reply. */
 export class JoinResponse {
   @WireObject(() => InterfaceName) InterfaceName!: InterfaceName;
-  @WireIp({ optional: true, description: 'Plain IP (not CIDR)' }) Gateway?: string;
-  @WireIp({ optional: true }) GatewayIPv6?: string;
+  @WireIp({ optional: true, description: 'Plain IPv4 address (not CIDR)' }) Gateway?: string;
+  @WireIp({ optional: true, description: 'Plain IPv6 address (not CIDR)', example: 'fd00::1' }) GatewayIPv6?: string;
   @WireList(() => StaticRoute, { optional: true }) StaticRoutes?: StaticRoute[];
   @WireBool({ optional: true }) DisableGatewayService?: boolean;
 }

@@ -21,6 +21,15 @@ export const NetworkDriverRoute = {
   DiscoverDelete: '/NetworkDriver.DiscoverDelete',
 } as const;
 
+export const IpamDriverRoute = {
+  GetCapabilities: '/IpamDriver.GetCapabilities',
+  GetDefaultAddressSpaces: '/IpamDriver.GetDefaultAddressSpaces',
+  RequestPool: '/IpamDriver.RequestPool',
+  ReleasePool: '/IpamDriver.ReleasePool',
+  RequestAddress: '/IpamDriver.RequestAddress',
+  ReleaseAddress: '/IpamDriver.ReleaseAddress',
+} as const;
+
 /** The verb in a plugin path ("/NetworkDriver.Join" → "Join"), or the path itself when it is not one. */
 export function verbOf(url: string): string {
   const path = url.split('?')[0];

@@ -30,8 +30,23 @@ export interface WireOptions {
 }
 
 function api(opts: WireOptions, schema: Record<string, unknown>): PropertyDecorator {
-  const base = { description: opts.description, example: opts.example, ...schema };
-  return opts.optional ? ApiPropertyOptional({ ...base, nullable: true }) : ApiProperty(base);
+  let shaped: Record<string, unknown> = { description: opts.description, example: opts.example, ...schema };
+  if (opts.allowEmpty) {
+    // "" is Go's zero value ("driver, choose"): the format or pattern applies to every other value.
+    const { type: _type, format, pattern, ...rest } = shaped;
+    shaped = { ...rest, anyOf: [{ type: 'string', ...(format ? { format } : {}), ...(pattern ? { pattern } : {}) }, { const: '' }] };
+  }
+  // `nullable` is OpenAPI 3.0's word; src/core/openapi.ts rewrites it to 3.1's `type: [T, "null"]`.
+  return opts.optional ? ApiPropertyOptional({ ...shaped, nullable: true }) : ApiProperty(shaped);
+}
+
+/**
+ * @nestjs/swagger resolves a property type lazily only when it is a function named `type`
+ * (schema-object-factory isLazyTypeFunc); any other thunk is taken for the class itself.
+ */
+function lazy(thunk: () => new () => object): () => new () => object {
+  const type = () => thunk();
+  return type;
 }
 
 function presence(opts: WireOptions): PropertyDecorator[] {
@@ -105,9 +120,9 @@ export function WireBool(opts: WireOptions = {}): PropertyDecorator {
   return applyDecorators(api(opts, { type: Boolean }), ...presence(opts), IsBoolean());
 }
 
-/** An integer. */
+/** An integer (Go int). */
 export function WireInt(opts: WireOptions = {}): PropertyDecorator {
-  return applyDecorators(api(opts, { type: Number, format: 'int64' }), ...presence(opts), IsInt());
+  return applyDecorators(api(opts, { type: 'integer', format: 'int64' }), ...presence(opts), IsInt());
 }
 
 /** A JSON object with free keys (Go map[string]interface{}); `null` allowed when optional. */
@@ -117,13 +132,13 @@ export function WireMap(opts: WireOptions = {}): PropertyDecorator {
 
 /** A nested object of class `type`. */
 export function WireObject(type: () => new () => object, opts: WireOptions = {}): PropertyDecorator {
-  return applyDecorators(api(opts, { type }), ...presence(opts), IsObject(), ValidateNested(), Type(type));
+  return applyDecorators(api(opts, { type: lazy(type) }), ...presence(opts), IsObject(), ValidateNested(), Type(type));
 }
 
 /** A list of `type` objects; Go sends `null` for an empty slice. */
 export function WireList(type: () => new () => object, opts: WireOptions = {}): PropertyDecorator {
   return applyDecorators(
-    api(opts, { type: [type()] }),
+    api(opts, { type: lazy(type), isArray: true }),
     ...presence(opts),
     IsArray(),
     ValidateNested({ each: true }),

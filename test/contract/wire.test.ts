@@ -28,7 +28,7 @@ describe('wire protocol', () => {
   });
 
   it('answers Activate with an empty body and no Content-Type', async () => {
-    assert.deepEqual(await post('/Plugin.Activate'), { status: 200, body: '{"Implements":["NetworkDriver"]}' });
+    assert.deepEqual(await post('/Plugin.Activate'), { status: 200, body: '{"Implements":["NetworkDriver","IpamDriver"]}' });
   });
 
   it('answers GetCapabilities with the configured scope', async () => {

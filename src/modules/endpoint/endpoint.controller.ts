@@ -11,6 +11,7 @@ import {
 } from '../../protocol/endpoint.dto';
 import { EmptyResponse } from '../../protocol/plugin.dto';
 import { NetworkDriverRoute as R } from '../../protocol/routes';
+import { WireErrors } from '../../protocol/wire-errors';
 import { EndpointService } from './endpoint.service';
 
 /** Endpoint-level verbs of libnetwork's remote driver protocol (libnetwork/docs/remote.md). */
@@ -23,6 +24,7 @@ export class EndpointController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'CreateEndpoint', summary: 'Create the logical switch port ("MAC IP", port security)' })
   @ApiOkResponse({ type: CreateEndpointResponse })
+  @WireErrors(409, 503)
   CreateEndpoint(@Body() req: CreateEndpointRequest): Promise<CreateEndpointResponse> {
     return this.endpoints.createEndpoint(req);
   }
@@ -31,6 +33,7 @@ export class EndpointController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'DeleteEndpoint', summary: 'Remove the logical switch port. Unknown IDs succeed.' })
   @ApiOkResponse({ type: EmptyResponse })
+  @WireErrors(503)
   async DeleteEndpoint(@Body() req: EndpointRequest): Promise<EmptyResponse> {
     await this.endpoints.deleteEndpoint(req.EndpointID);
     return {};
@@ -40,6 +43,7 @@ export class EndpointController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'EndpointOperInfo', summary: 'Operational details shown by docker inspect' })
   @ApiOkResponse({ type: EndpointOperInfoResponse })
+  @WireErrors(503)
   EndpointOperInfo(@Body() req: EndpointRequest): EndpointOperInfoResponse {
     return { Value: this.endpoints.operInfo(req.EndpointID) };
   }
@@ -48,6 +52,7 @@ export class EndpointController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'Join', summary: 'Plug a veth into br-int and answer once OVN has installed its flows' })
   @ApiOkResponse({ type: JoinResponse })
+  @WireErrors(503)
   Join(@Body() req: JoinRequest): Promise<JoinResponse> {
     return this.endpoints.join(req);
   }
@@ -56,6 +61,7 @@ export class EndpointController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'Leave', summary: 'Unplug the veth from br-int and delete it. Unknown IDs succeed.' })
   @ApiOkResponse({ type: EmptyResponse })
+  @WireErrors(503)
   async Leave(@Body() req: EndpointRequest): Promise<EmptyResponse> {
     await this.endpoints.leave(req.EndpointID);
     return {};

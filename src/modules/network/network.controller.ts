@@ -10,6 +10,7 @@ import {
   NetworkRequest,
 } from '../../protocol/network.dto';
 import { NetworkDriverRoute as R } from '../../protocol/routes';
+import { WireErrors } from '../../protocol/wire-errors';
 import { NetworkService } from './network.service';
 
 /** Network-level verbs of libnetwork's remote driver protocol (libnetwork/docs/remote.md). */
@@ -30,6 +31,7 @@ export class NetworkController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'CreateNetwork', summary: 'Create (or join) the OVN logical switch for (vrf, subnet)' })
   @ApiOkResponse({ type: EmptyResponse })
+  @WireErrors(409, 503)
   async CreateNetwork(@Body() req: CreateNetworkRequest): Promise<EmptyResponse> {
     await this.networks.createNetwork(req);
     return {};
@@ -39,6 +41,7 @@ export class NetworkController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'DeleteNetwork', summary: 'Drop the network; the switch goes with its last network. Unknown IDs succeed.' })
   @ApiOkResponse({ type: EmptyResponse })
+  @WireErrors(409, 503)
   async DeleteNetwork(@Body() req: NetworkRequest): Promise<EmptyResponse> {
     await this.networks.deleteNetwork(req.NetworkID);
     return {};

@@ -10,6 +10,7 @@ const NB_TABLES = {
   Logical_Switch: ['name', 'ports', 'external_ids', 'other_config'],
   Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up', 'type'],
   Logical_Router: ['name', 'ports', 'external_ids'],
+  Address_Set: ['name', 'addresses', 'external_ids'],
   Logical_Router_Port: ['name', 'networks', 'mac', 'external_ids'],
 };
 
