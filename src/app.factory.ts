@@ -28,6 +28,8 @@ export async function createDriverApp(config: Readonly<DriverConfig>): Promise<D
   registerWireBodyParser(app.getHttpAdapter().getInstance());
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'openapi.json', raw: ['json'] });
   await app.init();
+  // Buffered start-up logs are flushed by app.listen(), which is not used (see Listeners).
+  app.flushLogs();
   await app.getHttpAdapter().getInstance().ready();
   return { app, listeners };
 }

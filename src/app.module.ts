@@ -6,6 +6,7 @@ import type { DriverConfig } from './config/driver-config';
 import { CoreModule } from './core/core.module';
 import { EndpointModule } from './modules/endpoint/endpoint.module';
 import { IpamModule } from './modules/ipam/ipam.module';
+import { ReconcileModule } from './modules/reconcile/reconcile.module';
 import { NetworkModule } from './modules/network/network.module';
 import { verbOf } from './protocol/routes';
 
@@ -35,6 +36,7 @@ export class AppModule {
         NetworkModule,
         EndpointModule,
         IpamModule,
+        ReconcileModule,
       ],
     };
   }

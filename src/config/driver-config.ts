@@ -38,10 +38,16 @@ export class DriverConfig {
   @EnvChoice(['local', 'global']) OVN_DRIVER_SCOPE: 'local' | 'global' = 'local';
 
   /** Upper bound for one OVSDB request before the verb answers Err (dockerd waits 30 s per call). */
-  @EnvInt(100, 25000) OVN_DRIVER_OVSDB_TIMEOUT_MS = 5000;
+  @EnvInt(100, 25000) OVN_DRIVER_OVSDB_TIMEOUT_MS = 4000;
 
   /** How long Join waits for ovn-controller to install the port's flows; 0 does not wait. */
   @EnvInt(0, 25000) OVN_DRIVER_JOIN_TIMEOUT_MS = 10000;
+
+  /** Seconds between reconciler passes (it also runs at start); 0 turns it off. */
+  @EnvInt(0, 86400) OVN_DRIVER_RECONCILE_INTERVAL_S = 60;
+
+  /** Docker API socket the reconciler asks which endpoints exist. */
+  @EnvString(ABSOLUTE_PATH, 'an absolute path') OVN_DRIVER_DOCKER_SOCKET = '/var/run/docker.sock';
 
   /** Private key for ssl: remotes. */
   @EnvString(ABSOLUTE_PATH, 'an absolute path', { optional: true }) OVN_DRIVER_SSL_KEY?: string;

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { HostModule } from '../host/host.module';
 import { OvnModule } from '../ovn/ovn.module';
+import { EndpointActivity } from './endpoint-activity';
 import { EndpointController } from './endpoint.controller';
 import { EndpointService } from './endpoint.service';
 
 @Module({
   imports: [OvnModule, HostModule],
   controllers: [EndpointController],
-  providers: [EndpointService],
+  providers: [EndpointService, EndpointActivity],
+  exports: [EndpointActivity],
 })
 export class EndpointModule {}

@@ -14,6 +14,7 @@ import { contains, addressOf, parseSubnet } from '../network/address';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord, NetworkRecord } from '../ovn/ovn.model';
+import { EndpointActivity } from './endpoint-activity';
 import { sandboxId, vethNames } from './interface-names';
 import { randomMac } from './mac';
 
@@ -27,9 +28,26 @@ export class EndpointService {
     private readonly nb: NorthboundRepository,
     private readonly ovs: LocalSwitchRepository,
     private readonly links: LinkOps,
+    private readonly activity: EndpointActivity,
   ) {}
 
-  async createEndpoint(req: CreateEndpointRequest): Promise<CreateEndpointResponse> {
+  createEndpoint(req: CreateEndpointRequest): Promise<CreateEndpointResponse> {
+    return this.activity.run(req.EndpointID, () => this.doCreateEndpoint(req));
+  }
+
+  deleteEndpoint(endpointId: string): Promise<void> {
+    return this.activity.run(endpointId, () => this.doDeleteEndpoint(endpointId));
+  }
+
+  join(req: JoinRequest): Promise<JoinResponse> {
+    return this.activity.run(req.EndpointID, () => this.doJoin(req));
+  }
+
+  leave(endpointId: string): Promise<void> {
+    return this.activity.run(endpointId, () => this.doLeave(endpointId));
+  }
+
+  private async doCreateEndpoint(req: CreateEndpointRequest): Promise<CreateEndpointResponse> {
     const net = this.network(req.NetworkID);
     const iface: EndpointInterface = req.Interface ?? {};
     if (!iface.Address) throw new BadRequestError('the endpoint has no IPv4 address (Interface.Address is empty); use an IPAM driver that assigns one');
@@ -50,11 +68,16 @@ export class EndpointService {
     return iface.MacAddress ? {} : { Interface: { MacAddress: mac } };
   }
 
-  async deleteEndpoint(endpointId: string): Promise<void> {
+  /**
+   * dockerd answers a failed Join with DeleteEndpoint, not Leave (libnetwork endpoint.go sbJoin rollback):
+   * whatever a Join left on the host goes here too.
+   */
+  private async doDeleteEndpoint(endpointId: string): Promise<void> {
+    await this.doLeave(endpointId);
     await this.nb.deleteEndpoint(endpointId);
   }
 
-  async join(req: JoinRequest): Promise<JoinResponse> {
+  private async doJoin(req: JoinRequest): Promise<JoinResponse> {
     const ep = this.endpoint(req.EndpointID);
     const net = this.network(ep.networkId);
     const names = vethNames(req.EndpointID);
@@ -77,7 +100,7 @@ export class EndpointService {
     return { InterfaceName: { SrcName: names.peer, DstPrefix: 'eth' }, ...(routes.length > 0 ? { StaticRoutes: routes } : {}) };
   }
 
-  async leave(endpointId: string): Promise<void> {
+  private async doLeave(endpointId: string): Promise<void> {
     const ep = this.nb.findEndpoint(endpointId);
     await this.undoJoin(ep?.lspName ?? endpointId, vethNames(endpointId).host);
   }

@@ -58,6 +58,15 @@ export class IpRouteLinkOps extends LinkOps {
     }
   }
 
+  async listLinks(): Promise<string[]> {
+    const { stdout } = await run(this.ipBinary, ['-o', 'link', 'show'], { timeout: 5000 });
+    // "12: ovn9f79172a592e@if11: <...>" → "ovn9f79172a592e"
+    return stdout
+      .split('\n')
+      .map((line) => line.split(':')[1]?.trim().split('@')[0])
+      .filter((name): name is string => !!name);
+  }
+
   private async ip(args: string[]): Promise<void> {
     try {
       await run(this.ipBinary, args, { timeout: 5000 });

@@ -8,4 +8,6 @@ export abstract class LinkOps {
   /** Deletes a link (a veth's peer goes with it). A missing link is not an error. */
   abstract deleteLink(name: string): Promise<void>;
   abstract linkExists(name: string): Promise<boolean>;
+  /** Names of the host's links. */
+  abstract listLinks(): Promise<string[]>;
 }

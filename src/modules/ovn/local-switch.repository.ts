@@ -25,6 +25,8 @@ export abstract class LocalSwitchRepository {
   /** Removes every port carrying the iface-id. No port: no-op. */
   abstract detachPort(ifaceId: string): Promise<void>;
   abstract findPort(ifaceId: string): PortRecord | undefined;
+  /** Every port this driver added to the local OVS DB. */
+  abstract ownedPorts(): PortRecord[];
   /**
    * Resolves once ovn-controller has marked the interface `external_ids:ovn-installed="true"`,
    * i.e. its flows are in and the first packet will not be lost; rejects after `timeoutMs`.

@@ -16,6 +16,8 @@ export abstract class NorthboundRepository {
   /** Removes the endpoint's port. Unknown IDs: no-op. */
   abstract deleteEndpoint(endpointId: string): Promise<void>;
   abstract findEndpoint(endpointId: string): EndpointRecord | undefined;
+  /** Endpoints this driver created on `chassis`. */
+  abstract endpointsOn(chassis: string): EndpointRecord[];
   /** Subnets of the other networks in this network's vrf that have a gateway (routed by the vrf router). */
   abstract vrfRoutes(networkId: string): { subnet?: string; subnet6?: string }[];
 }

@@ -187,6 +187,14 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     return lsp && isOwned(lsp.external_ids) ? endpointOf(lsp) : undefined;
   }
 
+  endpointsOn(chassis: string): EndpointRecord[] {
+    const out: EndpointRecord[] = [];
+    for (const lsp of this.sessions.nb().cache.table(LSP).values() as Iterable<SwitchPortRow>) {
+      if (isOwned(lsp.external_ids) && lsp.external_ids[CHASSIS_KEY] === chassis && lsp.external_ids[ENDPOINT_ID_KEY]) out.push(endpointOf(lsp));
+    }
+    return out;
+  }
+
   vrfRoutes(networkId: string): { subnet?: string; subnet6?: string }[] {
     const nb = this.sessions.nb();
     const own = this.switchOf(nb, networkId);

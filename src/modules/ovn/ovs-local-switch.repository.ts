@@ -76,6 +76,13 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     };
   }
 
+  ownedPorts(): PortRecord[] {
+    return this.interfaces(this.sessions.localOvs())
+      .filter((i) => i.external_ids[OWNER_KEY] === OWNER && i.external_ids[IFACE_ID])
+      .map((i) => this.findPort(i.external_ids[IFACE_ID]))
+      .filter((p): p is PortRecord => p !== undefined);
+  }
+
   async waitInstalled(ifaceId: string, timeoutMs: number): Promise<void> {
     const ovs = this.sessions.localOvs();
     await ovs.waitFor(

@@ -1,0 +1,38 @@
+import { request } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import { DriverConfig } from '../../config/driver-config';
+
+/** What the local dockerd says about a network's endpoints. */
+export type DockerView = { kind: 'unreachable' } | { kind: 'no-network' } | { kind: 'endpoints'; ids: Set<string> };
+
+/**
+ * Asks the Docker Engine API (GET /networks/{id}, as the seed's health check did) which endpoints a
+ * network has on this host. Unreachable means "don't know": the reconciler then removes no LSP.
+ */
+@Injectable()
+export class DockerEndpoints {
+  constructor(private readonly config: DriverConfig) {}
+
+  network(networkId: string): Promise<DockerView> {
+    return new Promise((resolve) => {
+      const req = request({ socketPath: this.config.OVN_DRIVER_DOCKER_SOCKET, path: `/networks/${networkId}`, method: 'GET', timeout: 3000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => {
+          if (res.statusCode === 404) return resolve({ kind: 'no-network' });
+          if (res.statusCode !== 200) return resolve({ kind: 'unreachable' });
+          try {
+            const containers = (JSON.parse(body) as { Containers?: Record<string, { EndpointID?: string }> }).Containers ?? {};
+            resolve({ kind: 'endpoints', ids: new Set(Object.values(containers).map((c) => c.EndpointID ?? '')) });
+          } catch {
+            resolve({ kind: 'unreachable' });
+          }
+        });
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve({ kind: 'unreachable' }));
+      req.end();
+    });
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The reconciler on a real stack and dockerd: leftovers of this host go, rows of other hosts and rows
+ * the driver does not own stay. The network is made through the socket, so the local dockerd does not
+ * know it: its endpoints count as gone once nothing on the host holds them.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { ensureDocker, DockerEngine } from '../harness/docker';
+import { DriverProcess } from '../harness/driver-process';
+import { run, Stack, waitFor } from '../harness/stack';
+
+const id = () => randomBytes(32).toString('hex');
+
+describe('reconciler', () => {
+  let stack: Stack;
+  let engine: DockerEngine;
+  let driver: DriverProcess;
+  const net = id();
+
+  before(async () => {
+    stack = await Stack.up();
+    engine = await ensureDocker();
+    driver = await DriverProcess.start({ stack, env: { OVN_DRIVER_RECONCILE_INTERVAL_S: '1' } });
+    const r = await driver.post('/NetworkDriver.CreateNetwork', {
+      NetworkID: net,
+      Options: {},
+      IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.95.0.0/24', Gateway: '10.95.0.1/24' }],
+      IPv6Data: [],
+    });
+    assert.equal(r.status, 200, r.raw);
+  });
+
+  after(async () => {
+    await driver?.stop();
+    await run('ip', ['link', 'del', 'ovn0123456789ab']).catch(() => undefined);
+    await stack?.down();
+    await engine?.stop();
+  });
+
+  const endpoint = async (ep: string, ip: string, join: boolean) => {
+    const c = await driver.post('/NetworkDriver.CreateEndpoint', { NetworkID: net, EndpointID: ep, Interface: { Address: `${ip}/24`, AddressIPv6: '', MacAddress: '' }, Options: {} });
+    assert.equal(c.status, 200, c.raw);
+    if (join) assert.equal((await driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: '/var/run/docker/netns/test', Options: {} })).status, 200);
+  };
+  const lsps = async () => (await stack.nbctl('--bare', '--columns=name', 'list', 'Logical_Switch_Port')).split(/\s+/).filter(Boolean);
+  const ifaces = async () => (await stack.vsctl('--bare', '--columns=name', 'list', 'Interface')).split(/\s+/).filter(Boolean);
+  const links = async () => (await run('ip', ['-o', 'link', 'show'])).split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '');
+
+  it('removes this host’s leftovers and nothing else', async () => {
+    // An OVS port and veth whose endpoint vanished from NB.
+    const gone = id();
+    await endpoint(gone, '10.95.0.10', true);
+    await stack.nbctl('lsp-del', gone);
+    // A veth left by a crash before its OVS port was added.
+    await run('ip', ['link', 'add', 'ovn0123456789ab', 'type', 'veth', 'peer', 'name', 'ovc0123456789ab']);
+    // A logical port of this chassis that dockerd does not know, never joined.
+    const unjoined = id();
+    await endpoint(unjoined, '10.95.0.11', false);
+    // Not the reconciler's: another host's port, a port the driver does not own, an OVS port it did not add.
+    const [sw] = (await stack.nbctl('--bare', '--columns=name', 'find', 'Logical_Switch', 'external_ids:docker-ovn\\:owner=docker-ovn-driver')).split(/\s+/);
+    const otherHost = id();
+    await stack.nbctl('lsp-add', sw, otherHost, '--', 'set', 'Logical_Switch_Port', otherHost,
+      'external_ids:docker-ovn\\:owner=docker-ovn-driver', 'external_ids:docker-ovn\\:chassis=another-host', `external_ids:docker-ovn\\:endpoint-id=${otherHost}`, `external_ids:docker-ovn\\:network-id=${net}`);
+    await stack.nbctl('lsp-add', sw, 'foreign-lsp');
+    await stack.vsctl('add-port', stack.bridge, 'foreign0', '--', 'set', 'Interface', 'foreign0', 'type=internal', 'external_ids:iface-id=nowhere');
+    // A joined endpoint that is alive.
+    const alive = id();
+    await endpoint(alive, '10.95.0.12', true);
+
+    await waitFor(
+      async () => {
+        const [l, i, h] = [await lsps(), await ifaces(), await links()];
+        return !i.includes(`ovn${gone.slice(0, 12)}`) && !h.includes(`ovn${gone.slice(0, 12)}`) && !h.includes('ovn0123456789ab') && !l.includes(unjoined);
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: 'the reconciler to remove the leftovers' },
+    );
+    const [l, i] = [await lsps(), await ifaces()];
+    for (const keep of [otherHost, 'foreign-lsp', alive]) assert.ok(l.includes(keep), `${keep} must stay`);
+    assert.ok(i.includes('foreign0'));
+    assert.ok(i.includes(`ovn${alive.slice(0, 12)}`), 'the live endpoint keeps its port');
+    assert.match(driver.logs, /reconciler removed an OVS port whose endpoint is gone/);
+    assert.match(driver.logs, /reconciler removed a logical port dockerd no longer knows/);
+
+    await stack.vsctl('del-port', stack.bridge, 'foreign0');
+    await stack.nbctl('lsp-del', 'foreign-lsp');
+    await stack.nbctl('lsp-del', otherHost);
+    await driver.post('/NetworkDriver.Leave', { NetworkID: net, EndpointID: alive });
+    await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: alive });
+    assert.equal((await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net })).status, 200);
+  });
+});
