@@ -58,19 +58,23 @@ export class Listeners {
     return typeof address === 'object' && address ? address.port : port;
   }
 
-  /** Stops accepting, lets in-flight requests finish, removes the socket file. */
-  async close(): Promise<void> {
-    await Promise.all(
-      this.servers.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            if (!s.listening) return resolve();
-            s.close(() => resolve());
-            s.closeIdleConnections();
-          }),
-      ),
-    );
+  /**
+   * Stops accepting, lets in-flight requests finish (up to `graceMs`), removes the socket file.
+   * dockerd keeps connections alive: idle ones are closed as soon as their request is answered.
+   */
+  async close(graceMs = 25_000): Promise<void> {
     if (this.socketPath) await unlink(this.socketPath).catch(() => undefined);
+    const open = this.servers.filter((s) => s.listening);
+    const closed = Promise.all(open.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    const sweep = setInterval(() => open.forEach((s) => s.closeIdleConnections()), 50);
+    open.forEach((s) => s.closeIdleConnections());
+    const deadline = setTimeout(() => open.forEach((s) => s.closeAllConnections()), graceMs);
+    try {
+      await closed;
+    } finally {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+    }
   }
 }
 

@@ -73,8 +73,14 @@ export class EndpointService {
    * whatever a Join left on the host goes here too.
    */
   private async doDeleteEndpoint(endpointId: string): Promise<void> {
-    await this.doLeave(endpointId);
+    // The logical port goes even when the host side cannot be cleaned now (the local OVS DB down):
+    // the reconciler removes an OVS port whose endpoint is gone.
+    const host = await this.doLeave(endpointId).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await this.nb.deleteEndpoint(endpointId);
+    if (host) throw host;
   }
 
   private async doJoin(req: JoinRequest): Promise<JoinResponse> {

@@ -58,6 +58,15 @@ describe(parseNetworkSpec.name, () => {
       { Options: { 'com.docker.network.generic': { vrf: 'x'.repeat(33) } } },
       { Options: { 'com.docker.network.generic': { mtu: '12' } } },
       { Options: { 'com.docker.network.generic': { mtu: 'big' } } },
+      // -o values are strings: no hex, no padding, no objects coerced by String()/Number()
+      { Options: { 'com.docker.network.generic': { mtu: '0x578' } } },
+      { Options: { 'com.docker.network.generic': { mtu: ' 1400' } } },
+      { Options: { 'com.docker.network.generic': { mtu: 1400.5 } } },
+      { Options: { 'com.docker.network.generic': { vrf: { toString: 'blue' } } } },
+      { Options: { 'com.docker.network.generic': { vrf: ['blue'] } } },
+      // option names are checked as own keys: these are on every object's prototype
+      { Options: { 'com.docker.network.generic': { toString: 'v' } } },
+      { Options: { 'com.docker.network.generic': { constructor: 'v' } } },
       { IPv4Data: [{ Pool: '10.40.0.0/24', Gateway: '10.41.0.1/24' }] },
       { IPv4Data: [] },
       { IPv4Data: [{ Pool: '10.40.0.0/24' }, { Pool: '10.41.0.0/24' }] },

@@ -53,17 +53,20 @@ export function parseNetworkSpec(req: CreateNetworkRequest): NetworkSpec {
   const options = req.Options ?? {};
   const generic = (options[GENERIC_OPTIONS] ?? {}) as Record<string, unknown>;
   if (typeof generic !== 'object' || Array.isArray(generic)) throw new BadRequestError(`${GENERIC_OPTIONS} must be an object`);
-  const unknown = Object.keys(generic).filter((k) => !(k in SUPPORTED_OPTIONS));
+  // Own keys only: `"toString" in {}` is true.
+  const unknown = Object.keys(generic).filter((k) => !Object.hasOwn(SUPPORTED_OPTIONS, k));
   if (unknown.length > 0) {
     const supported = Object.entries(SUPPORTED_OPTIONS).map(([k, v]) => `${k} (${v})`).join(', ');
     throw new BadRequestError(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; supported options: ${supported}`);
   }
-  const vrf = generic.vrf === undefined ? DEFAULT_VRF : String(generic.vrf);
-  if (!VRF_NAME.test(vrf)) throw new BadRequestError(`vrf "${vrf}" must be 1-32 letters, digits, '.', '_' or '-'`);
+  // -o values arrive as strings; anything else (an object, "0x578", " 1400") is refused, not coerced.
+  const vrf = generic.vrf === undefined ? DEFAULT_VRF : generic.vrf;
+  if (typeof vrf !== 'string' || !VRF_NAME.test(vrf)) throw new BadRequestError(`vrf ${JSON.stringify(vrf)} must be 1-32 letters, digits, '.', '_' or '-'`);
   let mtu: number | undefined;
   if (generic.mtu !== undefined) {
-    mtu = Number(generic.mtu);
-    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new BadRequestError(`mtu "${String(generic.mtu)}" must be a whole number from 68 to 65535`);
+    const raw = generic.mtu;
+    mtu = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new BadRequestError(`mtu ${JSON.stringify(raw)} must be a whole number from 68 to 65535`);
   }
   const ipv4 = onePool(req.IPv4Data, 4);
   if (!ipv4) throw new BadRequestError('an IPv4 subnet is required (IPv4Data is empty)');

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { KeyedQueue } from '../../common/keyed-queue';
 import { namedUuid, op, OvsdbClient } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
 import type { NetworkSpec } from '../network/network-spec';
@@ -73,6 +74,12 @@ const LSP = 'Logical_Switch_Port';
  */
 @Injectable()
 export class OvnNorthboundRepository extends NorthboundRepository {
+  /**
+   * Port creation on one switch is serialised in this process: each transaction waits on the switch's
+   * `ports`, so parallel creates here would only defeat each other. Other hosts still race, and retry.
+   */
+  private readonly perSwitch = new KeyedQueue();
+
   constructor(private readonly sessions: OvsdbSessions) {
     super();
   }
@@ -138,6 +145,14 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   async createEndpoint(spec: EndpointSpec, chassis: string | undefined): Promise<EndpointRecord> {
+    const key = this.switchOf(this.sessions.nb(), spec.networkId)?._uuid ?? spec.networkId;
+    await this.perSwitch.run(key, () => this.insertPort(spec, chassis));
+    const record = this.findEndpoint(spec.endpointId);
+    if (!record) throw new DriverError('OVN_PORT_MISSING', `endpoint ${spec.endpointId} vanished from NB right after it was created`);
+    return record;
+  }
+
+  private async insertPort(spec: EndpointSpec, chassis: string | undefined): Promise<void> {
     await optimistic(async () => {
       const nb = this.sessions.nb();
       const sw = this.switchOf(nb, spec.networkId);
@@ -165,10 +180,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         op.insert(LSP, { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
         op.mutate(LS, [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
       ]);
-    });
-    const record = this.findEndpoint(spec.endpointId);
-    if (!record) throw new DriverError('OVN_PORT_MISSING', `endpoint ${spec.endpointId} vanished from NB right after it was created`);
-    return record;
+    }, 20);
   }
 
   async deleteEndpoint(endpointId: string): Promise<void> {

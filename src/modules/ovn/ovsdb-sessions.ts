@@ -23,6 +23,12 @@ const OVS_TABLES = {
 };
 
 /**
+ * A hung server is noticed by the inactivity probe within ~2 probe intervals, and a server that is back
+ * is reconnected within the backoff ceiling: a few seconds either way, far below dockerd's 30 s.
+ */
+const RECOVERY = { probeIntervalMs: 2000, reconnectMinMs: 100, reconnectMaxMs: 2000 };
+
+/**
  * The two long-lived OVSDB sessions: the local Open_vSwitch DB and the OVN Northbound DB. Both connect
  * in the background after the listeners are up (dockerd gives a plugin seconds to appear) and reconnect
  * by themselves. Without OVN_DRIVER_NB, the NB remote is read from Open_vSwitch external_ids:ovn-nb, as
@@ -42,6 +48,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       database: 'Open_vSwitch',
       tables: OVS_TABLES,
       requestTimeoutMs: config.OVN_DRIVER_OVSDB_TIMEOUT_MS,
+      ...RECOVERY,
       leaderOnly: false,
     });
     if (config.OVN_DRIVER_NB) this.nbClient = this.makeNb(config.OVN_DRIVER_NB);
@@ -84,6 +91,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       database: 'OVN_Northbound',
       tables: NB_TABLES,
       requestTimeoutMs: this.config.OVN_DRIVER_OVSDB_TIMEOUT_MS,
+      ...RECOVERY,
       leaderOnly: true,
       tls: this.tls(),
     });

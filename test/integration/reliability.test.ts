@@ -1,0 +1,179 @@
+/**
+ * Reliability on a real stack: NB and the local OVS DB hung or killed (verbs answer Err within 5 s,
+ * recover by themselves within 5 s of the database coming back), the driver killed at each step of an
+ * endpoint's life (dockerd's next calls succeed, nothing leaks), SIGTERM with a verb in flight, and 200
+ * endpoint lifecycles at concurrency 20.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { hang, kill } from '../harness/daemons';
+import { DriverProcess, WireReply } from '../harness/driver-process';
+import { Stack, waitFor } from '../harness/stack';
+import { leftovers } from '../e2e/leftovers';
+
+const id = () => randomBytes(32).toString('hex');
+
+describe('reliability', () => {
+  let stack: Stack;
+  let driver: DriverProcess;
+  const net = id();
+  let nextIp = 10;
+
+  const createNetwork = () =>
+    driver.post('/NetworkDriver.CreateNetwork', { NetworkID: net, Options: {}, IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.96.0.0/16', Gateway: '10.96.0.1/16' }], IPv6Data: [] });
+  const createEndpoint = (ep: string) =>
+    driver.post('/NetworkDriver.CreateEndpoint', {
+      NetworkID: net,
+      EndpointID: ep,
+      Interface: { Address: `10.96.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 2}/16`, AddressIPv6: '', MacAddress: '' },
+      Options: {},
+    });
+  const join = (ep: string) => driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: '/var/run/docker/netns/reliability', Options: {} });
+  const leave = (ep: string) => driver.post('/NetworkDriver.Leave', { NetworkID: net, EndpointID: ep });
+  const deleteEndpoint = (ep: string) => driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: ep });
+  const ok = (r: WireReply) => assert.equal(r.status, 200, r.raw);
+  /** Only the network's own switch and router port may remain. */
+  const assertNoEndpointsLeft = async () => {
+    const l = await leftovers(stack);
+    assert.deepEqual([l.ports.filter((p) => /^[0-9a-f]{64}$/.test(p)), l.ovsPorts, l.veths], [[], [], []]);
+  };
+
+  before(async () => {
+    stack = await Stack.up();
+    driver = await DriverProcess.start({ stack, env: { OVN_DRIVER_RECONCILE_INTERVAL_S: '0' } });
+    ok(await createNetwork());
+  });
+
+  after(async () => {
+    await driver?.stop();
+    await stack?.down();
+  });
+
+  async function timed(fn: () => Promise<WireReply>): Promise<[WireReply, number]> {
+    const t0 = Date.now();
+    const r = await fn();
+    return [r, Date.now() - t0];
+  }
+
+  async function recovers(what: string, fn: () => Promise<WireReply>): Promise<number> {
+    const t0 = Date.now();
+    await waitFor(async () => (await fn()).status === 200, { timeoutMs: 5000, intervalMs: 100, what });
+    return Date.now() - t0;
+  }
+
+  for (const [db, pidfile] of [
+    ['NB', 'nb.pid'],
+    ['the local OVS DB', 'ovsdb.pid'],
+  ] as const) {
+    // The verb that needs this DB: CreateEndpoint writes NB; Join writes the local OVS DB.
+    // Endpoints a failed probe may leave: after an outage the test removes them as dockerd would
+    // (DeleteEndpoint after a failed Join); a CreateEndpoint whose reply was lost is the reconciler's job.
+    const probed: string[] = [];
+    const cleanUp = async () => {
+      for (const ep of probed.splice(0)) {
+        ok(await leave(ep));
+        ok(await deleteEndpoint(ep));
+      }
+    };
+    const probe = async () => {
+      const ep = id();
+      probed.push(ep);
+      const c = await createEndpoint(ep);
+      if (c.status !== 200) return c;
+      const j = await join(ep);
+      await leave(ep);
+      await deleteEndpoint(ep);
+      return j;
+    };
+
+    it(`answers Err within 5 s while ${db} hangs, and recovers within 5 s`, async () => {
+      const resume = hang(stack, pidfile);
+      try {
+        await sleep(200);
+        const [r, ms] = await timed(probe);
+        assert.notEqual(r.status, 200);
+        assert.match((r.body as { Err: string }).Err, /^(CreateEndpoint|Join|Leave|DeleteEndpoint): /);
+        assert.ok(ms < 5000, `answered after ${ms} ms`);
+      } finally {
+        resume();
+      }
+      await recovers(`driver to recover after ${db} resumed`, probe);
+      await cleanUp();
+      await assertNoEndpointsLeft();
+    });
+
+    it(`answers Err at once while ${db} is down, and recovers within 5 s of its restart`, async () => {
+      const restart = await kill(stack, pidfile);
+      try {
+        await sleep(200);
+        const [r, ms] = await timed(probe);
+        assert.equal(r.status, 503, r.raw);
+        assert.ok(ms < 5000, `answered after ${ms} ms`);
+      } finally {
+        await restart();
+      }
+      await recovers(`driver to recover after ${db} restarted`, probe);
+      await cleanUp();
+      await assertNoEndpointsLeft();
+    });
+  }
+
+  for (const point of ['after CreateEndpoint', 'during Join', 'after Join', 'after Leave'] as const) {
+    it(`survives SIGKILL ${point}: dockerd's next calls succeed and nothing leaks`, async () => {
+      const ep = id();
+      ok(await createEndpoint(ep));
+      if (point === 'during Join') {
+        const inFlight = join(ep).catch(() => undefined);
+        await sleep(15);
+        await driver.stop('SIGKILL');
+        await inFlight;
+      } else {
+        if (point !== 'after CreateEndpoint') ok(await join(ep));
+        if (point === 'after Leave') ok(await leave(ep));
+        await driver.stop('SIGKILL');
+      }
+      await driver.spawn();
+      // What dockerd sends next: Leave + DeleteEndpoint (docker stop), or DeleteEndpoint (failed Join rollback).
+      if (point !== 'after Leave') ok(await leave(ep));
+      ok(await deleteEndpoint(ep));
+      await assertNoEndpointsLeft();
+    });
+  }
+
+  it('finishes an in-flight Join on SIGTERM, closes and removes its socket', async () => {
+    const ep = id();
+    ok(await createEndpoint(ep));
+    const inFlight = join(ep);
+    await sleep(5);
+    const exited = driver.stop('SIGTERM');
+    ok(await inFlight);
+    assert.equal(await exited, 0);
+    assert.equal(existsSync(driver.socket), false);
+    await driver.spawn();
+    ok(await leave(ep));
+    ok(await deleteEndpoint(ep));
+    await assertNoEndpointsLeft();
+  });
+
+  it('runs 200 endpoint lifecycles at concurrency 20 with no error and no leak', async () => {
+    const errors: string[] = [];
+    let started = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (started < 200) {
+          started++;
+          const ep = id();
+          for (const step of [createEndpoint, join, leave, deleteEndpoint]) {
+            const r = await step(ep);
+            if (r.status !== 200) errors.push(r.raw);
+          }
+        }
+      }),
+    );
+    assert.deepEqual(errors, []);
+    await assertNoEndpointsLeft();
+  });
+});
