@@ -1,22 +1,41 @@
-# The managed plugin's rootfs (`make plugin`: build → create → export). The app is built on the host
-# (`make build`); the host's node binary is copied in as build/node (it needs only glibc and libstdc++).
-# BASE is a Debian 12 image; without a registry, make one offline with debootstrap + docker import.
+# The managed plugin's rootfs, built by scripts/plugin.sh (`make plugin`: build → create → export). Its build
+# context is a directory the script assembles, not the repository:
+#   node   the host's node binary (Debian 12's nodejs is 18; node needs only glibc and libstdc++)
+#   app/   dist/src, package.json, the production node_modules, and packages/ovsdb-client (package.json,
+#          dist/src): the target of the workspace link node_modules/ovsdb-client -> ../packages/ovsdb-client
+# BASE is a Debian 12 image: debian:bookworm-slim, or without a registry one the script makes offline
+# (debootstrap --variant=minbase bookworm + docker import). The script tags the tools stage
+# (`--target tools`) so that its apt layer outlives the rootfs image as a cache.
 ARG BASE=debian:bookworm-slim
 
-FROM ${BASE} AS app
-WORKDIR /opt/docker-ovn-driver
-COPY package.json ./
-COPY node_modules ./node_modules
-COPY packages/ovsdb-client/package.json ./packages/ovsdb-client/package.json
-COPY packages/ovsdb-client/dist/src ./packages/ovsdb-client/dist/src
-COPY dist/src ./dist/src
+# iproute2 for the driver's veths; ovs-vsctl, ovs-ofctl and ovn-nbctl for troubleshooting inside the plugin
+# (the driver itself speaks OVSDB). policy-rc.d keeps the packages from starting services in the build.
+FROM ${BASE} AS tools
+LABEL org.docker-ovn-driver.build=1
+RUN printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d \
+    && apt-get update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+       iproute2 openvswitch-common openvswitch-switch ovn-common ca-certificates \
+    && apt-get clean \
+    && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/sbin/policy-rc.d /usr/share/doc/* /usr/share/man/*
 
-FROM ${BASE}
-# OVS/OVN client tools for troubleshooting inside the plugin (the driver itself speaks OVSDB).
-RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      iproute2 openvswitch-common openvswitch-switch ovn-common ca-certificates \
-    && rm -rf /var/lib/apt/lists/*
-COPY build/node /usr/local/bin/node
+# The application tree as it will run, checked before it reaches the rootfs.
+FROM ${BASE} AS app
+LABEL org.docker-ovn-driver.build=1
+COPY app /opt/docker-ovn-driver
+RUN test -f /opt/docker-ovn-driver/dist/src/main.js \
+    && test -f /opt/docker-ovn-driver/node_modules/ovsdb-client/package.json \
+    && test -f /opt/docker-ovn-driver/node_modules/ovsdb-client/dist/src/index.js \
+    && test -f /opt/docker-ovn-driver/node_modules/@nestjs/core/package.json
+
+# The runtime stage: the plugin's rootfs.
+FROM tools
+COPY node /usr/local/bin/node
 COPY --from=app /opt/docker-ovn-driver /opt/docker-ovn-driver
 WORKDIR /opt/docker-ovn-driver
+# node runs on this rootfs's libraries and resolves the workspace package through its link
+RUN /usr/local/bin/node -e "require('ovsdb-client'); require('@nestjs/core')" \
+    && ovs-vsctl --version >/dev/null && ovs-ofctl --version >/dev/null && ovn-nbctl --version >/dev/null \
+    && ip -V >/dev/null
+# plugin/config.json's entrypoint is what runs in the plugin; this one serves `docker run` of the image.
 ENTRYPOINT ["/usr/local/bin/node", "/opt/docker-ovn-driver/dist/src/main.js"]

@@ -39,3 +39,25 @@ run: build
 
 openapi: build
 	node dist/scripts/openapi.js
+
+# Benchmarks against baselines measured in the same run (docs/PERFORMANCE.md); BENCH_ARGS=--smoke for tiny
+# sizes, BENCH_ARGS="--only B1,B3" for some. They start an OVN + OVS stack and use dockerd: hence the lock.
+BENCH_ARGS ?=
+bench: build
+	flock /run/lock/docker-ovn-driver-stack.lock node dist/bench/bench.js $(BENCH_ARGS)
+
+# The managed plugin (Docker plugin v2), made without a registry: scripts/plugin.sh, README "Managed plugin".
+# PLUGIN_SETTINGS: `docker plugin set` arguments applied before enabling, e.g.
+#   make plugin PLUGIN_SETTINGS="OVN_DRIVER_NB=tcp:10.0.0.10:6641"
+# (none: the OVN is picked as `make run` picks it). CLEAN_BASE=0 keeps the offline base images for the
+# next `make plugin`.
+PLUGIN_SETTINGS ?=
+CLEAN_BASE ?= 1
+
+.PHONY: plugin clean
+
+plugin: build
+	PLUGIN_NAME='$(PLUGIN_NAME)' bash scripts/plugin.sh make $(PLUGIN_SETTINGS)
+
+clean:
+	PLUGIN_NAME='$(PLUGIN_NAME)' CLEAN_BASE='$(CLEAN_BASE)' bash scripts/plugin.sh clean

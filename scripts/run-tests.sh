@@ -13,6 +13,7 @@ tier_files() {
     contract) find dist/test/contract -name '*.test.js' 2>/dev/null | sort ;;
     integration) find dist/test/integration dist/test/harness -name '*.test.js' 2>/dev/null | sort ;;
     e2e) find dist/test/e2e -name '*.test.js' 2>/dev/null | sort ;;
+    bench-smoke) find dist/test/bench -name '*.test.js' 2>/dev/null | sort ;;
   esac
 }
 
@@ -24,10 +25,10 @@ for tier in "$@"; do
   fi
   mapfile -t files < <(tier_files "$tier")
   if [ ${#files[@]} -eq 0 ]; then echo "$tier: no test files"; total_fail=$((total_fail + 1)); status=1; continue; fi
-  # Files run one at a time: integration and e2e files each bring up their own OVS/OVN daemons, and only
+  # Files run one at a time: contract (some files), integration and e2e files bring up their own OVS/OVN daemons, and only
   # one userspace datapath fits in a network namespace; the lock keeps concurrent runs from colliding.
   lock=()
-  case "$tier" in integration|e2e) lock=(flock /run/lock/docker-ovn-driver-stack.lock) ;; esac
+  case "$tier" in contract|integration|e2e|bench-smoke) lock=(flock /run/lock/docker-ovn-driver-stack.lock) ;; esac
   "${lock[@]}" node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
     --test-reporter=tap --test-reporter-destination="$out/$tier.tap" "${files[@]}"
   rc=$?

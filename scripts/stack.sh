@@ -27,6 +27,18 @@
 #                  NOT allow two stacks in one namespace (see STACK_NETNS).
 #   OVN_CHASSIS    chassis name / system-id (default: harness-<random>)
 #   STACK_TIMEOUT  seconds to wait for each readiness step (default 30)
+#   STACK_CENTRAL  DIR2 of another stack that is up: start a chassis only (OVS
+#                  ovsdb-server, ovs-vswitchd, ovn-controller) whose
+#                  ovn-controller and OVN_NB/OVN_SB are DIR2's NB/SB. `down`
+#                  then also removes the chassis from DIR2's SB (ovn-controller
+#                  `exit` does it; `ovn-sbctl chassis-del` if that did not).
+#                  A second chassis on one machine needs STACK_NETNS too.
+#   STACK_ENCAP_IP Geneve encap address of the chassis (default 127.0.0.1);
+#                  ADDR/PREFIX when STACK_PHY_PORT is set.
+#   STACK_PHY_PORT an interface (already in the stack's namespace) that links
+#                  this chassis to the others: it goes into a netdev bridge
+#                  "br-phy" that carries STACK_ENCAP_IP, as the userspace
+#                  datapath needs for tunnels (OVS howto/userspace-tunneling).
 #
 # `up` refuses if DIR's stack is partly running, and just prints the env lines
 # again if it is fully up. A failed `up` stops whatever it had started.
@@ -43,6 +55,7 @@
 #   OVN_BRIDGE=<bridge>
 #   STACK_NETNS=<netns or empty>
 #   STACK_DIR=DIR
+#   STACK_CENTRAL=<DIR2 or empty>
 set -Eeuo pipefail
 
 OVN_SCHEMA_DIR=${OVN_SCHEMA_DIR:-/usr/share/ovn}
@@ -50,14 +63,17 @@ OVS_SCHEMA_DIR=${OVS_SCHEMA_DIR:-/usr/share/openvswitch}
 TIMEOUT=${STACK_TIMEOUT:-30}
 
 # name:pidfile-stem:process-name   (stop order = this order)
-DAEMONS=(
+CHASSIS_DAEMONS=(
   "ovn-controller:ovn-controller:ovn-controller"
   "ovs-vswitchd:vswitchd:ovs-vswitchd"
   "ovsdb-server(ovs):ovsdb:ovsdb-server"
+)
+CENTRAL_DAEMONS=(
   "ovn-northd:northd:ovn-northd"
   "ovsdb-server(sb):sb:ovsdb-server"
   "ovsdb-server(nb):nb:ovsdb-server"
 )
+PHY_BRIDGE=br-phy
 
 log() { echo "stack.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -82,8 +98,27 @@ export OVS_RUNDIR=$DIR OVS_LOGDIR=$DIR OVS_DBDIR=$DIR OVS_SYSCONFDIR=$DIR
 export OVN_RUNDIR=$DIR OVN_LOGDIR=$DIR OVN_DBDIR=$DIR OVN_SYSCONFDIR=$DIR
 unset OVN_NB_DAEMON OVN_SB_DAEMON 2>/dev/null || true
 
-NB=unix:$DIR/nb.sock
-SB=unix:$DIR/sb.sock
+# A chassis-only stack (STACK_CENTRAL) uses another stack's NB/SB; `up` takes the
+# central from the environment, the other commands from DIR/central.
+if [[ $CMD == up ]]; then
+  CENTRAL=${STACK_CENTRAL:-}
+  if [[ -n $CENTRAL ]]; then
+    [[ -d $CENTRAL ]] || die "STACK_CENTRAL: no such directory: $CENTRAL"
+    CENTRAL=$(cd -- "$CENTRAL" && pwd -P)
+    [[ $CENTRAL != "$DIR" ]] || die "STACK_CENTRAL must be another stack's directory"
+  fi
+else
+  CENTRAL=$(cat "$DIR/central" 2>/dev/null || true)
+fi
+if [[ -n $CENTRAL ]]; then
+  DAEMONS=("${CHASSIS_DAEMONS[@]}")
+  NB=unix:$CENTRAL/nb.sock
+  SB=unix:$CENTRAL/sb.sock
+else
+  DAEMONS=("${CHASSIS_DAEMONS[@]}" "${CENTRAL_DAEMONS[@]}")
+  NB=unix:$DIR/nb.sock
+  SB=unix:$DIR/sb.sock
+fi
 OVS=unix:$DIR/ovs.sock
 
 # pid of a daemon if its pidfile names a live process with the expected name.
@@ -124,6 +159,7 @@ print_env() {
   echo "OVN_BRIDGE=$(cat "$DIR/bridge")"
   echo "STACK_NETNS=$(cat "$DIR/netns" 2>/dev/null || true)"
   echo "STACK_DIR=$DIR"
+  echo "STACK_CENTRAL=$CENTRAL"
 }
 
 # run a command in the stack's network namespace (or here if it has none)
@@ -175,9 +211,9 @@ chassis_registered() {
   [[ -n $(ovn-sbctl --db="$SB" --timeout=5 --bare --columns=_uuid find Chassis "name=\"$ch\"" 2>/dev/null) ]]
 }
 
-bridge_ready() { # the integration bridge exists and vswitchd realized it (mgmt socket + ofport)
-  local br ofport
-  br=$(cat "$DIR/bridge")
+bridge_ready() { # the integration bridge (or bridge $1) exists and vswitchd realized it (mgmt socket + ofport)
+  local br=${1:-} ofport
+  [[ -n $br ]] || br=$(cat "$DIR/bridge")
   [[ -S $DIR/$br.mgmt ]] || return 1
   ofport=$(ovs-vsctl --db="$OVS" --timeout=5 get Interface "$br" ofport 2>/dev/null) || return 1
   [[ $ofport == 65534 ]]
@@ -239,6 +275,14 @@ stop_all() {
       ovs-appctl --timeout=5 -t "$DIR/vswitchd.ctl" exit --cleanup >/dev/null 2>&1 || true
       wait_gone "$stem" "$proc" 5 && continue
     fi
+    if [[ $stem == ovn-controller && -n $CENTRAL ]]; then
+      # the central outlives this chassis: `exit` (without --restart) removes the chassis from its SB
+      local ctl
+      if ctl=$(ctl_of_controller); then
+        ovs-appctl --timeout=5 -t "$ctl" exit >/dev/null 2>&1 || true
+        wait_gone "$stem" "$proc" 5 && continue
+      fi
+    fi
     kill -TERM "$pid" 2>/dev/null || true
     # one at a time, so that each sees its peers disconnect cleanly
     wait_gone "$stem" "$proc" 5 || true
@@ -255,6 +299,11 @@ stop_all() {
     wait_gone "$stem" "$proc" 5 || die "$name (pid $pid) survived KILL"
     rm -f -- "$DIR/$stem.pid"
   done
+  if [[ -n $CENTRAL && -S $CENTRAL/sb.sock && -s $DIR/chassis ]]; then
+    # in case ovn-controller could not say goodbye (killed, or SB unreachable then)
+    ovn-sbctl --db="$SB" --timeout=5 --no-leader-only --if-exists chassis-del "$(cat "$DIR/chassis")" >/dev/null 2>&1 ||
+      log "could not remove chassis $(cat "$DIR/chassis") from $SB"
+  fi
   # Fallback if vswitchd died without cleaning up: remove leftover taps, but
   # only if this stack's vswitchd really owned the datapath (otherwise they
   # belong to another ovs-vswitchd in the same namespace).
@@ -289,6 +338,19 @@ do_up() {
   for tool in ovsdb-tool ovsdb-server ovs-vsctl ovs-appctl ovs-vswitchd ovn-northd ovn-controller ovn-nbctl ovn-sbctl ip; do
     command -v "$tool" >/dev/null || die "$tool not found (apt-get install openvswitch-switch ovn-central ovn-host iproute2)"
   done
+  local prev entry stem proc
+  prev=$(cat "$DIR/central" 2>/dev/null || true)
+  if [[ $prev != "$CENTRAL" ]]; then
+    for entry in "${CHASSIS_DAEMONS[@]}" "${CENTRAL_DAEMONS[@]}"; do
+      IFS=: read -r _ stem proc <<<"$entry"
+      ! alive_pid "$stem" "$proc" >/dev/null || die "stack in $DIR runs with STACK_CENTRAL='$prev'; run '$0 down $DIR' first"
+    done
+  fi
+  local encap=${STACK_ENCAP_IP:-127.0.0.1} phy=${STACK_PHY_PORT:-}
+  if [[ -n $phy ]]; then
+    [[ $phy =~ ^[A-Za-z0-9_.-]{1,15}$ ]] || die "STACK_PHY_PORT must be an interface name: $phy"
+    [[ $encap == */* ]] || die "STACK_ENCAP_IP must be ADDR/PREFIX when STACK_PHY_PORT is set: $encap"
+  fi
   n=$(count_alive)
   if ((n == ${#DAEMONS[@]})); then
     if all_ready; then
@@ -308,7 +370,15 @@ do_up() {
   echo "$bridge" >"$DIR/bridge"
   echo "$chassis" >"$DIR/chassis"
   echo "$netns" >"$DIR/netns"
+  echo "$CENTRAL" >"$DIR/central"
   rm -f -- "$DIR/netns.created"
+  if [[ -n $CENTRAL ]]; then
+    ovn-sbctl --db="$SB" --timeout=5 --no-leader-only show >/dev/null 2>&1 || die "the central stack in $CENTRAL does not answer on $SB"
+  fi
+  if [[ -n $phy ]]; then
+    in_ns ip link show dev "$phy" >/dev/null 2>&1 || die "STACK_PHY_PORT $phy is not in the stack's network namespace (${netns:-the current one})"
+    in_ns ip link set "$phy" up
+  fi
   if [[ -n $netns ]]; then
     if ! ip netns list | awk '{print $1}' | grep -qxF -- "$netns"; then
       ip netns add "$netns"
@@ -319,23 +389,25 @@ do_up() {
 
   # Fresh databases on every start.
   rm -f -- "$DIR"/nb.db "$DIR"/sb.db "$DIR"/ovs.db "$DIR"/.*.db.~lock~ "$DIR"/*.sock "$DIR"/*.ctl "$DIR"/*.mgmt "$DIR"/*.snoop
-  ovsdb-tool create "$DIR/nb.db" "$OVN_SCHEMA_DIR/ovn-nb.ovsschema"
-  ovsdb-tool create "$DIR/sb.db" "$OVN_SCHEMA_DIR/ovn-sb.ovsschema"
+  [[ -n $CENTRAL ]] || ovsdb-tool create "$DIR/nb.db" "$OVN_SCHEMA_DIR/ovn-nb.ovsschema"
+  [[ -n $CENTRAL ]] || ovsdb-tool create "$DIR/sb.db" "$OVN_SCHEMA_DIR/ovn-sb.ovsschema"
   ovsdb-tool create "$DIR/ovs.db" "$OVS_SCHEMA_DIR/vswitch.ovsschema"
 
   # If anything below fails, do not leave half a stack behind.
   trap on_up_error ERR
 
-  log "starting NB and SB ovsdb-servers"
-  local db
-  for db in nb sb; do
-    ovsdb-server "$DIR/$db.db" --remote="punix:$DIR/$db.sock" \
-      --pidfile="$DIR/$db.pid" --unixctl="$DIR/$db.ctl" --log-file="$DIR/$db.log" --detach -vconsole:warn
-  done
+  if [[ -z $CENTRAL ]]; then
+    log "starting NB and SB ovsdb-servers"
+    local db
+    for db in nb sb; do
+      ovsdb-server "$DIR/$db.db" --remote="punix:$DIR/$db.sock" \
+        --pidfile="$DIR/$db.pid" --unixctl="$DIR/$db.ctl" --log-file="$DIR/$db.log" --detach -vconsole:warn
+    done
 
-  log "starting ovn-northd"
-  ovn-northd --ovnnb-db="$NB" --ovnsb-db="$SB" \
-    --pidfile="$DIR/northd.pid" --unixctl="$DIR/northd.ctl" --log-file="$DIR/northd.log" --detach -vconsole:warn
+    log "starting ovn-northd"
+    ovn-northd --ovnnb-db="$NB" --ovnsb-db="$SB" \
+      --pidfile="$DIR/northd.pid" --unixctl="$DIR/northd.ctl" --log-file="$DIR/northd.log" --detach -vconsole:warn
+  fi
 
   log "starting OVS ovsdb-server"
   ovsdb-server "$DIR/ovs.db" --remote="punix:$DIR/ovs.sock" \
@@ -346,12 +418,16 @@ do_up() {
     "external_ids:hostname=$chassis" \
     "external_ids:ovn-remote=$SB" \
     external_ids:ovn-encap-type=geneve \
-    external_ids:ovn-encap-ip=127.0.0.1 \
+    "external_ids:ovn-encap-ip=${encap%%/*}" \
     "external_ids:ovn-nb=$NB" \
     external_ids:ovn-bridge-datapath-type=netdev \
     "external_ids:ovn-bridge=$bridge"
   ovs-vsctl --db="$OVS" --no-wait --may-exist add-br "$bridge" -- \
     set Bridge "$bridge" datapath_type=netdev fail-mode=secure other-config:disable-in-band=true
+  if [[ -n $phy ]]; then
+    ovs-vsctl --db="$OVS" --no-wait --may-exist add-br "$PHY_BRIDGE" -- set Bridge "$PHY_BRIDGE" datapath_type=netdev -- \
+      --may-exist add-port "$PHY_BRIDGE" "$phy"
+  fi
 
   log "starting ovs-vswitchd"
   rm -f -- "$DIR/vswitchd.log"
@@ -366,6 +442,12 @@ do_up() {
     false # -> ERR trap
   fi
   touch "$DIR/datapath.owned"
+  if [[ -n $phy ]]; then
+    wait_for "bridge $PHY_BRIDGE realized by ovs-vswitchd" bridge_ready "$PHY_BRIDGE"
+    log "Geneve endpoint $encap on $PHY_BRIDGE (port $phy)"
+    in_ns ip addr replace "$encap" dev "$PHY_BRIDGE"
+    in_ns ip link set "$PHY_BRIDGE" up
+  fi
 
   log "starting ovn-controller (chassis $chassis)"
   in_ns ovn-controller "$OVS" -n "$chassis" --pidfile="$DIR/ovn-controller.pid" \

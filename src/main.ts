@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   logger.log(`listening on unix:${config.OVN_DRIVER_SOCKET}`);
   if (config.OVN_DRIVER_PORT !== 0) {
     const port = await listeners.listenHttp(config.OVN_DRIVER_ADDR, config.OVN_DRIVER_PORT);
-    logger.log(`listening on http://${config.OVN_DRIVER_ADDR}:${port} (swagger UI at /docs)`);
+    logger.log(`listening on http://${config.OVN_DRIVER_ADDR}:${port} (swagger UI at /docs; /metrics, /healthz, /readyz, /log-level)`);
   }
   const stop = async (signal: string) => {
     logger.log(`${signal}: finishing in-flight requests`);

@@ -14,7 +14,14 @@ export class DriverConfig {
   /** Debug-level logs. */
   @EnvFlag() DEBUG = false;
 
-  /** Address of the HTTP listener (the same routes as the plugin socket, plus /docs). */
+  /**
+   * JSON log file, written besides stdout and reopened on SIGHUP (logrotate); empty: stdout only.
+   * The managed plugin mounts /var/log/openvswitch from the host.
+   */
+  @EnvString(ABSOLUTE_PATH, 'an absolute path, or empty for stdout only', { emptyMeansOff: true })
+  OVN_DRIVER_LOG_FILE = '/var/log/openvswitch/docker-ovn-driver.log';
+
+  /** Address of the HTTP listener (the same routes as the plugin socket, plus /docs, /metrics, /healthz, /readyz, /log-level). */
   @EnvString(/^[0-9A-Za-z.:-]+$/, 'an IP address or host name') OVN_DRIVER_ADDR = '127.0.0.1';
 
   /** Port of the HTTP listener; 0 turns it off. */

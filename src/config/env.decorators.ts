@@ -4,6 +4,8 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 
 
 /** Every key the driver reads from its environment, in declaration order (plugin/config.json lists the same). */
 export const ENV_KEYS: string[] = [];
+/** Keys whose empty value means "off" rather than "unset, use the default" (e.g. OVN_DRIVER_LOG_FILE=). */
+export const ENV_EMPTY_MEANS_OFF = new Set<string>();
 
 function envKey(): PropertyDecorator {
   return (_target, key) => {
@@ -36,12 +38,19 @@ export function EnvChoice(choices: readonly string[]): PropertyDecorator {
   return applyDecorators(envKey(), IsIn(choices, { message: `$property must be one of ${choices.join(', ')}` }));
 }
 
-/** A string matching `pattern`, described by `what` in the error. */
-export function EnvString(pattern: RegExp, what: string, opts: { optional?: boolean } = {}): PropertyDecorator {
+/**
+ * A string matching `pattern`, described by `what` in the error. With `emptyMeansOff`, an empty value is
+ * kept as '' (the feature is off) instead of falling back to the default.
+ */
+export function EnvString(pattern: RegExp, what: string, opts: { optional?: boolean; emptyMeansOff?: boolean } = {}): PropertyDecorator {
+  const emptyMeansOff: PropertyDecorator = (_target, key) => {
+    if (opts.emptyMeansOff) ENV_EMPTY_MEANS_OFF.add(String(key));
+  };
   return applyDecorators(
     envKey(),
+    emptyMeansOff,
     ...(opts.optional ? [IsOptional()] : []),
     IsString(),
-    Matches(pattern, { message: `$property must be ${what}` }),
+    Matches(opts.emptyMeansOff ? new RegExp(`^$|${pattern.source}`) : pattern, { message: `$property must be ${what}` }),
   );
 }

@@ -26,6 +26,13 @@ describe(loadConfig.name, () => {
     assert.equal(loadConfig({ OVN_DRIVER_NB: '' }).OVN_DRIVER_NB, undefined);
   });
 
+  it('keeps an empty OVN_DRIVER_LOG_FILE (stdout only) and defaults it when unset', () => {
+    assert.equal(loadConfig({}).OVN_DRIVER_LOG_FILE, '/var/log/openvswitch/docker-ovn-driver.log');
+    assert.equal(loadConfig({ OVN_DRIVER_LOG_FILE: '' }).OVN_DRIVER_LOG_FILE, '');
+    assert.equal(loadConfig({ OVN_DRIVER_LOG_FILE: '/tmp/x.log' }).OVN_DRIVER_LOG_FILE, '/tmp/x.log');
+    assert.throws(() => loadConfig({ OVN_DRIVER_LOG_FILE: 'relative.log' }), /OVN_DRIVER_LOG_FILE must be an absolute path, or empty/);
+  });
+
   it('names every bad key at once', () => {
     assert.throws(
       () => loadConfig({ DEBUG: 'yes', OVN_DRIVER_PORT: '70000', OVN_DRIVER_NB: 'http://x', OVN_DRIVER_SCOPE: 'swarm' }),

@@ -6,10 +6,16 @@ import { dirname } from 'node:path';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** Paths served on the HTTP listener only: dockerd has no use for the swagger UI. */
+/** Operator endpoints: probes, metrics and the runtime log level (changeable by whoever reaches the HTTP listener). */
+const OPERATOR_PATHS = new Set(['/metrics', '/healthz', '/readyz', '/log-level', '/NetworkDriver.Database']);
+
+/**
+ * Paths served on the HTTP listener only: dockerd has no use for the swagger UI or the operator
+ * endpoints, and the plugin socket stays the plugin protocol and nothing else.
+ */
 export function isHttpOnlyPath(url: string | undefined): boolean {
   const path = (url ?? '/').split('?')[0];
-  return path === '/docs' || path.startsWith('/docs/') || path === '/openapi.json' || path.startsWith('/docs-json');
+  return path === '/docs' || path.startsWith('/docs/') || path === '/openapi.json' || path.startsWith('/docs-json') || path.startsWith('/debug/') || OPERATOR_PATHS.has(path);
 }
 
 /**

@@ -63,7 +63,8 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       'Docker remote network driver protocol (moby libnetwork/docs/remote.md) served by docker-ovn-driver. ' +
         'Every request is a POST with a JSON object body (any or no Content-Type; an empty body is {}); unknown fields are ignored. ' +
         'Success is HTTP 200; every failure is non-200 with {"Err": "<Verb>: <message>"}; unknown paths and verbs this driver ' +
-        'does not implement answer 404.',
+        'does not implement answer 404. String formats: "cidr" is an address with its prefix length, host bits allowed ' +
+        '(10.40.0.1/24, fd00::1/64; Go net.IPNet.String()); "ip" is a plain IPv4 or IPv6 address without prefix or zone.',
     )
     .setVersion('1')
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
@@ -74,13 +75,19 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   });
   const seen = new Set<string>();
   for (const [path, item] of Object.entries(doc.paths)) {
-    const operation = item.post;
-    if (!operation || Object.keys(item).some((k) => k !== 'post')) throw new Error(`${path}: the plugin protocol has only POST`);
+    // Verbs are POSTs (moby pkg/plugins/client.go); read-only debug views on the HTTP listener may be GETs.
+    const methods = Object.keys(item).filter((k) => k !== 'parameters');
+    if (methods.some((m) => m !== 'post' && m !== 'get') || (item.post && item.get)) throw new Error(`${path}: a verb is POST only, a debug view GET only`);
+    const operation = item.post ?? item.get;
+    if (!operation) continue;
     const id = operation.operationId ?? '';
-    if (!id.endsWith(verbOf(path))) throw new Error(`${path}: operationId ${id} must be the verb ${verbOf(path)}`);
+    if (item.post && !id.endsWith(verbOf(path))) throw new Error(`${path}: operationId ${id} must be the verb ${verbOf(path)}`);
     if (seen.has(id)) throw new Error(`duplicate operationId ${id}`);
     seen.add(id);
-    for (const status of COMMON_ERRORS) {
+    if (operation.parameters?.length === 0) delete operation.parameters;
+    const ok = operation.responses['200'];
+    if (ok && 'description' in ok && !ok.description) ok.description = 'Done';
+    for (const status of item.post ? COMMON_ERRORS : ([500] as const)) {
       operation.responses[status] = { description: WIRE_ERRORS[status], content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } } };
     }
   }

@@ -46,8 +46,9 @@ export class JoinRequest extends EndpointRequest {
 
 /** Names of the interface Docker moves into the sandbox and renames to DstPrefix + index. */
 export class InterfaceName {
-  @WireString({ example: 'ovnc1a2b3c4d5e6' }) SrcName!: string;
+  @WireString({ description: 'The container end of the veth pair', example: 'ovc9f79172a592e' }) SrcName!: string;
   @WireString({ example: 'eth' }) DstPrefix!: string;
+  @WireString({ optional: true, description: 'Exact name inside the sandbox (newer engines); empty: DstPrefix + index' }) DstName?: string;
 }
 
 /** A route Docker installs in the sandbox. */

@@ -1,4 +1,4 @@
-import { WireBool, WireCidr, WireMap, WireString } from './wire.decorators';
+import { WireBool, WireCidr, WireIp, WireMap, WireString } from './wire.decorators';
 
 /** /IpamDriver.GetCapabilities reply (libnetwork/ipams/remote/api). */
 export class IpamCapabilitiesResponse {
@@ -37,7 +37,7 @@ export class ReleasePoolRequest {
 /** /IpamDriver.RequestAddress request. */
 export class RequestAddressRequest {
   @WireString() PoolID!: string;
-  @WireString({ optional: true, description: 'A plain IP (docker run --ip, --gateway) or "" for any' }) Address?: string;
+  @WireIp({ optional: true, allowEmpty: true, description: 'A plain IP (docker run --ip, --gateway) or "" for any' }) Address?: string;
   @WireMap({ optional: true, description: 'RequestAddressType=com.docker.network.gateway for the gateway' }) Options?: Record<string, string> | null;
 }
 
@@ -50,5 +50,5 @@ export class RequestAddressResponse {
 /** /IpamDriver.ReleaseAddress request. */
 export class ReleaseAddressRequest {
   @WireString() PoolID!: string;
-  @WireString({ description: 'A plain IP' }) Address!: string;
+  @WireIp({ description: 'A plain IP, as RequestAddress gave it without its prefix length' }) Address!: string;
 }

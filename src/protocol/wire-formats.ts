@@ -6,9 +6,9 @@ export const DOCKER_ID = /^[0-9a-f]{64}$/;
 /** Colon-separated 48-bit MAC, as Go's net.HardwareAddr.String() prints it. */
 export const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 
-/** A plain IPv4 or IPv6 address (no prefix, no zone). */
+/** A plain IPv4 or IPv6 address (no prefix, no zone: node's isIP accepts "fe80::1%eth0", Go's net.ParseIP does not). */
 export function isIpAddress(value: unknown): value is string {
-  return typeof value === 'string' && isIP(value) !== 0;
+  return typeof value === 'string' && !value.includes('%') && isIP(value) !== 0;
 }
 
 /**
@@ -19,7 +19,7 @@ export function isCidr(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const slash = value.indexOf('/');
   if (slash < 0) return false;
-  const family = isIP(value.slice(0, slash));
+  const family = isIpAddress(value.slice(0, slash)) ? isIP(value.slice(0, slash)) : 0;
   const prefix = value.slice(slash + 1);
   if (family === 0 || !/^\d{1,3}$/.test(prefix)) return false;
   return Number(prefix) <= (family === 4 ? 32 : 128);

@@ -141,6 +141,8 @@ export function WireList(type: () => new () => object, opts: WireOptions = {}): 
     api(opts, { type: lazy(type), isArray: true }),
     ...presence(opts),
     IsArray(),
+    // ValidateNested alone lets a nested array through as an element ([[{...}]]).
+    IsObject({ each: true, message: 'each value in $property must be an object' }),
     ValidateNested({ each: true }),
     Type(type),
   );

@@ -3,6 +3,7 @@
  * validator (ajv, draft 2020-12 as OpenAPI 3.1 uses), so the contract tests check the file users read,
  * not the DTOs it was generated from.
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import * as path from 'node:path';
@@ -16,16 +17,16 @@ export const SPEC_FILE = path.join(repoRoot(), 'openapi', 'openapi.json');
 
 /** "address/prefix", host bits allowed (Go's net.IPNet.String()); written apart from src/ on purpose. */
 export function isCidrText(value: string): boolean {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(value);
+  const m = /^([^/%]+)\/(\d{1,3})$/.exec(value);
   if (!m) return false;
   const prefix = Number(m[2]);
   if (isIPv4(m[1])) return prefix <= 32;
   return isIPv6(m[1]) && prefix <= 128;
 }
 
-/** A plain IPv4 or IPv6 address. */
+/** A plain IPv4 or IPv6 address, without a zone (Go's net.ParseIP refuses "fe80::1%eth0"). */
 export function isIpText(value: string): boolean {
-  return isIPv4(value) || isIPv6(value);
+  return !value.includes('%') && (isIPv4(value) || isIPv6(value));
 }
 
 export interface Checked {
@@ -46,14 +47,17 @@ export class SpecValidator {
     this.ajv.addFormat('ip', { type: 'string', validate: isIpText });
   }
 
-  /** Paths of the spec with their POST operation. */
+  /** The plugin verbs of the spec: paths with their POST operation (debug views are GETs). */
   operations(): { path: string; operationId: string; op: Json }[] {
-    const paths = this.spec.paths as Record<string, { post: Json }>;
-    return Object.entries(paths).map(([p, item]) => ({ path: p, operationId: String(item.post.operationId), op: item.post }));
+    const paths = this.spec.paths as Record<string, { post?: Json }>;
+    return Object.entries(paths)
+      .filter(([, item]) => item.post)
+      .map(([p, item]) => ({ path: p, operationId: String(item.post!.operationId), op: item.post! }));
   }
 
+  /** Whether the spec documents `urlPath` as a verb (POST). */
   has(urlPath: string): boolean {
-    return urlPath in (this.spec.paths as Json);
+    return Boolean((this.spec.paths as Record<string, { post?: Json }>)[urlPath]?.post);
   }
 
   /** The request body schema of the operation at `urlPath`, $refs resolved; undefined when it takes none. */
@@ -122,5 +126,20 @@ export class SpecValidator {
     const item = (this.spec.paths as Record<string, { post?: Json }>)[urlPath];
     if (!item?.post) throw new Error(`${urlPath} is not an operation of the spec`);
     return item.post;
+  }
+}
+
+/**
+ * Asserts a reply is what the spec promises: the status is documented for the operation, the body is
+ * JSON and matches the schema of that status (an error is `{"Err": "<Verb>: ..."}`).
+ */
+export function assertReply(spec: SpecValidator, urlPath: string, reply: { status: number; body: unknown; raw: string; contentType?: string }, where = urlPath): void {
+  assert.match(reply.contentType ?? '', /^application\/json/, `${where}: content type of ${reply.raw}`);
+  assert.notEqual(reply.body, undefined, `${where}: body is not JSON: ${reply.raw}`);
+  const checked = spec.checkResponse(urlPath, reply.status, reply.body);
+  assert.ok(checked.ok, `${where}: reply ${reply.status} ${reply.raw} does not match the spec: ${checked.errors}`);
+  if (reply.status !== 200) {
+    const verb = urlPath.slice(urlPath.indexOf('.') + 1);
+    assert.ok((reply.body as { Err: string }).Err.startsWith(`${verb}: `), `${where}: Err must start with "${verb}: ": ${reply.raw}`);
   }
 }

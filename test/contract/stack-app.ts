@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createDriverApp } from '../../src/app.factory';
 import { loadConfig } from '../../src/config/load-config';
+import type { Listeners } from '../../src/core/listeners';
 import { run, Stack, waitFor } from '../harness/stack';
 
 /** dockerd's request headers (moby pkg/plugins/client.go): an Accept, no Content-Type. */
@@ -46,6 +47,8 @@ export const randomId = (): string => randomBytes(32).toString('hex');
 export interface StackApp {
   stack: Stack;
   app: NestFastifyApplication;
+  /** Not listening yet: call listenSocket/listenHttp to reach the app through real sockets. */
+  listeners: Listeners;
   post: Post;
   close(): Promise<void>;
 }
@@ -54,6 +57,7 @@ export interface StackApp {
 export async function startStackApp(env: Record<string, string> = {}): Promise<StackApp> {
   const stack = await Stack.up();
   let app: NestFastifyApplication | undefined;
+  let listeners: Listeners | undefined;
   try {
     const config = loadConfig({
       OVN_DRIVER_NB: stack.nbRemote,
@@ -61,24 +65,28 @@ export async function startStackApp(env: Record<string, string> = {}): Promise<S
       OVN_DRIVER_BRIDGE: stack.bridge,
       OVN_DRIVER_PORT: '0',
       OVN_DRIVER_JOIN_TIMEOUT_MS: '0',
+      OVN_DRIVER_LOG_FILE: '',
       ...env,
     });
-    ({ app } = await createDriverApp(config));
+    ({ app, listeners } = await createDriverApp(config));
     const post = poster(app);
     // Leave reads NB and writes the local OVS DB: once it stops answering 503, both sessions are ready.
     const probe = JSON.stringify({ NetworkID: randomId(), EndpointID: randomId() });
     await waitFor(async () => (await post('/NetworkDriver.Leave', probe)).status === 200, { timeoutMs: 15_000, intervalMs: 50, what: 'NB and OVS sessions' });
-    const started = app;
+    const [started, listening] = [app, listeners];
     return {
       stack,
       app: started,
+      listeners: listening,
       post,
       close: async () => {
+        await listening.close();
         await started.close();
         await stack.down();
       },
     };
   } catch (e) {
+    await listeners?.close();
     await app?.close();
     await stack.down();
     throw e;
@@ -120,6 +128,9 @@ function stableMap(value: unknown): unknown {
   return ['map', (value[1] as [string, string][]).filter(([k]) => !VOLATILE_EXTERNAL_IDS.test(k))];
 }
 
+/** The driver's veth ends (src/modules/endpoint/interface-names.ts); other links belong to other tenants of the host. */
+const DRIVER_LINK = /^ov[nc][0-9a-f]{12}$/;
+
 export interface State {
   nb: Record<string, Row[]>;
   ovs: Record<string, Row[]>;
@@ -128,7 +139,7 @@ export interface State {
 
 /**
  * What the driver can change: every NB table (but NB_Global's counters), br-int's ports and interfaces in
- * the local OVS DB, and the host's links. Values ovn-northd/ovn-controller write later are left out.
+ * the local OVS DB, and its veths on the host. Values ovn-northd/ovn-controller write later are left out.
  */
 export async function stateOf(stack: Stack): Promise<State> {
   const nb = await dumpDb(stack.nbRemote, 'OVN_Northbound', 'all', ['NB_Global']);
@@ -140,7 +151,7 @@ export async function stateOf(stack: Stack): Promise<State> {
   const links = (await run('ip', ['-o', 'link', 'show']))
     .split('\n')
     .map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '')
-    .filter(Boolean)
+    .filter((name) => DRIVER_LINK.test(name))
     .sort();
   return { nb, ovs, links };
 }

@@ -19,7 +19,7 @@ describe('wire protocol', () => {
   };
 
   before(async () => {
-    const config = loadConfig({ OVN_DRIVER_NB: 'unix:/nonexistent/nb.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock', OVN_DRIVER_PORT: '0' });
+    const config = loadConfig({ OVN_DRIVER_NB: 'unix:/nonexistent/nb.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock', OVN_DRIVER_PORT: '0', OVN_DRIVER_LOG_FILE: '' });
     ({ app } = await createDriverApp(config));
   });
 

@@ -1,7 +1,9 @@
-import { run } from '../harness/stack';
 import type { Stack } from '../harness/stack';
 
-/** Everything the driver could leave behind: owned NB rows, OVS ports in the bridge, veths on the host. */
+/**
+ * Everything the driver could leave behind: owned NB rows, OVS ports in the bridge, veths on the host (the
+ * stack's network namespace when it has one: there the driver of that "host" runs).
+ */
 export async function leftovers(
   stack: Stack,
 ): Promise<{ switches: string[]; ports: string[]; routers: string[]; routerPorts: string[]; addressSets: string[]; ovsPorts: string[]; veths: string[] }> {
@@ -11,8 +13,11 @@ export async function leftovers(
   const routers = lines(await stack.nbctl('--bare', '--columns=name', 'find', 'Logical_Router', 'external_ids:docker-ovn\\:owner=docker-ovn-driver'));
   const routerPorts = lines(await stack.nbctl('--bare', '--columns=name', 'find', 'Logical_Router_Port', 'external_ids:docker-ovn\\:owner=docker-ovn-driver'));
   const addressSets = lines(await stack.nbctl('--bare', '--columns=name', 'find', 'Address_Set', 'external_ids:docker-ovn\\:owner=docker-ovn-driver'));
-  const ovsPorts = lines(await stack.vsctl('list-ports', stack.bridge));
-  const veths = lines(await run('ip', ['-o', 'link', 'show'])).map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter((n) => /^ov[nc][0-9a-f]{12}$/.test(n));
+  // ovn-controller's own tunnel ports to other chassis are not the driver's.
+  const tunnels = new Set(lines(await stack.vsctl('--bare', '--columns=name', 'find', 'Interface', 'type=geneve')));
+  const ovsPorts = lines(await stack.vsctl('list-ports', stack.bridge)).filter((p) => !tunnels.has(p));
+  // The driver makes its veths where it runs: in the stack's namespace (another "host"), else here.
+  const veths = lines(await stack.exec('ip', '-o', 'link', 'show')).map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter((n) => /^ov[nc][0-9a-f]{12}$/.test(n));
   return { switches, ports, routers, routerPorts, addressSets, ovsPorts, veths };
 }
 

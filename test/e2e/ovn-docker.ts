@@ -2,6 +2,7 @@
  * Shared set-up of the e2e files: a private OVN + OVS stack, dockerd, the driver as a legacy plugin, and
  * helpers that label what they make so a failed test never leaves it to the next one.
  */
+import { writeFile } from 'node:fs/promises';
 import { after, afterEach, before } from 'node:test';
 import { BUSYBOX_IMAGE, docker, DockerEngine, ensureDocker } from '../harness/docker';
 import { DriverProcess } from '../harness/driver-process';
@@ -55,6 +56,8 @@ export function useOvnDocker(driverEnv: Record<string, string> = {}): OvnDocker 
   after(async () => {
     await ctx.cleanup().catch(() => undefined);
     await ctx.driver?.stop();
+    // The driver's own log, for the failure that made someone read this.
+    if (ctx.driver) await writeFile(`/tmp/docker-ovn-e2e-${ctx.driver.name}.log`, ctx.driver.logs).catch(() => undefined);
     await ctx.stack?.down();
     await engine?.stop();
   });

@@ -1,6 +1,10 @@
 /**
  * The driver as a real process (node dist/src/main.js), the way dockerd meets it: a legacy plugin socket
  * in /run/docker/plugins. `post` speaks to it exactly as dockerd does (POST, no Content-Type).
+ *
+ * With `netns` the process runs in that network namespace (`ip netns exec NS node ...`), so the veths it
+ * makes are there: another "host" on this machine (test/harness/multihost.ts). Its socket can then live
+ * outside /run/docker/plugins (`socket`), where the machine's dockerd does not find it.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -53,6 +57,10 @@ export interface DriverOptions {
   stack: Stack;
   /** Plugin name: the socket is /run/docker/plugins/NAME.sock. Default: a random test name. */
   name?: string;
+  /** Socket path instead of /run/docker/plugins/NAME.sock. */
+  socket?: string;
+  /** Run the process in this network namespace (default: the current one). */
+  netns?: string;
   env?: Record<string, string>;
 }
 
@@ -64,11 +72,13 @@ export class DriverProcess {
     readonly name: string,
     readonly socket: string,
     private readonly env: NodeJS.ProcessEnv,
+    /** Network namespace the process runs in, or undefined for the current one. */
+    readonly netns?: string,
   ) {}
 
   static async start(opts: DriverOptions): Promise<DriverProcess> {
     const name = opts.name ?? `ovntest${randomBytes(3).toString('hex')}`;
-    const socket = `/run/docker/plugins/${name}.sock`;
+    const socket = opts.socket ?? `/run/docker/plugins/${name}.sock`;
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       OVN_DRIVER_SOCKET: socket,
@@ -76,9 +86,11 @@ export class DriverProcess {
       OVN_DRIVER_NB: opts.stack.nbRemote,
       OVN_DRIVER_OVS_DB: opts.stack.ovsRemote,
       OVN_DRIVER_BRIDGE: opts.stack.bridge,
+      // In the stack's directory, not the host's /var/log/openvswitch.
+      OVN_DRIVER_LOG_FILE: path.join(opts.stack.dir, `${name}.log`),
       ...opts.env,
     };
-    const driver = new DriverProcess(name, socket, env);
+    const driver = new DriverProcess(name, socket, env, opts.netns);
     await driver.spawn();
     return driver;
   }
@@ -95,7 +107,9 @@ export class DriverProcess {
   /** Starts the process (again) and waits until it answers on its socket and its OVSDB sessions are up. */
   async spawn(): Promise<void> {
     const main = path.join(repoRoot(), 'dist', 'src', 'main.js');
-    const child = spawn(process.execPath, [main], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `ip netns exec` execs the program after setns: the child's pid is node's, and signals reach it.
+    const [cmd, args] = this.netns ? ['ip', ['netns', 'exec', this.netns, process.execPath, main]] : [process.execPath, [main]];
+    const child = spawn(cmd, args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (this.output += c.toString()));
@@ -110,6 +124,12 @@ export class DriverProcess {
       },
       { timeoutMs: 20_000, intervalMs: 100, what: `driver ${this.name} ready` },
     );
+  }
+
+  /** Sends `signal` to the running process (e.g. SIGHUP to reopen its log file). */
+  signal(signal: NodeJS.Signals): void {
+    if (!this.child || this.child.exitCode !== null) throw new Error(`driver ${this.name} is not running`);
+    this.child.kill(signal);
   }
 
   /** Stops the process with `signal` and waits for it to exit. */

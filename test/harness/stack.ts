@@ -12,6 +12,12 @@
  * "ovs-netdev" tap device): to run a second stack at the same time pass
  * `netns` so that its ovs-vswitchd/ovn-controller live in that namespace, and
  * move the ports into `stack.netns` before adding them to the bridge.
+ *
+ * A second chassis of the same OVN central (another "host" on this machine) is a chassis-only stack:
+ *
+ *   const hostB = await Stack.up({ central: stack, netns: 'hostB', encapIp: '10.254.0.2/24', phyPort: 'vethB' });
+ *
+ * (see test/harness/multihost.ts for two hosts linked by Geneve).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -126,10 +132,20 @@ export interface StackOptions {
   chassis?: string;
   /** Seconds stack.sh waits for each readiness step (default 30). */
   timeoutSec?: number;
+  /**
+   * Start a chassis only (OVS DB, ovs-vswitchd, ovn-controller) on this stack's OVN central (NB, SB,
+   * northd): another host. down() then removes the chassis from the central's SB.
+   */
+  central?: Stack;
+  /** Geneve encap address (default 127.0.0.1); ADDR/PREFIX with `phyPort`. */
+  encapIp?: string;
+  /** Interface (already in `netns`) put into a netdev bridge br-phy that holds `encapIp`: the tunnel's way out. */
+  phyPort?: string;
 }
 
-/** The daemons' pidfiles inside the stack directory. */
+/** The daemons' pidfiles inside the stack directory (a chassis-only stack has the last three). */
 const PIDFILES = ['nb.pid', 'sb.pid', 'northd.pid', 'ovsdb.pid', 'vswitchd.pid', 'ovn-controller.pid'];
+const CHASSIS_PIDFILES = ['ovsdb.pid', 'vswitchd.pid', 'ovn-controller.pid'];
 
 export class Stack {
   private stopped = false;
@@ -147,6 +163,8 @@ export class Stack {
     readonly netns: string | undefined,
     private readonly ownDir: boolean,
     pids: number[],
+    /** Directory of the stack whose NB/SB this chassis-only stack uses; undefined for a full stack. */
+    readonly centralDir?: string,
   ) {
     this.pids = pids;
   }
@@ -163,6 +181,12 @@ export class Stack {
     delete env.STACK_NETNS;
     delete env.OVN_BRIDGE;
     delete env.OVN_CHASSIS;
+    delete env.STACK_CENTRAL;
+    delete env.STACK_ENCAP_IP;
+    delete env.STACK_PHY_PORT;
+    if (opts.central) env.STACK_CENTRAL = opts.central.dir;
+    if (opts.encapIp) env.STACK_ENCAP_IP = opts.encapIp;
+    if (opts.phyPort) env.STACK_PHY_PORT = opts.phyPort;
     if (opts.netns) env.STACK_NETNS = opts.netns;
     if (opts.bridge) env.OVN_BRIDGE = opts.bridge;
     if (opts.chassis) env.OVN_CHASSIS = opts.chassis;
@@ -182,7 +206,7 @@ export class Stack {
     }
     const stackDir = vars.STACK_DIR!;
     const pids: number[] = [];
-    for (const f of PIDFILES) {
+    for (const f of vars.STACK_CENTRAL ? CHASSIS_PIDFILES : PIDFILES) {
       const pid = Number((await readFile(path.join(stackDir, f), 'utf8')).trim());
       if (pid > 0) pids.push(pid);
     }
@@ -196,6 +220,7 @@ export class Stack {
       vars.STACK_NETNS || undefined,
       ownDir,
       pids,
+      vars.STACK_CENTRAL || undefined,
     );
   }
 
@@ -209,6 +234,7 @@ export class Stack {
       OVN_BRIDGE: this.bridge,
       STACK_NETNS: this.netns ?? '',
       STACK_DIR: this.dir,
+      STACK_CENTRAL: this.centralDir ?? '',
     };
   }
 
@@ -249,7 +275,10 @@ export class Stack {
     return run('ovs-vsctl', [`--db=${this.ovsRemote}`, '--timeout=20', ...args], { env: this.clientEnv() });
   }
 
-  /** ovs-appctl against one of this stack's daemons: target is 'vswitchd', 'northd', 'nb', 'sb', 'ovsdb' or 'ovn-controller'. */
+  /**
+   * ovs-appctl against one of this stack's daemons: target is 'vswitchd', 'northd', 'nb', 'sb', 'ovsdb' or
+   * 'ovn-controller' (a chassis-only stack has only 'vswitchd', 'ovsdb' and 'ovn-controller').
+   */
   async appctl(target: string, ...args: string[]): Promise<string> {
     let ctl = path.join(this.dir, `${target}.ctl`);
     if (target === 'ovn-controller') {

@@ -1,22 +1,20 @@
 import { EventEmitter } from 'node:events';
 import { ChangeBatch, OvsdbCache, RowChange } from './cache';
 import { ZERO_UUID } from './codec';
-import { OvsdbDisconnectedError, OvsdbRpcError, OvsdbTimeoutError } from './errors';
+import { CACHE_MONITOR, ConnectionLoop, ResolvedOptions, SERVER_MONITOR } from './connection';
+import { OvsdbDisconnectedError, OvsdbTimeoutError } from './errors';
 import { JsonRpcPeer } from './jsonrpc';
 import { OvsdbLogger, silentLogger } from './logger';
-import { MonitorMethod, monitorParams, monitorSelection, serverMonitorShowsLoss } from './monitor';
+import { MonitorMethod, serverMonitorShowsLoss } from './monitor';
 import { Op, ResultsOf, encodeOp } from './ops';
 import { DEFAULTS, OvsdbClientOptions } from './options';
 import { DatabaseSchema, parseSchema } from './schema';
-import { ServerDatabaseInfo, parseServerDatabase, rejectReason } from './server-info';
+import { ServerDatabaseInfo } from './server-info';
 import { checkResults } from './transact';
-import { Remote, openTransport, parseRemotes } from './transport';
+import { Remote } from './transport';
 
 /** idle → connecting → ready ⇄ reconnecting → closed. */
 export type ClientState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
-
-const CACHE_MONITOR = 'ovsdb-client:cache';
-const SERVER_MONITOR = 'ovsdb-client:_Server';
 
 /**
  * A long-lived OVSDB connection with a replicated cache.
@@ -35,22 +33,38 @@ export class OvsdbClient extends EventEmitter {
   private _schema?: DatabaseSchema;
   private _server?: ServerDatabaseInfo;
   private _remote?: Remote;
-  private readonly remotes: Remote[];
-  private readonly opts: Required<Omit<OvsdbClientOptions, 'tables' | 'tls' | 'logger'>> & OvsdbClientOptions;
+  private readonly opts: ResolvedOptions;
   private readonly log: OvsdbLogger;
-  private remoteIndex = 0;
+  /** Where `monitor_cond_since` resumes after a reconnect (ovsdb-server(7)); advanced by each update3. */
   private lastTxnId = ZERO_UUID;
-  private minIndex = 0n;
-  private methods: MonitorMethod[] = ['monitor_cond_since', 'monitor_cond', 'monitor'];
   private readonly locks = new Set<string>();
-  private wake?: () => void;
+  private readonly loop: ConnectionLoop;
 
   constructor(options: OvsdbClientOptions) {
     super();
     this.opts = { ...DEFAULTS, ...options };
     this.database = options.database;
-    this.remotes = parseRemotes(options.remotes);
     this.log = options.logger ?? silentLogger;
+    this.loop = new ConnectionLoop(this.opts, this.log, {
+      isClosed: () => this._state === 'closed',
+      attach: (peer, remote) => {
+        peer.on('notification', (method: string, params: unknown[]) => this.onNotification(peer, method, params));
+        this.peer = peer;
+        this._remote = remote;
+      },
+      detach: (peer) => {
+        if (this.peer === peer) this.peer = undefined;
+      },
+      setServer: (info) => (this._server = info),
+      resumeFrom: (schema) => {
+        // A converted database (new checksum) has a history the old txn id does not belong to.
+        if (this._schema && this._schema.cksum !== schema.cksum) this.lastTxnId = ZERO_UUID;
+        return this.lastTxnId;
+      },
+      onMonitorReply: (method, schema, selection, result) => this.onMonitorReply(method, schema, selection, result),
+      established: (peer) => this.relock(peer),
+      reconnecting: () => this.setState('reconnecting'),
+    });
   }
 
   get state(): ClientState {
@@ -73,7 +87,7 @@ export class OvsdbClient extends EventEmitter {
   start(): this {
     if (this._state !== 'idle') return this;
     this.setState('connecting');
-    void this.run();
+    void this.loop.run();
     return this;
   }
 
@@ -81,7 +95,7 @@ export class OvsdbClient extends EventEmitter {
   async close(): Promise<void> {
     if (this._state === 'closed') return;
     this.setState('closed');
-    this.wake?.();
+    this.loop.wake();
     this.peer?.close();
     this.peer = undefined;
   }
@@ -229,7 +243,7 @@ export class OvsdbClient extends EventEmitter {
     return this.request('get_server_id', []);
   }
 
-  // ---------- connection loop ----------
+  // ---------- session state (driven by ConnectionLoop) ----------
 
   private setState(next: ClientState): void {
     const prev = this._state;
@@ -239,127 +253,14 @@ export class OvsdbClient extends EventEmitter {
     this.emit('state', next, prev);
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
-
-  private async run(): Promise<void> {
-    let delay = this.opts.reconnectMinMs;
-    let failures = 0;
-    while (this._state !== 'closed') {
-      const remote = this.remotes[this.remoteIndex % this.remotes.length];
-      this.remoteIndex++;
-      let ended: Promise<void> | undefined;
-      try {
-        ended = (await this.session(remote)).ended;
-      } catch (err) {
-        this.log.info({ remote: remote.text, err: (err as Error).message }, 'ovsdb connect failed');
-      }
-      if (ended) {
-        delay = this.opts.reconnectMinMs;
-        failures = 0;
-        await ended;
-        if ((this._state as ClientState) === 'closed') break;
-        this.setState('reconnecting');
-        await this.sleep(jitter(this.opts.reconnectMinMs));
-      } else if (++failures >= this.remotes.length) {
-        failures = 0;
-        await this.sleep(jitter(delay));
-        delay = Math.min(this.opts.reconnectMaxMs, delay * 2);
-      }
-    }
-  }
-
-  /** Connects and sets up one session; resolves with a promise of its end, rejects if setup failed. */
-  private async session(remote: Remote): Promise<{ ended: Promise<void> }> {
-    const stream = await openTransport(remote, this.opts.requestTimeoutMs, this.opts.tls);
-    const peer = new JsonRpcPeer(stream, this.log, this.opts.maxMessageBytes);
-    if (this._state === 'closed') {
-      peer.close();
-      throw new OvsdbDisconnectedError('closed while connecting');
-    }
-    const ended = new Promise<void>((resolve) =>
-      peer.once('close', (reason?: Error) => {
-        this.log.info({ remote: remote.text, reason: reason?.message }, 'ovsdb connection closed');
-        if (this.peer === peer) this.peer = undefined;
-        resolve();
-      }),
-    );
-    peer.on('notification', (method: string, params: unknown[]) => this.onNotification(peer, method, params));
-    this.peer = peer;
-    this._remote = remote;
-    try {
-      await this.handshake(peer);
-    } catch (err) {
-      peer.close(err as Error);
-      throw err;
-    }
-    this.startProbe(peer);
+  /** Locks are per connection (RFC 7047 §4.1.8): ask again for the ones held or wanted before. */
+  private relock(peer: JsonRpcPeer): void {
     for (const lock of this.locks) {
       peer.request('lock', [lock], { timeoutMs: this.opts.requestTimeoutMs }).then(
         (r) => (r as { locked?: boolean })?.locked && this.emit('locked', lock),
         () => undefined,
       );
     }
-    return { ended };
-  }
-
-  private async handshake(peer: JsonRpcPeer): Promise<void> {
-    const timeoutMs = this.opts.requestTimeoutMs;
-    const multi = this.remotes.length > 1;
-    if (this.database !== '_Server') {
-      const info = await this.readServerInfo(peer);
-      if (info) {
-        const reason = rejectReason(info, this.opts.leaderOnly && multi, this.minIndex);
-        if (reason) throw new Error(reason);
-        if (info.index !== undefined && info.index > this.minIndex) this.minIndex = info.index;
-        if (info.model === 'clustered' && this.opts.leaderOnly && multi) {
-          await peer.request('monitor_cond', ['_Server', SERVER_MONITOR, { Database: [{ columns: ['leader', 'connected'], where: [['name', '==', this.database]] }] }], { timeoutMs });
-        }
-      }
-      this._server = info;
-    }
-    const schema = parseSchema(await peer.request('get_schema', [this.database], { timeoutMs }));
-    if (this._schema && this._schema.cksum !== schema.cksum) this.lastTxnId = ZERO_UUID;
-    const selection = monitorSelection(schema, this.opts.tables);
-    for (;;) {
-      const method = this.methods[0];
-      try {
-        await peer.request(method, monitorParams(method, this.database, CACHE_MONITOR, selection, this.lastTxnId), {
-          timeoutMs,
-          // Synchronous: later updates on this connection must apply on top of this state.
-          onResult: (result) => this.onMonitorReply(method, schema, selection, result),
-        });
-        return;
-      } catch (err) {
-        if (err instanceof OvsdbRpcError && err.code === 'unknown method' && this.methods.length > 1) {
-          this.methods.shift();
-          continue;
-        }
-        throw err;
-      }
-    }
-  }
-
-  private async readServerInfo(peer: JsonRpcPeer): Promise<ServerDatabaseInfo | undefined> {
-    let results: unknown;
-    try {
-      results = await peer.request('transact', ['_Server', { op: 'select', table: 'Database', where: [['name', '==', this.database]], columns: ['name', 'model', 'connected', 'leader', 'cid', 'sid', 'index'] }], { timeoutMs: this.opts.requestTimeoutMs });
-    } catch (err) {
-      // Servers older than OVS 2.9 have no _Server database: nothing to check.
-      if (err instanceof OvsdbRpcError) return undefined;
-      throw err;
-    }
-    const rows = (results as { rows?: Record<string, unknown>[] }[])[0]?.rows ?? [];
-    if (rows.length === 0) throw new Error(`database ${this.database} is not served here`);
-    return parseServerDatabase(rows[0]);
   }
 
   private onMonitorReply(method: MonitorMethod, schema: DatabaseSchema, selection: Map<string, string[]>, result: unknown): void {
@@ -413,35 +314,4 @@ export class OvsdbClient extends EventEmitter {
       this.log.error({ err }, 'ovsdb change listener threw');
     }
   }
-
-  /** Inactivity probe (lib/jsonrpc.c): echo after silence; no answer within the interval drops the link. */
-  private startProbe(peer: JsonRpcPeer): void {
-    const interval = this.opts.probeIntervalMs;
-    if (!interval) return;
-    let probing = false;
-    const timer = setInterval(
-      () => {
-        if (peer.isClosed) return clearInterval(timer);
-        if (probing || Date.now() - peer.lastReceiveAt < interval) return;
-        probing = true;
-        peer.request('echo', ['probe'], { timeoutMs: interval }).then(
-          () => (probing = false),
-          (err) => {
-            if (err instanceof OvsdbTimeoutError) {
-              this.log.warn({ remote: this.remote }, 'ovsdb inactivity probe failed, reconnecting');
-              peer.close(err);
-            }
-          },
-        );
-      },
-      Math.max(20, Math.floor(interval / 4)),
-    );
-    timer.unref();
-    peer.once('close', () => clearInterval(timer));
-  }
-}
-
-/** Equal jitter: between half and all of `ms`, so clients that lost the same server spread out. */
-function jitter(ms: number): number {
-  return ms / 2 + Math.random() * (ms / 2);
 }

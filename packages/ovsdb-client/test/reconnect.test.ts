@@ -1,12 +1,25 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { ChangeBatch, ClientState, OvsdbClient, OvsdbDisconnectedError, op } from '../src';
-import { OvsdbServer, cleanup, startStandalone } from './helpers/ovsdb-server';
+import { ChangeBatch, ClientState, JsonSplitter, OvsdbClient, OvsdbDisconnectedError, OvsdbTimeoutError, op, parseJson } from '../src';
+import { OvsdbServer, cleanup, delay, startStandalone } from './helpers/ovsdb-server';
 import { TestProxy } from './helpers/proxy';
 import { normalize, serverRows } from './helpers/compare';
 
 const TABLES = { Logical_Switch: true, Address_Set: true } as const;
+
+interface RpcMessage {
+  id?: unknown;
+  method?: string;
+  params?: unknown[];
+  error?: unknown;
+}
+
+/** The JSON-RPC messages in a recorded byte stream (one direction, one connection). */
+function messages(chunks: Buffer[]): RpcMessage[] {
+  const splitter = new JsonSplitter();
+  return chunks.flatMap((c) => splitter.push(c)).map((raw) => parseJson(raw.toString('utf8')) as RpcMessage);
+}
 
 describe(OvsdbClient.name, () => {
   let server: OvsdbServer;
@@ -104,5 +117,41 @@ describe(OvsdbClient.name, () => {
     assert.equal((err as Error).name, 'OvsdbTimeoutError');
     // The connection stays usable.
     await c.transact([op.comment('still alive')]);
+  });
+
+  it('on a request timeout, transact sends cancel as a notification for that id (RFC 7047 §4.1.4)', async () => {
+    // A proxy of its own: one connection, so its recorded byte streams hold only this client's messages.
+    const wire = await new TestProxy(server.sock).listen();
+    const c = make(wire.remote, { probeIntervalMs: 0 });
+    try {
+      c.start();
+      await c.ready({ timeoutMs: 3000 });
+      const states: ClientState[] = [];
+      c.on('state', (s: ClientState) => states.push(s));
+      wire.record = true;
+      // A wait the server cannot satisfy: left alone it would answer "timed out" after 600 ms.
+      const wait = op.wait('Address_Set', [['name', '==', 'cancel-me']], ['name'], '==', [{ name: 'cancel-me' }], 600);
+      await assert.rejects(c.transact([wait], { timeoutMs: 100 }), OvsdbTimeoutError);
+      await delay(1000);
+      const sent = messages(wire.toServer);
+      const txn = sent.find((m) => m.method === 'transact' && JSON.stringify(m.params).includes('cancel-me'));
+      assert.equal(typeof txn?.id, 'number');
+      // Exactly one cancel, a notification (id null) naming the timed-out request's id.
+      assert.deepEqual(
+        sent.filter((m) => m.method === 'cancel'),
+        [{ method: 'cancel', params: [txn!.id], id: null }],
+      );
+      // The server honoured it: no "timed out" reply at 600 ms. (ovsdb-server since 2.9 drops a cancelled
+      // trigger silently; older ones answered "canceled".)
+      const replies = messages(wire.toClient).filter((m) => m.id === txn!.id);
+      assert.ok(replies.every((m) => m.error === 'canceled'), `unexpected reply ${JSON.stringify(replies)}`);
+      // The same connection keeps working (a late reply to the forgotten id would be ignored).
+      const [r] = await c.transact([op.insert('Address_Set', { name: 'after-cancel' })]);
+      assert.equal(c.cache.get('Address_Set', r.uuid)?.name, 'after-cancel');
+      assert.deepEqual(states, [], 'no reconnect');
+    } finally {
+      await c.close();
+      await wire.close();
+    }
   });
 });

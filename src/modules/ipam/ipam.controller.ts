@@ -12,6 +12,7 @@ import {
 } from '../../protocol/ipam.dto';
 import { EmptyResponse } from '../../protocol/plugin.dto';
 import { IpamDriverRoute as R } from '../../protocol/routes';
+import { WireErrors } from '../../protocol/wire-errors';
 import { IpamService } from './ipam.service';
 
 /**
@@ -43,6 +44,7 @@ export class IpamController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'RequestPool', summary: 'Create or share the (vrf or address space, subnet) pool in NB' })
   @ApiOkResponse({ type: RequestPoolResponse })
+  @WireErrors(409, 503)
   RequestPool(@Body() req: RequestPoolRequest): Promise<RequestPoolResponse> {
     return this.ipam.requestPool(req);
   }
@@ -51,6 +53,7 @@ export class IpamController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'ReleasePool', summary: 'Drop a user of the pool; the last one removes it. Unknown pools succeed.' })
   @ApiOkResponse({ type: EmptyResponse })
+  @WireErrors(409, 503)
   async ReleasePool(@Body() req: ReleasePoolRequest): Promise<EmptyResponse> {
     await this.ipam.releasePool(req.PoolID);
     return {};
@@ -60,6 +63,7 @@ export class IpamController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'RequestAddress', summary: 'Allocate any, a given, or the gateway address, atomically across hosts' })
   @ApiOkResponse({ type: RequestAddressResponse })
+  @WireErrors(409, 503)
   RequestAddress(@Body() req: RequestAddressRequest): Promise<RequestAddressResponse> {
     return this.ipam.requestAddress(req);
   }
@@ -68,6 +72,7 @@ export class IpamController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'ReleaseAddress', summary: 'Give an address back. Unknown addresses succeed.' })
   @ApiOkResponse({ type: EmptyResponse })
+  @WireErrors(409, 503)
   async ReleaseAddress(@Body() req: ReleaseAddressRequest): Promise<EmptyResponse> {
     await this.ipam.releaseAddress(req.PoolID, req.Address);
     return {};

@@ -41,6 +41,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
   private nbClient?: OvsdbClient;
   private nbRemote?: string;
   private closed = false;
+  private readonly clientCallbacks: ((db: 'nb' | 'ovs', client: OvsdbClient) => void)[] = [];
 
   constructor(private readonly config: DriverConfig) {
     this.ovs = new OvsdbClient({
@@ -78,6 +79,16 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
     return this.ovs;
   }
 
+  /**
+   * Calls `cb` with each session's client as soon as it exists: the local OVS one at once, the NB one at
+   * once or when its remote is discovered from external_ids:ovn-nb (for metrics and health).
+   */
+  onClient(cb: (db: 'nb' | 'ovs', client: OvsdbClient) => void): void {
+    this.clientCallbacks.push(cb);
+    cb('ovs', this.ovs);
+    if (this.nbClient) cb('nb', this.nbClient);
+  }
+
   /** Both sessions connected and their caches synced. */
   ready(): boolean {
     return this.ovs.state === 'ready' && this.nbClient?.state === 'ready';
@@ -86,7 +97,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
   private makeNb(remote: string): OvsdbClient {
     this.nbRemote = remote;
     this.logger.log(`OVN Northbound DB: ${remote}`);
-    return new OvsdbClient({
+    const client = new OvsdbClient({
       remotes: remote,
       database: 'OVN_Northbound',
       tables: NB_TABLES,
@@ -95,6 +106,8 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       leaderOnly: true,
       tls: this.tls(),
     });
+    for (const cb of this.clientCallbacks) cb('nb', client);
+    return client;
   }
 
   private tls() {

@@ -1,8 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
 import { EndpointActivity } from '../endpoint/endpoint-activity';
 import { LinkOps } from '../host/link-ops';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
+import { DriverMetrics } from '../observability/driver-metrics';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import { OvsdbSessions } from '../ovn/ovsdb-sessions';
 import { DockerEndpoints } from './docker-endpoints';
@@ -40,6 +41,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly links: LinkOps,
     private readonly activity: EndpointActivity,
     private readonly docker: DockerEndpoints,
+    @Optional() private readonly metrics?: DriverMetrics,
   ) {}
 
   private get intervalMs(): number {
@@ -120,6 +122,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
     for (const key of this.suspects.keys()) if (!seen.has(key)) this.suspects.delete(key);
     for (const k of ['ovsPorts', 'veths', 'ports'] as const) this.totals[k] += result[k];
+    this.metrics?.reconcilerRemoved('ovs_port', result.ovsPorts);
+    this.metrics?.reconcilerRemoved('veth', result.veths);
+    this.metrics?.reconcilerRemoved('logical_port', result.ports);
     return result;
   }
 

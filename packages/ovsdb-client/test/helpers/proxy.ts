@@ -5,9 +5,15 @@ import * as net from 'node:net';
  * - `pass`: forwards as it arrives;
  * - `bytewise`: server→client bytes one at a time, yielding between them (exercises framing);
  * - `stall`: swallows everything in both directions (a dead link the kernel does not report).
+ *
+ * With `record` set, the bytes it forwards are kept in `toServer` / `toClient` (all connections, in
+ * arrival order), so tests can check what actually went over the wire.
  */
 export class TestProxy {
   mode: 'pass' | 'bytewise' | 'stall' = 'pass';
+  record = false;
+  readonly toServer: Buffer[] = [];
+  readonly toClient: Buffer[] = [];
   private readonly server = net.createServer((c) => this.onConnection(c));
   private readonly sockets = new Set<net.Socket>();
   port = 0;
@@ -35,10 +41,15 @@ export class TestProxy {
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
-    client.on('data', (d) => this.mode !== 'stall' && upstream.write(d));
+    client.on('data', (d: Buffer) => {
+      if (this.mode === 'stall') return;
+      if (this.record) this.toServer.push(d);
+      upstream.write(d);
+    });
     let queue = Promise.resolve();
     upstream.on('data', (d: Buffer) => {
       if (this.mode === 'stall') return;
+      if (this.record) this.toClient.push(d);
       if (this.mode === 'pass') {
         queue = queue.then(() => void client.write(d));
         return;

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { networksOf, endpointOf } from '../ovn/network-records';
+import { OvsdbSessions } from '../ovn/ovsdb-sessions';
+import { isOwned } from '../ovn/ownership';
+import type { InterfaceRow, PortRow, RouterRow, SwitchPortRow, SwitchRow } from '../ovn/rows';
+
+/**
+ * The seed's `/NetworkDriver.Database`, read from the replicas of NB and the local OVS DB that the
+ * monitors keep (no state of the driver's own): its networks with their switches, endpoints with their
+ * ports, and the OVS side of each endpoint on this host.
+ */
+@Injectable()
+export class DatabaseViewService {
+  constructor(private readonly sessions: OvsdbSessions) {}
+
+  database(): Record<string, unknown> {
+    const nb = this.sessions.nb();
+    const ovs = this.sessions.ovs.state === 'ready' ? this.sessions.ovs : undefined;
+    const ifaces = ovs ? ([...ovs.cache.table('Interface').values()] as unknown as InterfaceRow[]) : [];
+    const byIfaceId = new Map(ifaces.filter((i) => i.external_ids['iface-id']).map((i) => [i.external_ids['iface-id'], i]));
+    const switches = ([...nb.cache.table('Logical_Switch').values()] as unknown as SwitchRow[]).filter((s) => isOwned(s.external_ids));
+    const networks = switches.flatMap((sw) =>
+      networksOf(sw).map((net) => ({
+        NetworkID: net.networkId,
+        Vrf: net.vrf,
+        Subnet: net.subnet,
+        Gateway: net.gateway,
+        SubnetIPv6: net.subnet6,
+        GatewayIPv6: net.gateway6,
+        Mtu: net.mtu,
+        Internal: net.internal,
+        LogicalSwitch: { Name: sw.name, UUID: sw._uuid },
+        Endpoints: sw.ports
+          .map((uuid) => nb.cache.get('Logical_Switch_Port', uuid) as unknown as SwitchPortRow | undefined)
+          .filter((lsp): lsp is SwitchPortRow => !!lsp && isOwned(lsp.external_ids) && lsp.external_ids['docker-ovn:network-id'] === net.networkId)
+          .map((lsp) => {
+            const ep = endpointOf(lsp);
+            const iface = byIfaceId.get(lsp.name);
+            return {
+              EndpointID: ep.endpointId,
+              LogicalSwitchPort: { Name: lsp.name, UUID: lsp._uuid, Addresses: lsp.addresses, Up: lsp.up ?? false },
+              MacAddress: ep.mac,
+              Address: ep.address,
+              AddressIPv6: ep.addressIPv6,
+              Chassis: ep.chassis,
+              OvsInterface: iface ? { Name: iface.name, OfPort: iface.ofport === undefined ? undefined : Number(iface.ofport), OvnInstalled: iface.external_ids['ovn-installed'] === 'true', Sandbox: iface.external_ids['vm-id'] } : undefined,
+            };
+          }),
+      })),
+    );
+    const routers = ([...nb.cache.table('Logical_Router').values()] as unknown as RouterRow[])
+      .filter((r) => isOwned(r.external_ids))
+      .map((r) => ({ Name: r.name, UUID: r._uuid, Vrf: r.external_ids['docker-ovn:vrf'], Ports: r.ports.map((p) => nb.cache.get('Logical_Router_Port', p)).filter(Boolean).map((p) => ({ Name: p!.name, Networks: p!.networks, Mac: p!.mac })) }));
+    const pools = [...nb.cache.table('Address_Set').values()]
+      .filter((a) => isOwned(a.external_ids as Record<string, string>))
+      .map((a) => ({ Pool: (a.external_ids as Record<string, string>)['docker-ovn:pool'], Gateway: (a.external_ids as Record<string, string>)['docker-ovn:gateway'], Allocated: (a.addresses as string[]).length }));
+    return { Chassis: this.chassis(), Networks: networks, Routers: routers, Pools: pools };
+  }
+
+  /** br-int as OVS has it: its ports with their interfaces (read-only). */
+  bridge(name: string): Record<string, unknown> {
+    const ovs = this.sessions.localOvs();
+    const bridge = [...ovs.cache.table('Bridge').values()].find((b) => b.name === name);
+    if (!bridge) return { Bridge: name, Ports: [] };
+    const ports = (bridge.ports as string[])
+      .map((p) => ovs.cache.get('Port', p) as unknown as PortRow | undefined)
+      .filter((p): p is PortRow => !!p)
+      .map((p) => ({
+        Name: p.name,
+        UUID: p._uuid,
+        Interfaces: p.interfaces
+          .map((i) => ovs.cache.get('Interface', i) as unknown as InterfaceRow | undefined)
+          .filter((i): i is InterfaceRow => !!i)
+          .map((i) => ({ Name: i.name, Type: i.type, OfPort: i.ofport === undefined ? undefined : Number(i.ofport), Error: i.error, ExternalIds: i.external_ids })),
+      }));
+    return { Bridge: name, UUID: bridge._uuid, Ports: ports };
+  }
+
+  private chassis(): string | undefined {
+    for (const row of this.sessions.ovs.cache.table('Open_vSwitch').values()) {
+      const id = (row.external_ids as Record<string, string> | undefined)?.['system-id'];
+      if (id) return id;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { OvnModule } from '../ovn/ovn.module';
+import { DatabaseViewService } from './database-view.service';
+import { DebugController } from './debug.controller';
+
+@Module({
+  imports: [OvnModule],
+  controllers: [DebugController],
+  providers: [DatabaseViewService],
+})
+export class DebugModule {}

@@ -1,0 +1,191 @@
+/**
+ * The driver as a Docker managed plugin (v2), the way operators meet it: scripts/plugin.sh (what `make plugin`
+ * runs) builds the rootfs from the Dockerfile, creates and enables the plugin; then the seed README's
+ * `docker plugin` / `docker network` / `docker run` flow, against a private OVN stack (scripts/stack.sh) whose
+ * directory is mounted as the plugin's /var/run/openvswitch. The first run on a machine also makes the
+ * offline base images (debootstrap + apt, a few minutes); they stay as a cache, everything else goes.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { BUSYBOX_IMAGE, docker, DockerEngine, ensureDocker } from '../harness/docker';
+import { repoRoot, run, Stack } from '../harness/stack';
+import { leftovers, NOTHING } from './leftovers';
+
+const SUFFIX = randomBytes(3).toString('hex');
+/** Not the operator's forward53/docker-ovn-driver: a machine may have that one installed. */
+const PLUGIN = `local/ovn-e2e-${SUFFIX}`;
+const DRIVER = `${PLUGIN}:latest`;
+const LABEL = `docker-ovn-e2e-plugin=${SUFFIX}`;
+const PLUGIN_SCRIPT = path.join(repoRoot(), 'scripts', 'plugin.sh');
+/** `make plugin` from a clean machine builds two base images first. */
+const BUILD_TIMEOUT_MS = 20 * 60_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function pluginScript(...args: string[]): Promise<string> {
+  return run('bash', [PLUGIN_SCRIPT, ...args], { env: { ...process.env, PLUGIN_NAME: PLUGIN, CLEAN_BASE: '0' }, timeout: BUILD_TIMEOUT_MS });
+}
+
+async function pluginState(): Promise<string | undefined> {
+  const lines = (await docker('plugin', 'ls', '--format', '{{.Name}} {{.Enabled}}')).split('\n');
+  return lines.find((l) => l.startsWith(`${DRIVER} `))?.split(' ')[1];
+}
+
+describe('the managed plugin (e2e)', () => {
+  let stack: Stack;
+  let engine: DockerEngine;
+  let scratch: string;
+  let port: number;
+  let pluginId: string;
+
+  const lines = (s: string) => s.split('\n').filter(Boolean);
+  /** The containers' logical ports (named by endpoint ID), not the switch's port to its vrf router. */
+  const endpointPorts = (ports: string[]) => ports.filter((p) => /^[0-9a-f]{64}$/.test(p));
+  const ipOf = async (container: string, net: string) =>
+    (await docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${net}").IPAddress}}`, container)).trim();
+  /** The plugin's own lines in dockerd's log, when docker-up.sh started dockerd (it keeps that log). */
+  const pluginLog = () => {
+    const file = path.join(engine.dir, 'dockerd.log');
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(`plugin=${pluginId}`)) : undefined;
+  };
+
+  async function removeContainersAndNetworks(): Promise<void> {
+    const ids = lines(await docker('ps', '-aq', '--filter', `label=${LABEL}`));
+    if (ids.length) await docker('rm', '-f', ...ids);
+    const nets = lines(await docker('network', 'ls', '-q', '--filter', `label=${LABEL}`));
+    if (nets.length) await docker('network', 'rm', ...nets);
+  }
+
+  before(async () => {
+    [stack, engine] = await Promise.all([Stack.up(), ensureDocker()]);
+    scratch = await mkdtemp('/tmp/ovn-plugin-e2e-');
+    port = await freePort();
+    // Inside the plugin the stack's sockets are under /var/run/openvswitch. Pointing external_ids:ovn-nb
+    // there lets the driver find NB the seed's way (OVN_DRIVER_NB stays empty).
+    await stack.vsctl('set', 'Open_vSwitch', '.', `external_ids:ovn-nb=unix:/var/run/openvswitch/${path.basename(stack.nbRemote)}`);
+    await pluginScript(
+      'make',
+      `ovs-run.source=${stack.dir}`,
+      `ovn-run.source=${scratch}`,
+      `ovs-log.source=${scratch}`,
+      `ovs-etc.source=${scratch}`,
+      `ovn-ssl.source=${scratch}`,
+      `OVN_DRIVER_OVS_DB=unix:/var/run/openvswitch/${path.basename(stack.ovsRemote)}`,
+      `OVN_DRIVER_BRIDGE=${stack.bridge}`,
+      `OVN_DRIVER_PORT=${port}`,
+    );
+    pluginId = (await docker('plugin', 'inspect', '-f', '{{.Id}}', PLUGIN)).trim();
+  });
+
+  // A failed test must not make the next ones fail on its leftovers.
+  afterEach(async () => {
+    await removeContainersAndNetworks().catch(() => undefined);
+  });
+
+  after(async () => {
+    await removeContainersAndNetworks().catch(() => undefined);
+    await pluginScript('clean').catch((e: unknown) => console.error(e));
+    await stack?.down();
+    await engine?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('make plugin leaves the plugin created and enabled', async () => {
+    assert.equal(await pluginState(), 'true');
+    const config = JSON.parse(await docker('plugin', 'inspect', '-f', '{{json .Config}}', PLUGIN)) as {
+      Interface: { Socket: string; Types: string[] };
+      Network: { Type: string };
+    };
+    assert.deepEqual(config.Interface, { Socket: 'ovn.sock', Types: ['docker.networkdriver/1.0'] });
+    assert.equal(config.Network.Type, 'host');
+  });
+
+  it('docker plugin disable, docker plugin set DEBUG=1, docker plugin enable', async () => {
+    await docker('plugin', 'disable', PLUGIN);
+    assert.equal(await pluginState(), 'false');
+    await docker('plugin', 'set', PLUGIN, 'DEBUG=1');
+    await docker('plugin', 'enable', PLUGIN);
+    assert.equal(await pluginState(), 'true');
+    assert.ok(lines(await docker('plugin', 'inspect', '-f', '{{range .Settings.Env}}{{println .}}{{end}}', PLUGIN)).includes('DEBUG=1'));
+  });
+
+  it("the seed's flow: network create, two boxes ping each other, stop/rm/network rm leave NB and OVS clean", async () => {
+    const net = `public-${SUFFIX}`;
+    await docker('network', 'create', '-d', DRIVER, '--label', LABEL, '--subnet=10.10.10.0/23', '--gateway=10.10.10.1', '--ip-range', '10.10.10.32/27', '--opt', 'vrf=default', net);
+    assert.deepEqual((await leftovers(stack)).switches, ['docker-default-10.10.10.0_23']);
+    const boxes = [`box1-${SUFFIX}`, `box2-${SUFFIX}`];
+    for (const box of boxes) await docker('run', '-d', '-t', '--label', LABEL, `--net=${net}`, `--name=${box}`, BUSYBOX_IMAGE, 'sleep', '600');
+    const [ip1, ip2] = [await ipOf(boxes[0]!, net), await ipOf(boxes[1]!, net)];
+    assert.match(ip1, /^10\.10\.10\.(3[2-9]|[45]\d|6[0-3])$/);
+    const state = await leftovers(stack);
+    assert.equal(endpointPorts(state.ports).length, 2, JSON.stringify(state));
+    assert.equal(state.ovsPorts.length, 2, JSON.stringify(state));
+    await docker('exec', boxes[0]!, 'ping', '-c', '1', '-W', '2', ip2);
+    await docker('exec', boxes[1]!, 'ping', '-c', '1', '-W', '2', ip1);
+
+    // The plugin's HTTP listener (host network): the same routes as its socket, and the seed's
+    // `curl http://127.0.0.1:9105/NetworkDriver.Database` listing both endpoints.
+    const reply = await fetch(`http://127.0.0.1:${port}/NetworkDriver.GetCapabilities`, { method: 'POST' });
+    assert.equal(reply.status, 200);
+    assert.deepEqual(await reply.json(), { Scope: 'local', ConnectivityScope: 'local' });
+    const database = await fetch(`http://127.0.0.1:${port}/NetworkDriver.Database`);
+    assert.equal(database.status, 200);
+    const listing = await database.text();
+    for (const box of boxes) {
+      const endpointId = (await docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${net}").EndpointID}}`, box)).trim();
+      assert.ok(listing.includes(endpointId), `${endpointId} not in ${listing}`);
+    }
+
+    // The driver's log reaches the host through the ovs-log mount (/var/log/openvswitch by default).
+    assert.match(readFileSync(path.join(scratch, 'docker-ovn-driver.log'), 'utf8'), /CreateEndpoint/);
+
+    await docker('stop', '-t', '1', ...boxes);
+    assert.deepEqual(endpointPorts((await leftovers(stack)).ports), []);
+    await docker('rm', ...boxes);
+    await docker('network', 'rm', net);
+    assert.deepEqual(await leftovers(stack), NOTHING);
+  });
+
+  it('refuses to be enabled without an OVN to use, saying why', async () => {
+    await docker('plugin', 'disable', PLUGIN);
+    await run('ovs-vsctl', [`--db=${stack.ovsRemote}`, 'remove', 'Open_vSwitch', '.', 'external_ids', 'ovn-nb']);
+    try {
+      const started = Date.now();
+      await assert.rejects(docker('plugin', 'enable', PLUGIN));
+      assert.ok(Date.now() - started < 30_000, 'dockerd gives up on a plugin that never listens within seconds');
+      assert.equal(await pluginState(), 'false');
+      const log = pluginLog();
+      if (log) {
+        assert.ok(
+          log.some((l) => l.includes('refusing to start: no OVN Northbound DB configured: OVN_DRIVER_NB is not set and external_ids:ovn-nb is not set')),
+          log.slice(-5).join('\n'),
+        );
+      }
+    } finally {
+      await stack.vsctl('set', 'Open_vSwitch', '.', `external_ids:ovn-nb=unix:/var/run/openvswitch/${path.basename(stack.nbRemote)}`);
+    }
+  });
+
+  it('docker plugin rm and make clean leave no plugin and no build image', async () => {
+    await docker('plugin', 'rm', PLUGIN);
+    assert.equal(await pluginState(), undefined);
+    await pluginScript('clean');
+    assert.deepEqual(lines(await docker('images', '-q', `docker-ovn-driver/rootfs:${PLUGIN.replace(/[^A-Za-z0-9_.-]/g, '-')}`)), []);
+    assert.deepEqual(lines(await docker('images', '-q', '--filter', 'dangling=true', '--filter', 'label=org.docker-ovn-driver.build=1')), []);
+    assert.deepEqual(await leftovers(stack), NOTHING);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * The seed's debug endpoints on the HTTP listener: /NetworkDriver.Database and the bridge view show what
+ * NB and OVS hold for the driver's networks and endpoints; the plugin socket does not serve them.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { DriverProcess } from '../harness/driver-process';
+import { Stack } from '../harness/stack';
+
+const id = () => randomBytes(32).toString('hex');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function get(opts: { port?: number; socketPath?: string }, path: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', ...opts, path, method: 'GET' }, (res) => {
+      let raw = '';
+      res.on('data', (c) => (raw += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(raw) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('debug views', () => {
+  let stack: Stack;
+  let driver: DriverProcess;
+  let port: number;
+
+  before(async () => {
+    stack = await Stack.up();
+    port = await freePort();
+    driver = await DriverProcess.start({ stack, env: { OVN_DRIVER_PORT: String(port) } });
+  });
+
+  after(async () => {
+    await driver?.stop();
+    await stack?.down();
+  });
+
+  it('shows networks, endpoints and their OVN/OVS objects, on HTTP only', async () => {
+    const net = id();
+    const ep = id();
+    assert.equal((await driver.post('/NetworkDriver.CreateNetwork', { NetworkID: net, Options: { 'com.docker.network.generic': { vrf: 'dbg' } }, IPv4Data: [{ Pool: '10.99.0.0/24', Gateway: '10.99.0.1/24' }] })).status, 200);
+    assert.equal((await driver.post('/NetworkDriver.CreateEndpoint', { NetworkID: net, EndpointID: ep, Interface: { Address: '10.99.0.5/24', MacAddress: '02:00:00:00:00:05' } })).status, 200);
+    assert.equal((await driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: '/var/run/docker/netns/dbg' })).status, 200);
+
+    const db = await get({ port }, '/NetworkDriver.Database');
+    assert.equal(db.status, 200);
+    const body = db.body as { Chassis: string; Networks: { NetworkID: string; Vrf: string; LogicalSwitch: { Name: string }; Endpoints: { EndpointID: string; Address: string; OvsInterface: { Name: string; OvnInstalled: boolean } }[] }[]; Routers: { Name: string }[] };
+    assert.equal(body.Chassis, stack.chassis);
+    const n = body.Networks.find((x) => x.NetworkID === net);
+    assert.ok(n);
+    assert.equal(n.Vrf, 'dbg');
+    assert.equal(n.LogicalSwitch.Name, 'docker-dbg-10.99.0.0_24');
+    assert.equal(n.Endpoints[0].EndpointID, ep);
+    assert.equal(n.Endpoints[0].Address, '10.99.0.5/24');
+    assert.deepEqual(n.Endpoints[0].OvsInterface.Name, `ovn${ep.slice(0, 12)}`);
+    assert.equal(n.Endpoints[0].OvsInterface.OvnInstalled, true);
+    assert.deepEqual(body.Routers.map((r) => r.Name), ['docker-vrf-dbg']);
+
+    const bridge = await get({ port }, '/debug/bridge');
+    const ports = (bridge.body as { Ports: { Name: string; Interfaces: { ExternalIds: Record<string, string> }[] }[] }).Ports;
+    assert.equal(ports.find((p) => p.Name === `ovn${ep.slice(0, 12)}`)?.Interfaces[0].ExternalIds['iface-id'], ep);
+
+    for (const path of ['/NetworkDriver.Database', '/debug/bridge']) assert.equal((await get({ socketPath: driver.socket }, path)).status, 404);
+
+    await driver.post('/NetworkDriver.Leave', { NetworkID: net, EndpointID: ep });
+    await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: ep });
+    await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net });
+    assert.deepEqual((await get({ port }, '/NetworkDriver.Database')).body, { Chassis: stack.chassis, Networks: [], Routers: [], Pools: [] });
+  });
+});
