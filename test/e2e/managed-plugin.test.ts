@@ -110,7 +110,7 @@ describe('the managed plugin (e2e)', () => {
       Interface: { Socket: string; Types: string[] };
       Network: { Type: string };
     };
-    assert.deepEqual(config.Interface, { Socket: 'ovn.sock', Types: ['docker.networkdriver/1.0'] });
+    assert.deepEqual(config.Interface, { Socket: 'ovn.sock', Types: ['docker.networkdriver/1.0', 'docker.ipamdriver/1.0'] });
     assert.equal(config.Network.Type, 'host');
   });
 
