@@ -16,7 +16,7 @@ import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord, NetworkRecord } from '../ovn/ovn.model';
 import { EndpointActivity } from './endpoint-activity';
 import { sandboxId, vethNames } from './interface-names';
-import { randomMac } from './mac';
+import { macForIPv4 } from './mac';
 
 /** Endpoint verbs. Owns the step order of Join and its rollback; repositories own the transactions. */
 @Injectable()
@@ -58,7 +58,7 @@ export class EndpointService {
     }
     // A retried CreateEndpoint finds its port and hands back the MAC it chose the first time.
     const existing = this.nb.findEndpoint(req.EndpointID);
-    const mac = iface.MacAddress || existing?.mac || randomMac();
+    const mac = iface.MacAddress || existing?.mac || macForIPv4(iface.Address);
     await this.nb.createEndpoint(
       { networkId: req.NetworkID, endpointId: req.EndpointID, mac: mac.toLowerCase(), address: iface.Address, addressIPv6: iface.AddressIPv6 || undefined },
       this.ovs.chassis(),

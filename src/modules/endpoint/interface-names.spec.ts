@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sandboxId, vethNames } from './interface-names';
-import { randomMac } from './mac';
+import { macForIPv4, randomMac } from './mac';
 
 describe(vethNames.name, () => {
   it('fits IFNAMSIZ and differs per end', () => {
@@ -25,5 +25,11 @@ describe(randomMac.name, () => {
       assert.equal(first & 0x01, 0, 'unicast');
       assert.equal(first & 0x02, 0x02, 'locally administered');
     }
+  });
+});
+
+describe(macForIPv4.name, () => {
+  it('derives a unicast, locally administered MAC from the address', () => {
+    assert.equal(macForIPv4('10.40.0.41/24'), '0a:58:0a:28:00:29');
   });
 });
