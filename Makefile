@@ -29,7 +29,7 @@ lint: deps
 typecheck: build
 
 test: build
-	bash scripts/run-tests.sh lint unit contract ovsdb-client integration e2e
+	bash scripts/run-tests.sh lint unit contract ovsdb-client integration e2e bench-smoke
 
 test-unit test-contract test-integration test-e2e: build
 	bash scripts/run-tests.sh $(subst test-,,$@)
