@@ -9,11 +9,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE, docker, DockerEngine, ensureDocker } from '../harness/docker';
-import { repoRoot, run, Stack } from '../harness/stack';
+import { freePort, repoRoot, run, Stack } from '../harness/stack';
 import { leftovers, NOTHING } from './leftovers';
 
 const SUFFIX = randomBytes(3).toString('hex');
@@ -24,17 +23,6 @@ const LABEL = `docker-ovn-e2e-plugin=${SUFFIX}`;
 const PLUGIN_SCRIPT = path.join(repoRoot(), 'scripts', 'plugin.sh');
 /** `make plugin` from a clean machine builds two base images first. */
 const BUILD_TIMEOUT_MS = 20 * 60_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function pluginScript(...args: string[]): Promise<string> {
   return run('bash', [PLUGIN_SCRIPT, ...args], { env: { ...process.env, PLUGIN_NAME: PLUGIN, CLEAN_BASE: '0' }, timeout: BUILD_TIMEOUT_MS });

@@ -3,22 +3,10 @@
  * each server also on a unix socket for clients; servers are killed by pid.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { processAlive, run, waitFor } from './stack';
+import { freePort, processAlive, run, waitFor } from './stack';
 
 const NB_SCHEMA = '/usr/share/ovn/ovn-nb.ovsschema';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 export class NbCluster {
   private constructor(

@@ -5,21 +5,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { DriverProcess } from '../harness/driver-process';
-import { Stack } from '../harness/stack';
+import { freePort, Stack } from '../harness/stack';
 
 const id = () => randomBytes(32).toString('hex');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function get(opts: { port?: number; socketPath?: string }, path: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {

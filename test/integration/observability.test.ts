@@ -9,12 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kill } from '../harness/daemons';
 import { DriverProcess } from '../harness/driver-process';
-import { Stack, waitFor } from '../harness/stack';
+import { freePort, Stack, waitFor } from '../harness/stack';
 
 const id = () => randomBytes(32).toString('hex');
 
@@ -34,17 +33,6 @@ interface HttpReply {
   raw: string;
   body: unknown;
   contentType?: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function http(port: number, method: string, urlPath: string, body?: unknown): Promise<HttpReply> {
