@@ -148,7 +148,7 @@ export async function stateOf(stack: Stack): Promise<State> {
     Port: ['name', 'interfaces', 'external_ids'],
     Interface: ['name', 'type', 'external_ids', 'options'],
   });
-  const links = (await run('ip', ['-o', 'link', 'show']))
+  const links = (await stack.links())
     .split('\n')
     .map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '')
     .filter((name) => DRIVER_LINK.test(name))

@@ -17,7 +17,7 @@ export async function leftovers(
   const tunnels = new Set(lines(await stack.vsctl('--bare', '--columns=name', 'find', 'Interface', 'type=geneve')));
   const ovsPorts = lines(await stack.vsctl('list-ports', stack.bridge)).filter((p) => !tunnels.has(p));
   // The driver makes its veths where it runs: in the stack's namespace (another "host"), else here.
-  const veths = lines(await stack.exec('ip', '-o', 'link', 'show')).map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter((n) => /^ov[nc][0-9a-f]{12}$/.test(n));
+  const veths = lines(await stack.links()).map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '').filter((n) => /^ov[nc][0-9a-f]{12}$/.test(n));
   return { switches, ports, routers, routerPorts, addressSets, ovsPorts, veths };
 }
 

@@ -80,7 +80,7 @@ describe('multi-host: one network over two chassis (e2e)', () => {
 
   const lsps = async () => (await a.stack.nbctl('--bare', '--columns=name', 'list', 'Logical_Switch_Port')).split(/\s+/).filter(Boolean);
   const ovsPorts = async (h: Host) => (await h.stack.vsctl('list-ports', h.stack.bridge)).split(/\s+/).filter(Boolean);
-  const links = async (h: Host) => (await h.exec('ip', '-o', 'link', 'show')).split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '');
+  const links = async (h: Host) => (await h.stack.links()).split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '');
   const poolAddresses = async (subnet: string) =>
     (await a.stack.nbctl('--bare', '--columns=addresses', 'find', 'Address_Set', `external_ids:docker-ovn\\:pool="${VRF}|${subnet}"`)).split(/\s+/).filter(Boolean).sort();
   const switchIds = async (name: string) => a.stack.nbctl('get', 'Logical_Switch', name, 'external_ids');

@@ -24,6 +24,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
+import { RETIRED_LINK_GROUP } from '../../src/modules/host/link-ops';
 
 /** Name in the root package.json; used to locate the repository root. */
 const ROOT_PACKAGE_NAME = 'docker-ovn-driver';
@@ -304,6 +305,16 @@ export class Stack {
   /** Run a command in the stack's network namespace (the current one if it has none). */
   exec(cmd: string, ...args: string[]): Promise<string> {
     return this.netns ? run('ip', ['netns', 'exec', this.netns, cmd, ...args]) : run(cmd, args);
+  }
+
+  /**
+   * `ip -o link show` in the stack's network namespace once the veths the driver retired are deleted: it
+   * deletes them in batches shortly after Leave (RETIRED_LINK_GROUP in src/modules/host/link-ops.ts).
+   */
+  async links(): Promise<string> {
+    const retired = async () => (await this.exec('ip', '-o', 'link', 'show', 'group', String(RETIRED_LINK_GROUP))).trim() === '';
+    await waitFor(retired, { timeoutMs: 5000, intervalMs: 20, what: 'the retired veths deleted' });
+    return this.exec('ip', '-o', 'link', 'show');
   }
 
   /** Wait until ovn-controller marks the OVS interface as bound (external_ids:ovn-installed=true). */

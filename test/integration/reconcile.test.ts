@@ -45,7 +45,7 @@ describe('reconciler', () => {
   };
   const lsps = async () => (await stack.nbctl('--bare', '--columns=name', 'list', 'Logical_Switch_Port')).split(/\s+/).filter(Boolean);
   const ifaces = async () => (await stack.vsctl('--bare', '--columns=name', 'list', 'Interface')).split(/\s+/).filter(Boolean);
-  const links = async () => (await run('ip', ['-o', 'link', 'show'])).split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '');
+  const links = async () => (await stack.links()).split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '');
 
   it('removes this host’s leftovers and nothing else', async () => {
     // An OVS port and veth whose endpoint vanished from NB.

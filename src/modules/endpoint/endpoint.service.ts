@@ -154,8 +154,9 @@ export class EndpointService {
   }
 
   private async undoJoin(ifaceId: string, hostVeth: string): Promise<void> {
-    // Both steps run even if one fails, so a retried Leave finishes what a failed one left.
-    const results = await Promise.allSettled([this.ovs.detachPort(ifaceId), this.links.deleteLink(hostVeth)]);
+    // Both steps run even if one fails, so a retried Leave finishes what a failed one left. The veth is
+    // retired, not deleted: the kernel deletes it a moment later with the others (LinkOps.retireLink).
+    const results = await Promise.allSettled([this.ovs.detachPort(ifaceId), this.links.retireLink(hostVeth)]);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { IpRouteLinkOps } from './ip-route-link-ops';
 import { LinkOps } from './link-ops';
+import { NetlinkLinkOps } from './netlink-link-ops';
 
 @Module({
-  providers: [{ provide: LinkOps, useFactory: () => new IpRouteLinkOps() }],
+  providers: [{ provide: LinkOps, useFactory: () => new NetlinkLinkOps() }],
   exports: [LinkOps],
 })
 export class HostModule {}

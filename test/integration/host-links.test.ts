@@ -1,0 +1,101 @@
+/**
+ * NetlinkLinkOps against this host's kernel: what Join and Leave do to links, read back with `ip`.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { RETIRED_LINK_GROUP } from '../../src/modules/host/link-ops';
+import { NetlinkLinkOps } from '../../src/modules/host/netlink-link-ops';
+import { DriverError } from '../../src/protocol/errors';
+import { run, waitFor } from '../harness/stack';
+
+interface IpLink {
+  ifname: string;
+  mtu: number;
+  address: string;
+  group: string;
+  flags: string[];
+}
+
+async function link(name: string): Promise<IpLink | undefined> {
+  const out = await run('ip', ['-j', 'link', 'show', 'dev', name]).catch(() => undefined);
+  return out ? (JSON.parse(out) as IpLink[])[0] : undefined;
+}
+
+const names = () => {
+  const suffix = randomBytes(5).toString('hex');
+  return { host: `ovt${suffix}`, peer: `ovu${suffix}` };
+};
+
+describe('NetlinkLinkOps', () => {
+  const ops = new NetlinkLinkOps(undefined, { idleMs: 20, maxAgeMs: 200, maxBatch: 8 });
+  const made: string[] = [];
+  const pair = () => {
+    const n = names();
+    made.push(n.host);
+    return n;
+  };
+
+  after(async () => {
+    for (const name of made) await run('ip', ['link', 'del', name]).catch(() => undefined);
+    await ops.onApplicationShutdown();
+  });
+
+  it('creates a veth pair: both ends with the MTU, the peer with the MAC, the host end up', async () => {
+    const n = pair();
+    await ops.createVethPair(n.host, n.peer, { mtu: 1442, peerMac: '0a:58:0a:01:02:03' });
+    const [host, peer] = [await link(n.host), await link(n.peer)];
+    assert.ok(host && peer, 'both ends exist');
+    assert.equal(host.mtu, 1442);
+    assert.equal(peer.mtu, 1442);
+    assert.equal(peer.address, '0a:58:0a:01:02:03');
+    assert.ok(host.flags.includes('UP'), 'host end up');
+    assert.ok(!peer.flags.includes('UP'), 'the peer stays down until Docker moves it');
+    assert.ok(await ops.linkExists(n.host));
+    assert.ok((await ops.listLinks()).includes(n.peer));
+  });
+
+  it('replaces a pair of the same names (a retried Join)', async () => {
+    const n = pair();
+    await ops.createVethPair(n.host, n.peer, { peerMac: '0a:58:0a:01:02:04' });
+    await ops.createVethPair(n.host, n.peer, { peerMac: '0a:58:0a:01:02:05' });
+    assert.equal((await link(n.peer))?.address, '0a:58:0a:01:02:05');
+  });
+
+  it('deletes both ends at once, and a missing link is not an error', async () => {
+    const n = pair();
+    await ops.createVethPair(n.host, n.peer, {});
+    await ops.deleteLink(n.host);
+    assert.equal(await link(n.host), undefined);
+    assert.equal(await link(n.peer), undefined);
+    await ops.deleteLink(n.host);
+  });
+
+  it('retires links into their group and deletes them together soon after', async () => {
+    const pairs = Array.from({ length: 12 }, pair);
+    for (const n of pairs) await ops.createVethPair(n.host, n.peer, {});
+    for (const n of pairs.slice(0, 3)) await ops.retireLink(n.host);
+    const retired = await link(pairs[0]!.host);
+    // `ip` names group numbers it knows; this one it prints as a number.
+    assert.equal(retired?.group, String(RETIRED_LINK_GROUP), 'in the retired group until deleted');
+    await waitFor(async () => (await link(pairs[0]!.host)) === undefined, { timeoutMs: 2000, intervalMs: 10, what: 'retired links deleted after the idle time' });
+    for (const n of pairs.slice(3)) await ops.retireLink(n.host);
+    await ops.flushRetired();
+    for (const n of pairs) assert.equal(await link(n.host), undefined, `${n.host} deleted`);
+    await ops.retireLink(pairs[0]!.host);
+  });
+
+  it('refuses names that are not interface names without asking the kernel', async () => {
+    for (const bad of ['', 'a b', 'x'.repeat(16), 'eth0;reboot', '../x']) {
+      await assert.rejects(ops.createVethPair(bad, 'ovuok', {}), (e: unknown) => e instanceof DriverError && e.code === 'BAD_IFNAME');
+      await assert.rejects(ops.retireLink(bad), (e: unknown) => e instanceof DriverError && e.code === 'BAD_IFNAME');
+    }
+    await assert.rejects(ops.createVethPair('ovtok', 'ovuok', { peerMac: 'zz:58:0a:01:02:03' }), (e: unknown) => e instanceof DriverError && e.code === 'BAD_MAC');
+  });
+
+  it('reports what the kernel refused, with its errno', async () => {
+    const n = pair();
+    await assert.rejects(ops.createVethPair(n.host, n.peer, { mtu: 10 }), (e: unknown) => e instanceof DriverError && e.code === 'HOST_LINK_FAILED' && /EINVAL/.test(e.message));
+    assert.equal(await link(n.host), undefined, 'nothing half made');
+  });
+});
