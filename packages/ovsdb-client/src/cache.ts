@@ -20,6 +20,16 @@ export interface ChangeBatch {
 /** A composite index key is an array of column values. */
 export type IndexKey = unknown;
 export type IndexFn = (row: Row) => IndexKey | undefined;
+/** The keys a row is found under in a multi-key index (e.g. the keys of a map column, the members of a set). */
+export type MultiIndexFn = (row: Row) => readonly IndexKey[];
+
+const NO_KEYS: readonly IndexKey[] = [];
+const single =
+  (fn: IndexFn): MultiIndexFn =>
+  (row) => {
+    const k = fn(row);
+    return k === undefined ? NO_KEYS : [k];
+  };
 
 /** Stable string for an index key; strings map to themselves so the common lookup costs nothing. */
 function keyString(k: IndexKey): string {
@@ -32,25 +42,25 @@ function keyString(k: IndexKey): string {
 
 class Index {
   private readonly map = new Map<string, Map<string, Row>>();
-  constructor(readonly fn: IndexFn) {}
+  constructor(readonly keysOf: MultiIndexFn) {}
 
   add(row: Row): void {
-    const k = this.fn(row);
-    if (k === undefined) return;
-    const ks = keyString(k);
-    let bucket = this.map.get(ks);
-    if (!bucket) this.map.set(ks, (bucket = new Map()));
-    bucket.set(row._uuid, row);
+    for (const k of this.keysOf(row)) {
+      const ks = keyString(k);
+      let bucket = this.map.get(ks);
+      if (!bucket) this.map.set(ks, (bucket = new Map()));
+      bucket.set(row._uuid, row);
+    }
   }
 
   remove(row: Row): void {
-    const k = this.fn(row);
-    if (k === undefined) return;
-    const ks = keyString(k);
-    const bucket = this.map.get(ks);
-    if (!bucket) return;
-    bucket.delete(row._uuid);
-    if (bucket.size === 0) this.map.delete(ks);
+    for (const k of this.keysOf(row)) {
+      const ks = keyString(k);
+      const bucket = this.map.get(ks);
+      if (!bucket) continue;
+      bucket.delete(row._uuid);
+      if (bucket.size === 0) this.map.delete(ks);
+    }
   }
 
   lookup(k: IndexKey): Row[] {
@@ -78,7 +88,7 @@ interface TableState {
  */
 export class OvsdbCache {
   private readonly tables = new Map<string, TableState>();
-  private readonly clientIndexes = new Map<string, Map<string, IndexFn>>();
+  private readonly clientIndexes = new Map<string, Map<string, MultiIndexFn>>();
   private schema?: DatabaseSchema;
 
   /** The monitored tables' names. */
@@ -102,6 +112,11 @@ export class OvsdbCache {
 
   /** Adds (or replaces) a client index; `fn` returns the key of a row or `undefined` to leave it out. */
   addIndex(table: string, name: string, fn: IndexFn): void {
+    this.addMultiIndex(table, name, single(fn));
+  }
+
+  /** Adds (or replaces) a client index under which a row is found by each of the keys `fn` returns. */
+  addMultiIndex(table: string, name: string, fn: MultiIndexFn): void {
     let defs = this.clientIndexes.get(table);
     if (!defs) this.clientIndexes.set(table, (defs = new Map()));
     defs.set(name, fn);
@@ -148,7 +163,7 @@ export class OvsdbCache {
       for (const cols of ts.indexes) {
         if (!cols.every((c) => columns.includes(c))) continue;
         const fn: IndexFn = cols.length === 1 ? (r) => r[cols[0]] : (r) => cols.map((c) => r[c]);
-        indexes.set(cols.join(','), new Index(fn));
+        indexes.set(cols.join(','), new Index(single(fn)));
       }
       for (const [iname, fn] of this.clientIndexes.get(name) ?? []) indexes.set(iname, new Index(fn));
       const rows = prev ? prev.rows : new Map<string, Row>();

@@ -77,6 +77,18 @@ describe(OvsdbCache.name, () => {
     assert.throws(() => client.cache.lookup('Logical_Switch', 'nope', 'x'), /no index/);
   });
 
+  it('finds a row under each key of a multi-key index, and only while it has that key', async () => {
+    client.cache.addMultiIndex('Logical_Switch', 'by-tag', (r) => Object.keys(r.external_ids as Record<string, string>).filter((k) => k.startsWith('tag:')));
+    const [a] = await client.transact([op.insert('Logical_Switch', { name: 'multi-a', external_ids: { 'tag:x': '1', 'tag:y': '1' } })]);
+    await client.transact([op.insert('Logical_Switch', { name: 'multi-b', external_ids: { 'tag:y': '1' } })]);
+    const names = (key: string) => client.cache.lookup('Logical_Switch', 'by-tag', key).map((r) => r.name).sort();
+    assert.deepEqual([names('tag:x'), names('tag:y')], [['multi-a'], ['multi-a', 'multi-b']]);
+    await client.transact([op.mutate('Logical_Switch', [['_uuid', '==', a.uuid]], [['external_ids', 'delete', ['tag:x']]])]);
+    assert.deepEqual([names('tag:x'), names('tag:y')], [[], ['multi-a', 'multi-b']]);
+    await client.transact([op.delete('Logical_Switch', [['_uuid', '==', a.uuid]])]);
+    assert.deepEqual(names('tag:y'), ['multi-b']);
+  });
+
   it('turns rows written by ovn-nbctl into change events with old and new rows', async () => {
     const seen: ChangeBatch[] = [];
     const listener = (b: ChangeBatch): void => void seen.push(b);

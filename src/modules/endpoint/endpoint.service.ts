@@ -10,7 +10,7 @@ import type {
 } from '../../protocol/endpoint.dto';
 import { BadRequestError, DriverError } from '../../protocol/errors';
 import { LinkOps } from '../host/link-ops';
-import { contains, addressOf, parseSubnet } from '../network/address';
+import { contains, parseSubnet } from '../network/address';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord, NetworkRecord } from '../ovn/ovn.model';
@@ -175,5 +175,5 @@ export class EndpointService {
 }
 
 function checkInside(cidr: string, subnet: string): void {
-  if (!contains(parseSubnet(subnet), addressOf(cidr))) throw new BadRequestError(`address ${cidr} is outside the network's subnet ${subnet}`);
+  if (!contains(parseSubnet(subnet), cidr.split('/')[0]!)) throw new BadRequestError(`address ${cidr} is outside the network's subnet ${subnet}`);
 }

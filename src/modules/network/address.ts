@@ -2,12 +2,12 @@ import { IPv4, IPv6, collapseIPv6Number } from 'ip-num';
 
 /** An IP subnet with its bounds as integers, made from Docker's "address/prefix" strings. */
 export interface Subnet {
-  family: 4 | 6;
+  readonly family: 4 | 6;
   /** Canonical "network/prefix" (host bits cleared, IPv6 compressed). */
-  cidr: string;
-  prefix: number;
-  first: bigint;
-  last: bigint;
+  readonly cidr: string;
+  readonly prefix: number;
+  readonly first: bigint;
+  readonly last: bigint;
 }
 
 const BITS = { 4: 32, 6: 128 } as const;
@@ -31,8 +31,22 @@ export function canonicalIp(ip: string): string {
   return ipText(ipValue(ip), familyOf(ip));
 }
 
+/** Subnets parsed lately: every endpoint verb checks its address against its network's subnet. */
+const parsed = new Map<string, Subnet>();
+const PARSED_MAX = 1024;
+
 /** Parses "address/prefix" (host bits allowed) into its subnet. */
 export function parseSubnet(cidr: string): Subnet {
+  let subnet = parsed.get(cidr);
+  if (!subnet) {
+    subnet = parseSubnetUncached(cidr);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(cidr, subnet);
+  }
+  return subnet;
+}
+
+function parseSubnetUncached(cidr: string): Subnet {
   const [ip, len] = cidr.split('/');
   const family = familyOf(ip);
   const prefix = Number(len);

@@ -2,14 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
 import { namedUuid, op, OvsdbClient } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
+import { canonicalIp } from '../network/address';
 import type { NetworkSpec } from '../network/network-spec';
-import { endpointOf, lspAddresses, lspIps, networksOf, storedNetwork } from './network-records';
+import { lookup } from './cache-indexes';
+import { endpointOf, lspAddresses, networksOf, storedNetwork } from './network-records';
 import { NorthboundRepository } from './northbound.repository';
 import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
 import { optimistic } from './optimistic';
 import { gatewayOps, removeGatewayOps } from './router-ops';
 import { OvsdbSessions } from './ovsdb-sessions';
 import {
+  ADDRESS_CLAIM_KEY,
+  ADDRESS6_CLAIM_KEY,
   ADDRESS6_KEY,
   ADDRESS_KEY,
   CHASSIS_KEY,
@@ -67,6 +71,14 @@ function refuseOtherGateway(sw: SwitchRow, spec: NetworkSpec): void {
 }
 const LSP = 'Logical_Switch_Port';
 
+/** The address claims of a new port of `sw` (see ADDRESS_CLAIM_KEY). */
+function addressClaims(sw: SwitchRow, spec: EndpointSpec): Record<string, string> {
+  const claims: Record<string, string> = {};
+  if (spec.address) claims[ADDRESS_CLAIM_KEY] = `${sw.external_ids[SWITCH_KEY]}|${spec.address.split('/')[0]}`;
+  if (spec.addressIPv6) claims[ADDRESS6_CLAIM_KEY] = `${sw.external_ids[SWITCH_KEY]}|${canonicalIp(spec.addressIPv6.split('/')[0]!)}`;
+  return claims;
+}
+
 /**
  * Logical switches and ports in NB. Concurrency between hosts sharing a switch is optimistic: each
  * transaction starts with a `wait` on the values it read (RFC 7047 §5.2.6), and is rebuilt and retried
@@ -90,7 +102,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     const value = storedNetwork(spec);
     await optimistic(async () => {
       const nb = this.sessions.nb();
-      const sw = this.switches(nb).find((s) => s.external_ids[SWITCH_KEY] === key);
+      const sw = lookup.switchByKey(nb.cache, key);
       if (sw?.external_ids[networkKey(spec.networkId)] === value) return;
       if (sw) {
         refuseOtherGateway(sw, spec);
@@ -174,10 +186,13 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       if (spec.address) ids[ADDRESS_KEY] = spec.address;
       if (spec.addressIPv6) ids[ADDRESS6_KEY] = spec.addressIPv6;
       if (chassis) ids[CHASSIS_KEY] = chassis;
-      // The wait on `ports` makes the duplicate-address check and the insert one atomic step.
+      const claims = addressClaims(sw, spec);
       await nb.transact([
-        op.wait(LS, [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0),
-        op.insert(LSP, { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
+        // The switch is still there, and no port (of another host, say) took the addresses since the
+        // check above: both waits are O(1), not O(ports of the switch).
+        op.wait(LS, [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
+        ...Object.entries(claims).map(([key, value]) => op.wait(LSP, [['external_ids', 'includes', { [key]: value }]], ['name'], '==', [], 0)),
+        op.insert(LSP, { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: { ...ids, ...claims } }, { uuidName: 'lsp' }),
         op.mutate(LS, [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
       ]);
     }, 20);
@@ -187,7 +202,11 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     const nb = this.sessions.nb();
     const lsp = this.lsp(nb, endpointId);
     if (!lsp || !isOwned(lsp.external_ids)) return;
-    const holders = this.switches(nb).filter((s) => s.ports.includes(lsp._uuid));
+    // The port's own network names its switch; a port moved by hand is looked for everywhere.
+    const own = this.switchOf(nb, lsp.external_ids[NETWORK_ID_KEY] ?? '');
+    const holders = own?.ports.includes(lsp._uuid)
+      ? [own]
+      : [...(nb.cache.table(LS).values() as Iterable<SwitchRow>)].filter((s) => s.ports.includes(lsp._uuid));
     await nb.transact([
       ...holders.map((s) => op.mutate(LS, [['_uuid', '==', s._uuid]], [['ports', 'delete', [lsp._uuid]]])),
       op.delete(LSP, [['_uuid', '==', lsp._uuid]]),
@@ -200,11 +219,10 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   endpointsOn(chassis: string): EndpointRecord[] {
-    const out: EndpointRecord[] = [];
-    for (const lsp of this.sessions.nb().cache.table(LSP).values() as Iterable<SwitchPortRow>) {
-      if (isOwned(lsp.external_ids) && lsp.external_ids[CHASSIS_KEY] === chassis && lsp.external_ids[ENDPOINT_ID_KEY]) out.push(endpointOf(lsp));
-    }
-    return out;
+    return lookup
+      .portsOnChassis(this.sessions.nb().cache, chassis)
+      .filter((lsp) => lsp.external_ids[ENDPOINT_ID_KEY])
+      .map(endpointOf);
   }
 
   vrfRoutes(networkId: string): { subnet?: string; subnet6?: string }[] {
@@ -212,8 +230,9 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     const own = this.switchOf(nb, networkId);
     if (!own) return [];
     const vrf = own.external_ids[VRF_KEY];
-    return this.switches(nb)
-      .filter((s) => s !== own && s.external_ids[VRF_KEY] === vrf && (s.external_ids[GATEWAY_KEY] || s.external_ids[GATEWAY6_KEY]))
+    return lookup
+      .switchesOfVrf(nb.cache, vrf)
+      .filter((s) => s._uuid !== own._uuid && (s.external_ids[GATEWAY_KEY] || s.external_ids[GATEWAY6_KEY]))
       .map((s) => ({
         subnet: s.external_ids[GATEWAY_KEY] ? s.external_ids[SUBNET_KEY] : undefined,
         subnet6: s.external_ids[GATEWAY6_KEY] ? s.external_ids[SUBNET6_KEY] : undefined,
@@ -221,29 +240,20 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   private refuseTakenAddresses(nb: OvsdbClient, sw: SwitchRow, spec: EndpointSpec): void {
-    const wanted = new Set([spec.address, spec.addressIPv6].filter((a): a is string => !!a).map((a) => a.split('/')[0]));
-    for (const uuid of sw.ports) {
-      const port = nb.cache.get(LSP, uuid) as SwitchPortRow | undefined;
-      if (!port) continue;
-      const clash = lspIps(port).find((ip) => wanted.has(ip));
-      if (clash) {
+    for (const ip of [spec.address, spec.addressIPv6].filter((a): a is string => !!a).map((a) => a.split('/')[0]!)) {
+      const port = lookup.portsWithIp(nb.cache, ip).find((p) => sw.ports.includes(p._uuid));
+      if (port) {
         const holder = port.external_ids[ENDPOINT_ID_KEY] ?? port.name;
-        throw new ConflictError('ADDRESS_IN_USE', `address ${clash} is already used by endpoint ${holder} on switch ${sw.name}`);
+        throw new ConflictError('ADDRESS_IN_USE', `address ${ip} is already used by endpoint ${holder} on switch ${sw.name}`);
       }
     }
   }
 
-  private switches(nb: OvsdbClient): SwitchRow[] {
-    return [...(nb.cache.table(LS).values() as Iterable<SwitchRow>)].filter((s) => isOwned(s.external_ids));
-  }
-
   private switchOf(nb: OvsdbClient, networkId: string): SwitchRow | undefined {
-    const key = networkKey(networkId);
-    return this.switches(nb).find((s) => key in s.external_ids);
+    return lookup.switchOfNetwork(nb.cache, networkId);
   }
 
   private lsp(nb: OvsdbClient, name: string): SwitchPortRow | undefined {
-    for (const row of nb.cache.table(LSP).values() as Iterable<SwitchPortRow>) if (row.name === name) return row;
-    return undefined;
+    return lookup.switchPort(nb.cache, name);
   }
 }

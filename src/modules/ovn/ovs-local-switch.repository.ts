@@ -3,6 +3,7 @@ import { namedUuid, op, OvsdbClient } from 'ovsdb-client';
 import { DriverError } from '../../protocol/errors';
 import { AttachSpec, LocalSwitchRepository } from './local-switch.repository';
 import type { PortRecord } from './ovn.model';
+import { lookup } from './cache-indexes';
 import { OvsdbSessions } from './ovsdb-sessions';
 import { NETWORK_ID_KEY, OWNER, OWNER_KEY } from './ownership';
 import type { BridgeRow, InterfaceRow, PortRow } from './rows';
@@ -28,11 +29,12 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
 
   async attachPort(spec: AttachSpec): Promise<void> {
     const ovs = this.sessions.localOvs();
-    const bridge = this.bridges(ovs).find((b) => b.name === spec.bridge);
+    const bridge = lookup.bridgeNamed(ovs.cache, spec.bridge);
     if (!bridge) throw new DriverError('BRIDGE_NOT_FOUND', `bridge ${spec.bridge} does not exist in the local Open_vSwitch DB`);
     // A port left by a crashed Join, or one with the same iface-id, would make ovn-controller bind the
     // wrong interface; it goes in the same transaction as the new port is added.
-    const stale = this.portsWhere(ovs, (iface) => iface.external_ids[IFACE_ID] === spec.ifaceId || iface.name === spec.portName);
+    const named = lookup.interfaceNamed(ovs.cache, spec.portName);
+    const stale = this.portsOf(ovs, [...lookup.interfacesOf(ovs.cache, spec.ifaceId), ...(named ? [named] : [])]);
     await ovs.transact([
       ...this.removePortOps(ovs, stale),
       op.insert(
@@ -57,14 +59,14 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
 
   async detachPort(ifaceId: string): Promise<void> {
     const ovs = this.sessions.localOvs();
-    const ports = this.portsWhere(ovs, (iface) => iface.external_ids[IFACE_ID] === ifaceId);
+    const ports = this.portsOf(ovs, lookup.interfacesOf(ovs.cache, ifaceId));
     if (ports.length === 0) return;
     await ovs.transact(this.removePortOps(ovs, ports));
   }
 
   findPort(ifaceId: string): PortRecord | undefined {
     const ovs = this.sessions.ovs;
-    const iface = this.interfaces(ovs).find((i) => i.external_ids[IFACE_ID] === ifaceId);
+    const iface = lookup.interfacesOf(ovs.cache, ifaceId)[0];
     if (!iface) return undefined;
     const ofport = iface.ofport === undefined ? undefined : Number(iface.ofport);
     return {
@@ -86,7 +88,7 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
   async waitInstalled(ifaceId: string, timeoutMs: number): Promise<void> {
     const ovs = this.sessions.localOvs();
     await ovs.waitFor(
-      () => this.interfaces(ovs).some((i) => i.external_ids[IFACE_ID] === ifaceId && i.external_ids[OVN_INSTALLED] === 'true') || undefined,
+      () => lookup.interfacesOf(ovs.cache, ifaceId).some((i) => i.external_ids[OVN_INSTALLED] === 'true') || undefined,
       { timeoutMs },
     );
   }
@@ -105,10 +107,11 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     return ops;
   }
 
-  private portsWhere(ovs: OvsdbClient, match: (iface: InterfaceRow) => boolean): PortRow[] {
-    const ifaces = new Set(this.interfaces(ovs).filter(match).map((i) => i._uuid));
-    if (ifaces.size === 0) return [];
-    return [...(ovs.cache.table('Port').values() as Iterable<PortRow>)].filter((p) => p.interfaces.some((i) => ifaces.has(i)));
+  /** The Ports holding these interfaces, each once. */
+  private portsOf(ovs: OvsdbClient, ifaces: InterfaceRow[]): PortRow[] {
+    const ports = new Map<string, PortRow>();
+    for (const iface of ifaces) for (const p of lookup.portsWith(ovs.cache, iface._uuid)) ports.set(p._uuid, p);
+    return [...ports.values()];
   }
 
   private interfaces(ovs: OvsdbClient): InterfaceRow[] {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { OvsdbClient } from 'ovsdb-client';
 import { DriverConfig } from '../../config/driver-config';
 import { UnavailableError } from '../../protocol/errors';
+import { addNorthboundIndexes, addOpenVswitchIndexes } from './cache-indexes';
 
 /** Columns the driver reads from the OVN Northbound DB (monitored into the cache). */
 const NB_TABLES = {
@@ -52,6 +53,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       ...RECOVERY,
       leaderOnly: false,
     });
+    addOpenVswitchIndexes(this.ovs.cache);
     if (config.OVN_DRIVER_NB) this.nbClient = this.makeNb(config.OVN_DRIVER_NB);
   }
 
@@ -106,6 +108,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       leaderOnly: true,
       tls: this.tls(),
     });
+    addNorthboundIndexes(client.cache);
     for (const cb of this.clientCallbacks) cb('nb', client);
     return client;
   }

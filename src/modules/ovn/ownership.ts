@@ -34,3 +34,10 @@ export function switchName(vrf: string, subnet: string): string {
 /** Logical_Switch_Port: the endpoint's addresses with their prefix length, as Docker gave them. */
 export const ADDRESS_KEY = 'docker-ovn:address';
 export const ADDRESS6_KEY = 'docker-ovn:address6';
+/**
+ * Logical_Switch_Port: "<vrf>|<subnet>|<ip>", one key per address family. Two ports of one switch never
+ * hold the same value, and a `wait` for "no port holds it" makes the address check and the insert one
+ * atomic step however many ports the switch has (RFC 7047 §5.2.6).
+ */
+export const ADDRESS_CLAIM_KEY = 'docker-ovn:address-claim';
+export const ADDRESS6_CLAIM_KEY = 'docker-ovn:address6-claim';
