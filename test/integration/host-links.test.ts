@@ -85,6 +85,18 @@ describe('NetlinkLinkOps', () => {
     await ops.retireLink(pairs[0]!.host);
   });
 
+  it('retires a pair made again under a retired name (a Join retried after its Leave)', async () => {
+    const n = pair();
+    await ops.createVethPair(n.host, n.peer, { peerMac: '0a:58:0a:01:02:06' });
+    await ops.retireLink(n.host);
+    await ops.createVethPair(n.host, n.peer, { peerMac: '0a:58:0a:01:02:07' });
+    assert.equal((await link(n.host))?.group, 'default', 'the new pair is not retired');
+    await ops.retireLink(n.host);
+    assert.equal((await link(n.host))?.group, String(RETIRED_LINK_GROUP));
+    await ops.flushRetired();
+    assert.equal(await link(n.host), undefined);
+  });
+
   it('refuses names that are not interface names without asking the kernel', async () => {
     for (const bad of ['', 'a b', 'x'.repeat(16), 'eth0;reboot', '../x']) {
       await assert.rejects(ops.createVethPair(bad, 'ovuok', {}), (e: unknown) => e instanceof DriverError && e.code === 'BAD_IFNAME');

@@ -15,7 +15,7 @@ export interface ReapPolicy {
   maxBatch: number;
 }
 
-const DEFAULT_REAP: ReapPolicy = { idleMs: 50, maxAgeMs: 1000, maxBatch: 256 };
+const DEFAULT_REAP: ReapPolicy = { idleMs: 200, maxAgeMs: 2000, maxBatch: 256 };
 
 function checkName(name: string): void {
   // Names come from validated Docker IDs; this guards the request against anything else.
@@ -40,7 +40,8 @@ function errnoOf(e: unknown): string | undefined {
 export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(NetlinkLinkOps.name);
   private socket?: NetlinkSocket;
-  private retired = 0;
+  /** Links retired and not yet deleted. */
+  private readonly retiredNames = new Set<string>();
   private firstRetiredAt = 0;
   private reapTimer?: NodeJS.Timeout;
   private reaping: Promise<void> = Promise.resolve();
@@ -69,6 +70,7 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
     if (opts.peerMac && !MAC.test(opts.peerMac)) throw new DriverError('BAD_MAC', `invalid MAC ${opts.peerMac}`);
     if (opts.mtu !== undefined && !Number.isInteger(opts.mtu)) throw new DriverError('BAD_MTU', `invalid MTU ${opts.mtu}`);
     const body = newVethPair(hostName, peerName, opts);
+    this.retiredNames.delete(hostName);
     try {
       await this.request(RTM_NEWLINK, body, NLM_F_CREATE | NLM_F_EXCL);
     } catch (e) {
@@ -84,6 +86,7 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
 
   async deleteLink(name: string): Promise<void> {
     checkName(name);
+    this.retiredNames.delete(name);
     await this.request(RTM_DELLINK, deleteLinkByName(name)).catch((e: unknown) => {
       if (errnoOf(e) !== 'ENODEV') throw this.failed(`deleting link ${name}`, e);
     });
@@ -91,12 +94,15 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
 
   async retireLink(name: string): Promise<void> {
     checkName(name);
+    // DeleteEndpoint follows Leave and retires the same veth again: no need to ask the kernel twice.
+    if (this.retiredNames.has(name)) return;
     try {
       await this.request(RTM_SETLINK, setLinkGroup(name, RETIRED_LINK_GROUP));
     } catch (e) {
       if (errnoOf(e) === 'ENODEV') return;
       throw this.failed(`retiring link ${name}`, e);
     }
+    this.retiredNames.add(name);
     this.scheduleReap();
   }
 
@@ -126,16 +132,16 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
   async flushRetired(): Promise<void> {
     clearTimeout(this.reapTimer);
     this.reapTimer = undefined;
-    if (this.retired > 0) this.startReap();
+    if (this.retiredNames.size > 0) this.startReap();
     await this.reaping;
   }
 
   private scheduleReap(): void {
     const now = Date.now();
-    if (this.retired++ === 0) this.firstRetiredAt = now;
+    if (this.retiredNames.size === 1) this.firstRetiredAt = now;
     clearTimeout(this.reapTimer);
     const dueIn = Math.min(this.reap.idleMs, this.firstRetiredAt + this.reap.maxAgeMs - now);
-    if (this.retired >= this.reap.maxBatch || dueIn <= 0) {
+    if (this.retiredNames.size >= this.reap.maxBatch || dueIn <= 0) {
       this.reapTimer = undefined;
       this.startReap();
       return;
@@ -148,8 +154,8 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
   }
 
   private startReap(): void {
-    const count = this.retired;
-    this.retired = 0;
+    const count = this.retiredNames.size;
+    this.retiredNames.clear();
     this.reaping = this.reaping.then(() =>
       this.deleteRetired().catch((e: unknown) => {
         // Left in the group: the next reap (or the next start) deletes them.
