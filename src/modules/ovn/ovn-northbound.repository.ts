@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
 import { namedUuid, op, OvsdbClient } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
-import { canonicalIp } from '../network/address';
 import type { NetworkSpec } from '../network/network-spec';
 import { lookup } from './cache-indexes';
 import { endpointOf, lspAddresses, networksOf, storedNetwork } from './network-records';
@@ -12,8 +11,6 @@ import { optimistic } from './optimistic';
 import { gatewayOps, removeGatewayOps } from './router-ops';
 import { OvsdbSessions } from './ovsdb-sessions';
 import {
-  ADDRESS_CLAIM_KEY,
-  ADDRESS6_CLAIM_KEY,
   ADDRESS6_KEY,
   ADDRESS_KEY,
   CHASSIS_KEY,
@@ -22,6 +19,7 @@ import {
   NETWORK_KEY_PREFIX,
   OWNER,
   OWNER_KEY,
+  PORTS_VERSION_KEY,
   SWITCH_KEY,
   VRF_KEY,
   GATEWAY_KEY,
@@ -71,13 +69,6 @@ function refuseOtherGateway(sw: SwitchRow, spec: NetworkSpec): void {
 }
 const LSP = 'Logical_Switch_Port';
 
-/** The address claims of a new port of `sw` (see ADDRESS_CLAIM_KEY). */
-function addressClaims(sw: SwitchRow, spec: EndpointSpec): Record<string, string> {
-  const claims: Record<string, string> = {};
-  if (spec.address) claims[ADDRESS_CLAIM_KEY] = `${sw.external_ids[SWITCH_KEY]}|${spec.address.split('/')[0]}`;
-  if (spec.addressIPv6) claims[ADDRESS6_CLAIM_KEY] = `${sw.external_ids[SWITCH_KEY]}|${canonicalIp(spec.addressIPv6.split('/')[0]!)}`;
-  return claims;
-}
 
 /**
  * Logical switches and ports in NB. Concurrency between hosts sharing a switch is optimistic: each
@@ -186,14 +177,20 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       if (spec.address) ids[ADDRESS_KEY] = spec.address;
       if (spec.addressIPv6) ids[ADDRESS6_KEY] = spec.addressIPv6;
       if (chassis) ids[CHASSIS_KEY] = chassis;
-      const claims = addressClaims(sw, spec);
+      const version = Number(sw.external_ids[PORTS_VERSION_KEY] ?? 0) + 1;
       await nb.transact([
-        // The switch is still there, and no port (of another host, say) took the addresses since the
-        // check above: both waits are O(1), not O(ports of the switch).
-        op.wait(LS, [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
-        ...Object.entries(claims).map(([key, value]) => op.wait(LSP, [['external_ids', 'includes', { [key]: value }]], ['name'], '==', [], 0)),
-        op.insert(LSP, { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: { ...ids, ...claims } }, { uuidName: 'lsp' }),
-        op.mutate(LS, [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
+        // Nobody (on another host, say) added a port since the check above: the counter is unchanged.
+        op.wait(LS, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
+        op.insert(LSP, { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
+        op.mutate(
+          LS,
+          [['_uuid', '==', sw._uuid]],
+          [
+            ['ports', 'insert', [namedUuid('lsp')]],
+            ['external_ids', 'delete', [PORTS_VERSION_KEY]],
+            ['external_ids', 'insert', { [PORTS_VERSION_KEY]: String(version) }],
+          ],
+        ),
       ]);
     }, 20);
   }

@@ -35,9 +35,8 @@ export function switchName(vrf: string, subnet: string): string {
 export const ADDRESS_KEY = 'docker-ovn:address';
 export const ADDRESS6_KEY = 'docker-ovn:address6';
 /**
- * Logical_Switch_Port: "<vrf>|<subnet>|<ip>", one key per address family. Two ports of one switch never
- * hold the same value, and a `wait` for "no port holds it" makes the address check and the insert one
- * atomic step however many ports the switch has (RFC 7047 §5.2.6).
+ * Logical_Switch: bumped by every port the driver adds. A new port's transaction waits for the switch's
+ * external_ids as read (this counter among them) and bumps it: the address check and the insert are one
+ * atomic step across hosts (RFC 7047 §5.2.6), in a transaction whose size does not grow with the ports.
  */
-export const ADDRESS_CLAIM_KEY = 'docker-ovn:address-claim';
-export const ADDRESS6_CLAIM_KEY = 'docker-ovn:address6-claim';
+export const PORTS_VERSION_KEY = 'docker-ovn:ports-version';
