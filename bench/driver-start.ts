@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { NODE_FLAGS } from '../src/config/node-flags';
 import { postUnix } from '../test/harness/driver-process';
 import { repoRoot } from '../test/harness/stack';
 import type { Stack } from '../test/harness/stack';
@@ -84,7 +85,7 @@ async function startAndPoll(args: string[], env: NodeJS.ProcessEnv, socket: stri
 }
 
 export function startDriver(stack: Stack, socket: string, extra: Record<string, string> = {}): Promise<Started> {
-  return startAndPoll([path.join(repoRoot(), 'dist', 'src', 'main.js')], driverEnv(stack, socket, extra), socket, true);
+  return startAndPoll([...NODE_FLAGS, path.join(repoRoot(), 'dist', 'src', 'main.js')], driverEnv(stack, socket, extra), socket, true);
 }
 
 export function startBareServer(socket: string): Promise<Started> {

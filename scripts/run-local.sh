@@ -32,4 +32,5 @@ elif [ -z "${OVN_DRIVER_NB:-}" ]; then
 fi
 
 bash scripts/docker-up.sh up >/dev/null
-exec node dist/src/main.js
+# --max-semi-space-size=8: as plugin/config.json runs it (docs/PERFORMANCE.md, B4).
+exec node --max-semi-space-size=8 dist/src/main.js

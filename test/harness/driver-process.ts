@@ -12,6 +12,7 @@ import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { repoRoot, waitFor } from './stack';
+import { NODE_FLAGS } from '../../src/config/node-flags';
 import type { Stack } from './stack';
 
 export interface WireReply {
@@ -108,7 +109,8 @@ export class DriverProcess {
   async spawn(): Promise<void> {
     const main = path.join(repoRoot(), 'dist', 'src', 'main.js');
     // `ip netns exec` execs the program after setns: the child's pid is node's, and signals reach it.
-    const [cmd, args] = this.netns ? ['ip', ['netns', 'exec', this.netns, process.execPath, main]] : [process.execPath, [main]];
+    const node = [process.execPath, ...NODE_FLAGS, main];
+    const [cmd, args] = this.netns ? ['ip', ['netns', 'exec', this.netns, ...node]] : [node[0]!, node.slice(1)];
     const child = spawn(cmd, args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));
