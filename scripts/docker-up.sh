@@ -115,7 +115,7 @@ ensure_image() {
   done
   echo 'root:x:0:0:root:/root:/bin/sh' >"$tmp/etc/passwd"
   echo 'root:x:0:' >"$tmp/etc/group"
-  tar -C "$tmp" -c . | "$DOCKER" import -c 'ENV PATH=/bin' - "$IMAGE" >/dev/null
+  tar -C "$tmp" -c . | "$DOCKER" import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - "$IMAGE" >/dev/null
   rm -rf -- "$tmp"
 }
 
