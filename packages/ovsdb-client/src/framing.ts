@@ -29,12 +29,21 @@ export class JsonSplitter {
   push(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
     let start = 0;
+    let backslash = -2; // position of the next backslash at or after the scan: -2 not looked up, -1 none
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i];
       if (this.inString) {
         if (this.escaped) this.escaped = false;
         else if (b === BACKSLASH) this.escaped = true;
         else if (b === QUOTE) this.inString = false;
+        else {
+          // Skip to the next byte that can end or escape the string (native memchr, not a JS loop). The
+          // next backslash is looked up again only once passed, so a chunk without any costs one search.
+          const quote = chunk.indexOf(QUOTE, i + 1);
+          if (backslash !== -1 && backslash <= i) backslash = chunk.indexOf(BACKSLASH, i + 1);
+          const next = quote < 0 ? backslash : backslash < 0 ? quote : Math.min(quote, backslash);
+          i = (next < 0 ? chunk.length : next) - 1;
+        }
         continue;
       }
       if (b === QUOTE) {

@@ -7,8 +7,12 @@
  */
 const MARK = '\u0000int64:';
 const MARK_JSON = /"\\u0000int64:(-?\d+)"/g;
-/** Cheap native pre-check: only text with a 16+ digit run can hold an unsafe integer. */
-const LONG_DIGITS = /\d{16}/;
+/**
+ * Cheap native pre-check: an unsafe integer is a literal of 16+ digits, and a JSON number literal follows
+ * `:`, `[` or `,` (and maybe whitespace). Digit runs inside strings (a 64-hex Docker ID holds one now and
+ * then) mostly do not match, and when one does the exact scan below still leaves strings alone.
+ */
+const LONG_DIGITS = /[:,[]\s*-?\d{16}/;
 
 export function parseJson(text: string): unknown {
   if (!LONG_DIGITS.test(text)) return JSON.parse(text);

@@ -64,6 +64,16 @@ describe(parseJson.name, () => {
     assert.equal(typeof v[6], 'number');
   });
 
+  it('finds big integers after whitespace and leaves digit runs in strings alone', () => {
+    const id = 'ab12345678901234567890cd';
+    assert.deepEqual(parseJson(`{"name":"${id}","v": 9223372036854775807,"w":[ -9223372036854775808]}`), {
+      name: id,
+      v: 9223372036854775807n,
+      w: [-9223372036854775808n],
+    });
+    assert.deepEqual(parseJson('{"s":"x:12345678901234567890","n":1}'), { s: 'x:12345678901234567890', n: 1 });
+  });
+
   it('round-trips bigint through stringifyJson', () => {
     const text = stringifyJson({ a: 18446744073709551615n, b: [1, -5n], s: 'x' });
     assert.equal(text, '{"a":18446744073709551615,"b":[1,-5],"s":"x"}');
