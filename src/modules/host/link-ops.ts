@@ -12,7 +12,6 @@ export abstract class LinkOps {
    * (see {@link RETIRED_LINK_GROUP}). A missing link is not an error.
    */
   abstract retireLink(name: string): Promise<void>;
-  abstract linkExists(name: string): Promise<boolean>;
   /** Names of the host's links. */
   abstract listLinks(): Promise<string[]>;
 }

@@ -106,11 +106,6 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
     this.scheduleReap();
   }
 
-  async linkExists(name: string): Promise<boolean> {
-    checkName(name);
-    return (await this.listLinks()).includes(name);
-  }
-
   async listLinks(): Promise<string[]> {
     let text: string;
     try {
@@ -176,6 +171,9 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
   }
 
   private failed(what: string, e: unknown): DriverError {
-    return new DriverError('HOST_LINK_FAILED', `${what}: ${errnoOf(e) ?? (e as Error).message}`);
+    const errno = errnoOf(e);
+    // A managed plugin without CAP_NET_ADMIN (plugin/config.json linux.capabilities) gets EPERM.
+    const hint = errno === 'EPERM' ? ' (the driver needs CAP_NET_ADMIN in the host network namespace)' : '';
+    return new DriverError('HOST_LINK_FAILED', `${what}: ${errno ?? (e as Error).message}${hint}`);
   }
 }
