@@ -19,7 +19,6 @@ import {
   NETWORK_KEY_PREFIX,
   OWNER,
   OWNER_KEY,
-  PORTS_VERSION_KEY,
   SWITCH_KEY,
   VRF_KEY,
   GATEWAY_KEY,
@@ -177,20 +176,15 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       if (spec.address) ids[ADDRESS_KEY] = spec.address;
       if (spec.addressIPv6) ids[ADDRESS6_KEY] = spec.addressIPv6;
       if (chassis) ids[CHASSIS_KEY] = chassis;
-      const version = Number(sw.external_ids[PORTS_VERSION_KEY] ?? 0) + 1;
       await nb.transact([
-        // Nobody (on another host, say) added a port since the check above: the counter is unchanged.
-        op.wait(LS, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
+        // The switch's ports as read: the address check above and the insert are one atomic step across
+        // hosts. The wait grows with the ports of the switch (40 bytes each), but changes nothing: a
+        // counter in the switch's external_ids would make ovn-northd, which handles a port added to a
+        // switch incrementally but any other switch column by recomputing everything
+        // (northd.c ls_changes_can_be_handled, OVN 23.09 and later), recompute on every container start.
+        op.wait(LS, [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0),
         op.insert(LSP, { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
-        op.mutate(
-          LS,
-          [['_uuid', '==', sw._uuid]],
-          [
-            ['ports', 'insert', [namedUuid('lsp')]],
-            ['external_ids', 'delete', [PORTS_VERSION_KEY]],
-            ['external_ids', 'insert', { [PORTS_VERSION_KEY]: String(version) }],
-          ],
-        ),
+        op.mutate(LS, [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
       ]);
     }, 20);
   }

@@ -34,9 +34,3 @@ export function switchName(vrf: string, subnet: string): string {
 /** Logical_Switch_Port: the endpoint's addresses with their prefix length, as Docker gave them. */
 export const ADDRESS_KEY = 'docker-ovn:address';
 export const ADDRESS6_KEY = 'docker-ovn:address6';
-/**
- * Logical_Switch: bumped by every port the driver adds. A new port's transaction waits for the switch's
- * external_ids as read (this counter among them) and bumps it: the address check and the insert are one
- * atomic step across hosts (RFC 7047 §5.2.6), in a transaction whose size does not grow with the ports.
- */
-export const PORTS_VERSION_KEY = 'docker-ovn:ports-version';
