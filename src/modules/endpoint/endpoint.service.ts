@@ -99,7 +99,11 @@ export class EndpointService {
       });
       if (this.config.OVN_DRIVER_JOIN_TIMEOUT_MS > 0) await this.waitInstalled(ep);
     } catch (e) {
-      await this.undoJoin(ep.lspName, names.host);
+      // dockerd gets the Join's own error; what the rollback could not undo, DeleteEndpoint (which follows a
+      // failed Join) or the reconciler finishes.
+      await this.undoJoin(ep.lspName, names.host).catch((undo: unknown) =>
+        this.logger.warn(`undoing the failed Join of ${req.EndpointID} failed too: ${(undo as Error).message}`),
+      );
       throw e;
     }
     const routes = this.vrfRoutes(net);

@@ -5,8 +5,6 @@ export abstract class LinkOps {
    * An existing pair of the same names (a retried Join) is replaced.
    */
   abstract createVethPair(hostName: string, peerName: string, opts: { mtu?: number; peerMac?: string }): Promise<void>;
-  /** Deletes a link now (a veth's peer goes with it). A missing link is not an error. */
-  abstract deleteLink(name: string): Promise<void>;
   /**
    * Takes a link out of use and deletes it shortly after, together with the others retired meanwhile
    * (see {@link RETIRED_LINK_GROUP}). A missing link is not an error.

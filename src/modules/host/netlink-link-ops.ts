@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createNetlink, Protocol, type NetlinkSocket } from 'netlink';
 import { DriverError } from '../../protocol/errors';
 import { LinkOps, RETIRED_LINK_GROUP } from './link-ops';
-import { deleteLinkByName, deleteLinkGroup, newVethPair, NLM_F_CREATE, NLM_F_EXCL, RTM_DELLINK, RTM_NEWLINK, RTM_SETLINK, setLinkGroup } from './rtnetlink';
+import { deleteLinkByName, newVethPair, NLM_F_CREATE, NLM_F_EXCL, RTM_DELLINK, RTM_NEWLINK, RTM_SETLINK, setLinkGroup } from './rtnetlink';
 
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
 const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
@@ -23,6 +25,7 @@ function checkName(name: string): void {
 }
 
 const REQUEST_TIMEOUT_MS = 5000;
+const run = promisify(execFile);
 
 /** The errno name of a refused request (the netlink package rejects with "Request rejected: EEXIST"). */
 function errnoOf(e: unknown): string | undefined {
@@ -45,6 +48,7 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
   private firstRetiredAt = 0;
   private reapTimer?: NodeJS.Timeout;
   private reaping: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private readonly netDev = '/proc/self/net/dev',
@@ -53,15 +57,15 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
     super();
   }
 
-  /** Retired links a crashed run left behind go first. */
+  /** Retired links a crashed run left behind go first (a failure is logged: the next reap retries). */
   async onModuleInit(): Promise<void> {
-    await this.deleteRetired();
+    await this.deleteRetired().catch((e: unknown) => this.logger.warn(`deleting retired links left by an earlier run failed: ${(e as Error).message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.flushRetired();
-    this.socket?.close();
-    this.socket = undefined;
+    this.closed = true;
+    this.dropSocket();
   }
 
   async createVethPair(hostName: string, peerName: string, opts: { mtu?: number; peerMac?: string }): Promise<void> {
@@ -84,6 +88,7 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
     }
   }
 
+  /** Deletes a link now (a veth's peer goes with it). A missing link is not an error. */
   async deleteLink(name: string): Promise<void> {
     checkName(name);
     this.retiredNames.delete(name);
@@ -159,15 +164,45 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
     );
   }
 
+  /**
+   * One `ip link delete group` process, off the request path: the kernel does the deletion inside the
+   * request, waiting for in-flight packets (and for any holder of a device to let go), and in this process
+   * that wait would block the event loop. An empty group answers "No such device".
+   */
   private async deleteRetired(): Promise<void> {
-    await this.request(RTM_DELLINK, deleteLinkGroup(RETIRED_LINK_GROUP)).catch((e: unknown) => {
-      if (errnoOf(e) !== 'ENODEV') throw this.failed(`deleting link group ${RETIRED_LINK_GROUP}`, e);
-    });
+    try {
+      await run('ip', ['link', 'delete', 'group', String(RETIRED_LINK_GROUP)], { timeout: 60_000 });
+    } catch (e) {
+      const stderr = String((e as { stderr?: unknown }).stderr ?? '');
+      if (!/No such device/.test(stderr)) throw new DriverError('HOST_LINK_FAILED', `ip link delete group ${RETIRED_LINK_GROUP}: ${stderr.trim() || (e as Error).message}`);
+    }
   }
 
   private async request(type: number, body: Buffer, flags = 0): Promise<void> {
-    this.socket ??= createNetlink(Protocol.ROUTE);
-    await this.socket.request(type, body, { flags, timeout: REQUEST_TIMEOUT_MS });
+    if (this.closed) throw new DriverError('HOST_LINK_FAILED', 'the driver is shutting down');
+    await this.connected().request(type, body, { flags, timeout: REQUEST_TIMEOUT_MS });
+  }
+
+  /** The socket, made on first use and again after the native side reported it broken. */
+  private connected(): NetlinkSocket {
+    if (this.socket) return this.socket;
+    const socket = createNetlink(Protocol.ROUTE);
+    socket.on('error', (e) => {
+      this.logger.warn(`rtnetlink socket: ${e.message}; the next request opens a new one`);
+      if (this.socket === socket) this.dropSocket();
+    });
+    this.socket = socket;
+    return socket;
+  }
+
+  private dropSocket(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    try {
+      socket?.close();
+    } catch {
+      // already closed by the native side
+    }
   }
 
   private failed(what: string, e: unknown): DriverError {

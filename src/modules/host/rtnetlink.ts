@@ -1,9 +1,11 @@
 /**
  * The few rtnetlink requests the driver makes, encoded by hand: a veth pair, delete a link, set a link's
- * group, delete a group. Constants are from linux/rtnetlink.h, linux/if_link.h, linux/veth.h and
- * linux/if.h; a message body is a struct ifinfomsg followed by 4-byte aligned attributes (man 7 rtnetlink).
- * The netlink header (type, flags, sequence) is added by the socket.
+ * group. Constants are from linux/rtnetlink.h, linux/if_link.h, linux/veth.h and linux/if.h; a message
+ * body is a struct ifinfomsg followed by 4-byte aligned attributes (man 7 rtnetlink), integers in host byte
+ * order. The netlink header (type, flags, sequence) is added by the socket.
  */
+import { endianness } from 'node:os';
+
 export const RTM_NEWLINK = 16;
 export const RTM_DELLINK = 17;
 export const RTM_SETLINK = 19;
@@ -20,11 +22,23 @@ const IFLA_INFO_DATA = 2;
 const VETH_INFO_PEER = 1;
 const IFF_UP = 0x1;
 
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+function put16(buf: Buffer, value: number, offset: number): void {
+  if (LITTLE_ENDIAN) buf.writeUInt16LE(value, offset);
+  else buf.writeUInt16BE(value, offset);
+}
+
+function put32(buf: Buffer, value: number, offset: number): void {
+  if (LITTLE_ENDIAN) buf.writeUInt32LE(value >>> 0, offset);
+  else buf.writeUInt32BE(value >>> 0, offset);
+}
+
 function attr(type: number, data: Buffer): Buffer {
   const len = 4 + data.length;
   const out = Buffer.alloc((len + 3) & ~3);
-  out.writeUInt16LE(len, 0);
-  out.writeUInt16LE(type, 2);
+  put16(out, len, 0);
+  put16(out, type, 2);
   data.copy(out, 4);
   return out;
 }
@@ -33,15 +47,15 @@ const cstring = (s: string): Buffer => Buffer.from(`${s}\0`, 'latin1');
 
 function u32(n: number): Buffer {
   const out = Buffer.alloc(4);
-  out.writeUInt32LE(n >>> 0);
+  put32(out, n, 0);
   return out;
 }
 
 /** struct ifinfomsg: family, pad, type, index, flags, change (16 bytes). Index 0: the link is named by IFLA_IFNAME. */
 function ifinfomsg(flags = 0, change = 0): Buffer {
   const out = Buffer.alloc(16);
-  out.writeUInt32LE(flags, 8);
-  out.writeUInt32LE(change, 12);
+  put32(out, flags, 8);
+  put32(out, change, 12);
   return out;
 }
 
@@ -68,12 +82,4 @@ export function deleteLinkByName(name: string): Buffer {
 /** RTM_SETLINK moving the link named `name` into link group `group`. */
 export function setLinkGroup(name: string, group: number): Buffer {
   return Buffer.concat([ifinfomsg(), attr(IFLA_IFNAME, cstring(name)), attr(IFLA_GROUP, u32(group))]);
-}
-
-/**
- * RTM_DELLINK of every link in `group`: the kernel unregisters them together and waits for in-flight packets
- * once (unregister_netdevice_many), where one request per link waits once per link (about 16 ms each here).
- */
-export function deleteLinkGroup(group: number): Buffer {
-  return Buffer.concat([ifinfomsg(), attr(IFLA_GROUP, u32(group))]);
 }

@@ -91,7 +91,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     for (const port of ports) {
       if (this.nb.findEndpoint(port.ifaceId) || busy(port.ifaceId) || !confirmed(`ovs:${port.ifaceId}`)) continue;
       await this.ovs.detachPort(port.ifaceId);
-      await this.links.deleteLink(port.portName);
+      await this.links.retireLink(port.portName);
       this.logger.log({ ifaceId: port.ifaceId, port: port.portName }, 'reconciler removed an OVS port whose endpoint is gone');
       result.ovsPorts++;
     }
@@ -100,7 +100,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     for (const name of await this.links.listLinks()) {
       const m = HOST_VETH.exec(name);
       if (!m || portNames.has(name) || this.anyBusy(m[1], busy) || !confirmed(`veth:${name}`)) continue;
-      await this.links.deleteLink(name);
+      await this.links.retireLink(name);
       this.logger.log({ veth: name }, 'reconciler removed a veth with no OVS port');
       result.veths++;
     }
