@@ -12,6 +12,16 @@ import type { BridgeRow, InterfaceRow, PortRow } from './rows';
 const IFACE_ID = 'iface-id';
 const OVN_INSTALLED = 'ovn-installed';
 
+function portRecord(iface: InterfaceRow): PortRecord {
+  return {
+    portName: iface.name,
+    ifaceId: iface.external_ids[IFACE_ID]!,
+    ofport: iface.ofport === undefined ? undefined : Number(iface.ofport),
+    installed: iface.external_ids[OVN_INSTALLED] === 'true',
+    sandbox: iface.external_ids['vm-id'],
+  };
+}
+
 /** br-int ports in the local Open_vSwitch DB. */
 @Injectable()
 export class OvsLocalSwitchRepository extends LocalSwitchRepository {
@@ -65,24 +75,14 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
   }
 
   findPort(ifaceId: string): PortRecord | undefined {
-    const ovs = this.sessions.ovs;
-    const iface = lookup.interfacesOf(ovs.cache, ifaceId)[0];
-    if (!iface) return undefined;
-    const ofport = iface.ofport === undefined ? undefined : Number(iface.ofport);
-    return {
-      portName: iface.name,
-      ifaceId,
-      ofport,
-      installed: iface.external_ids[OVN_INSTALLED] === 'true',
-      sandbox: iface.external_ids['vm-id'],
-    };
+    const iface = lookup.interfacesOf(this.sessions.ovs.cache, ifaceId)[0];
+    return iface ? portRecord(iface) : undefined;
   }
 
   ownedPorts(): PortRecord[] {
     return this.interfaces(this.sessions.localOvs())
       .filter((i) => i.external_ids[OWNER_KEY] === OWNER && i.external_ids[IFACE_ID])
-      .map((i) => this.findPort(i.external_ids[IFACE_ID]))
-      .filter((p): p is PortRecord => p !== undefined);
+      .map(portRecord);
   }
 
   async waitInstalled(ifaceId: string, timeoutMs: number): Promise<void> {
