@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OvsdbDisconnectedError, OvsdbTimeoutError } from 'ovsdb-client';
 import { DriverError } from '../protocol/errors';
 import { verbOf } from '../protocol/routes';
 
@@ -30,6 +31,12 @@ export class WireExceptionFilter implements ExceptionFilter {
     if (exception instanceof DriverError) {
       if (exception.status >= 500) this.logger.warn({ code: exception.code, verb }, exception.message);
       return [exception.status, exception.message];
+    }
+    // A DB that hangs or drops mid-transaction is the same condition as one that is down before the verb
+    // starts: dockerd and the operator get 503 and the DB named, not an "internal error".
+    if (exception instanceof OvsdbTimeoutError || exception instanceof OvsdbDisconnectedError) {
+      this.logger.warn({ verb }, exception.message);
+      return [HttpStatus.SERVICE_UNAVAILABLE, `OVSDB not reachable (${exception.message}); retry later`];
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

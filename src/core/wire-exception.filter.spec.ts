@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ArgumentsHost } from '@nestjs/common';
+import { OvsdbDisconnectedError, OvsdbOpError, OvsdbTimeoutError } from 'ovsdb-client';
+import { ConflictError } from '../protocol/errors';
+import { WireExceptionFilter } from './wire-exception.filter';
+
+/** Runs the filter on one exception as if it came from `url`; returns what the reply was given. */
+function answer(exception: unknown, url = '/NetworkDriver.CreateEndpoint'): { status: number; body: { Err: string } } {
+  const sent: { status?: number; body?: { Err: string } } = {};
+  const reply = {
+    status(code: number) {
+      sent.status = code;
+      return reply;
+    },
+    header() {
+      return reply;
+    },
+    send(body: { Err: string }) {
+      sent.body = body;
+      return reply;
+    },
+  };
+  const host = { switchToHttp: () => ({ getRequest: () => ({ url }), getResponse: () => reply }) } as unknown as ArgumentsHost;
+  new WireExceptionFilter().catch(exception, host);
+  return { status: sent.status!, body: sent.body! };
+}
+
+describe(WireExceptionFilter.name, () => {
+  it('answers 503 naming the DB condition when OVSDB times out or drops during a verb', () => {
+    for (const e of [new OvsdbTimeoutError('transact: no reply within 4000 ms'), new OvsdbDisconnectedError('connection closed')]) {
+      const r = answer(e);
+      assert.equal(r.status, 503);
+      assert.match(r.body.Err, /^CreateEndpoint: OVSDB not reachable \(.*\); retry later$/);
+    }
+  });
+
+  it('keeps a driver error its own status and message', () => {
+    const r = answer(new ConflictError('ADDRESS_IN_USE', 'address 10.0.0.2 is held by endpoint x'), '/NetworkDriver.Join');
+    assert.deepEqual(r, { status: 409, body: { Err: 'Join: address 10.0.0.2 is held by endpoint x' } });
+  });
+
+  it('answers anything unexpected with 500 and no internals', () => {
+    const r = answer(new OvsdbOpError('constraint violation', 'secret detail', 0, 'insert'));
+    assert.equal(r.status, 500);
+    assert.doesNotMatch(r.body.Err, /secret detail/);
+  });
+});
