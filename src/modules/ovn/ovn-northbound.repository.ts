@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
-import { namedUuid, op, OvsdbClient } from 'ovsdb-client';
+import { namedUuid, op, OvsdbClient, type ChangeBatch, type RowChange } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
 import type { NetworkSpec } from '../network/network-spec';
 import { lookup } from './cache-indexes';
@@ -67,6 +67,18 @@ function refuseOtherGateway(sw: SwitchRow, spec: NetworkSpec): void {
   }
 }
 const LSP = 'Logical_Switch_Port';
+
+/** Switch keys that decide which subnets a vrf routes. */
+const ROUTING_KEYS = [VRF_KEY, SUBNET_KEY, SUBNET6_KEY, GATEWAY_KEY, GATEWAY6_KEY];
+
+/** A switch of this driver came, went, or changed what its vrf routes. */
+function changesVrfRouting(c: RowChange): boolean {
+  if (c.table !== LS) return false;
+  const before = c.old?.external_ids as Record<string, string> | undefined;
+  const after = c.new?.external_ids as Record<string, string> | undefined;
+  if (!isOwned(before) && !isOwned(after)) return false;
+  return c.type !== 'update' || ROUTING_KEYS.some((k) => before?.[k] !== after?.[k]);
+}
 
 
 /**
@@ -216,18 +228,23 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       .map(endpointOf);
   }
 
-  vrfRoutes(networkId: string): { subnet?: string; subnet6?: string }[] {
-    const nb = this.sessions.nb();
-    const own = this.switchOf(nb, networkId);
-    if (!own) return [];
-    const vrf = own.external_ids[VRF_KEY];
+  vrfSubnets(vrf: string): { subnet?: string; subnet6?: string }[] {
     return lookup
-      .switchesOfVrf(nb.cache, vrf)
-      .filter((s) => s._uuid !== own._uuid && (s.external_ids[GATEWAY_KEY] || s.external_ids[GATEWAY6_KEY]))
+      .switchesOfVrf(this.sessions.nb().cache, vrf)
+      .filter((s) => s.external_ids[GATEWAY_KEY] || s.external_ids[GATEWAY6_KEY])
       .map((s) => ({
         subnet: s.external_ids[GATEWAY_KEY] ? s.external_ids[SUBNET_KEY] : undefined,
         subnet6: s.external_ids[GATEWAY6_KEY] ? s.external_ids[SUBNET6_KEY] : undefined,
       }));
+  }
+
+  onVrfChange(listener: () => void): void {
+    this.sessions.onClient((db, client) => {
+      if (db !== 'nb') return;
+      client.on('change', (batch: ChangeBatch) => {
+        if (batch.initial || batch.changes.some(changesVrfRouting)) listener();
+      });
+    });
   }
 
   private refuseTakenAddresses(nb: OvsdbClient, sw: SwitchRow, spec: EndpointSpec): void {
