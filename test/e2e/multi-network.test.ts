@@ -65,7 +65,7 @@ describe('containers on several networks (e2e)', () => {
     assert.deepEqual(await leftovers(t.stack), NOTHING);
   });
 
-  it('puts a container on networks of two vrfs without joining the vrfs', async () => {
+  it('puts a container on networks of two vrfs and a bridge network without joining the vrfs', async () => {
     await t.netCreate('mn-x1', '--subnet', '10.88.1.0/24', '--gateway', '10.88.1.1', '-o', 'vrf=mnx');
     await t.netCreate('mn-x2', '--subnet', '10.88.2.0/24', '--gateway', '10.88.2.1', '-o', 'vrf=mnx');
     await t.netCreate('mn-y1', '--subnet', '10.89.1.0/24', '--gateway', '10.89.1.1', '-o', 'vrf=mny');
@@ -73,10 +73,16 @@ describe('containers on several networks (e2e)', () => {
     const x2 = await t.run('mn-x2');
     const y2 = await t.run('mn-y2');
     const [ipX2, ipY2] = [await t.ipOf(x2, 'mn-x2'), await t.ipOf(y2, 'mn-y2')];
+    // A bridge network beside them: Docker's own driver and ours in one container.
+    await docker('network', 'create', '--label', LABEL, '--subnet', '10.97.0.0/24', 'mn-br');
+    const onBridge = (await docker('run', '-d', '--label', LABEL, '--net', 'mn-br', BUSYBOX_IMAGE, 'sleep', '600')).trim();
     const both = await t.run('mn-x1');
     await docker('network', 'connect', 'mn-y1', both);
+    await docker('network', 'connect', 'mn-br', both);
     await pingSoon(both, ipX2);
     await pingSoon(both, ipY2);
+    await ping(both, await t.ipOf(onBridge, 'mn-br'));
+    await ping(onBridge, await t.ipOf(both, 'mn-br'));
     await refused(x2, ipY2);
     await refused(y2, ipX2);
     await refused(x2, await t.ipOf(both, 'mn-y1'));

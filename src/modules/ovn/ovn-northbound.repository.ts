@@ -178,7 +178,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         }
         return;
       }
-      this.refuseTakenAddresses(nb, sw, spec);
+      this.refuseTakenAddresses(nb, sw, spec, chassis);
       const addresses = lspAddresses(spec.mac, spec.address, spec.addressIPv6);
       const ids: Record<string, string> = {
         [OWNER_KEY]: OWNER,
@@ -247,12 +247,19 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     });
   }
 
-  private refuseTakenAddresses(nb: OvsdbClient, sw: SwitchRow, spec: EndpointSpec): void {
+  private refuseTakenAddresses(nb: OvsdbClient, sw: SwitchRow, spec: EndpointSpec, chassis: string | undefined): void {
     for (const ip of [spec.address, spec.addressIPv6].filter((a): a is string => !!a).map((a) => a.split('/')[0]!)) {
       const port = lookup.portsWithIp(nb.cache, ip).find((p) => sw.ports.includes(p._uuid));
       if (port) {
         const holder = port.external_ids[ENDPOINT_ID_KEY] ?? port.name;
-        throw new ConflictError('ADDRESS_IN_USE', `address ${ip} is already used by endpoint ${holder} on switch ${sw.name}`);
+        const elsewhere = port.external_ids[CHASSIS_KEY];
+        // The usual cause: each host's dockerd picked the same default pool (or subnet) for its own network,
+        // and one (vrf, subnet) is one switch on every host sharing the NB.
+        const hint =
+          elsewhere && elsewhere !== chassis
+            ? `; it is on host ${elsewhere}: networks with the same vrf and subnet share one switch on every host, so give each host's network its own subnet or vrf, or allocate across hosts with --ipam-driver ovn`
+            : '';
+        throw new ConflictError('ADDRESS_IN_USE', `address ${ip} is already used by endpoint ${holder} on switch ${sw.name}${hint}`);
       }
     }
   }
