@@ -8,8 +8,8 @@
 # (`--target tools`) so that its apt layer outlives the rootfs image as a cache.
 ARG BASE=debian:bookworm-slim
 
-# iproute2, ovs-vsctl, ovs-ofctl and ovn-nbctl for troubleshooting inside the plugin (the driver itself
-# speaks rtnetlink and OVSDB). policy-rc.d keeps the packages from starting services in the build.
+# iproute2 with util-linux's nsenter keep the routes inside containers (SandboxRoutesService); ovs-vsctl,
+# ovs-ofctl and ovn-nbctl are for troubleshooting inside the plugin (the driver speaks rtnetlink and OVSDB). policy-rc.d keeps the packages from starting services in the build.
 FROM ${BASE} AS tools
 LABEL org.docker-ovn-driver.build=1
 RUN printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d \
@@ -36,6 +36,6 @@ WORKDIR /opt/docker-ovn-driver
 # node runs on this rootfs's libraries and resolves the workspace package through its link
 RUN /usr/local/bin/node -e "require('ovsdb-client'); require('@nestjs/core')" \
     && ovs-vsctl --version >/dev/null && ovs-ofctl --version >/dev/null && ovn-nbctl --version >/dev/null \
-    && ip -V >/dev/null
+    && ip -V >/dev/null && nsenter --version >/dev/null
 # plugin/config.json's entrypoint is what runs in the plugin; this one serves `docker run` of the image.
 ENTRYPOINT ["/usr/local/bin/node", "--max-semi-space-size=8", "/opt/docker-ovn-driver/dist/src/main.js"]

@@ -7,11 +7,14 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { docker } from '../harness/docker';
-import { run as exec } from '../harness/stack';
+import { run as exec, waitFor } from '../harness/stack';
 import { leftovers, NOTHING } from './leftovers';
 import { useOvnDocker } from './ovn-docker';
 
 const ping = (container: string, ip: string) => docker('exec', container, 'ping', '-c', '1', '-W', '2', ip);
+/** The driver adds a container's routes to the vrf's other networks a moment after it starts. */
+const pingSoon = (container: string, ip: string) =>
+  waitFor(() => ping(container, ip).then(() => true), { timeoutMs: 10_000, intervalMs: 200, what: `${container} → ${ip}` });
 
 /** Reads what a TCP server at host:port sends on connect. */
 function readFrom(host: string, port: number): Promise<string> {
@@ -41,8 +44,8 @@ describe('vrf routing and external connectivity (e2e)', () => {
     const [ipA, ipB, ipC] = [await t.ipOf(a, 'green-a'), await t.ipOf(b, 'green-b'), await t.ipOf(c, 'purple')];
     await ping(a, '10.50.1.1');
     await ping(c, '10.50.3.1');
-    await ping(a, ipB);
-    await ping(b, ipA);
+    await pingSoon(a, ipB);
+    await pingSoon(b, ipA);
     await assert.rejects(ping(a, ipC), /failed/);
     await assert.rejects(ping(c, ipA), /failed/);
     await docker('rm', '-f', a, b, c);

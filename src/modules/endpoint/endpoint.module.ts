@@ -4,11 +4,12 @@ import { OvnModule } from '../ovn/ovn.module';
 import { EndpointActivity } from './endpoint-activity';
 import { EndpointController } from './endpoint.controller';
 import { EndpointService } from './endpoint.service';
+import { SandboxRoutesService } from './sandbox-routes.service';
 
 @Module({
   imports: [OvnModule, HostModule],
   controllers: [EndpointController],
-  providers: [EndpointService, EndpointActivity],
+  providers: [EndpointService, EndpointActivity, SandboxRoutesService],
   exports: [EndpointActivity],
 })
 export class EndpointModule {}

@@ -6,7 +6,6 @@ import type {
   EndpointInterface,
   JoinRequest,
   JoinResponse,
-  StaticRoute,
 } from '../../protocol/endpoint.dto';
 import { BadRequestError, DriverError } from '../../protocol/errors';
 import { LinkOps } from '../host/link-ops';
@@ -14,6 +13,7 @@ import { contains, parseSubnet } from '../network/address';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord, NetworkRecord } from '../ovn/ovn.model';
+import { SandboxRoutesService } from './sandbox-routes.service';
 import { EndpointActivity } from './endpoint-activity';
 import { sandboxId, vethNames } from './interface-names';
 import { macForIPv4 } from './mac';
@@ -29,6 +29,7 @@ export class EndpointService {
     private readonly ovs: LocalSwitchRepository,
     private readonly links: LinkOps,
     private readonly activity: EndpointActivity,
+    private readonly routes: SandboxRoutesService,
   ) {}
 
   createEndpoint(req: CreateEndpointRequest): Promise<CreateEndpointResponse> {
@@ -87,6 +88,7 @@ export class EndpointService {
     const ep = this.endpoint(req.EndpointID);
     const net = this.network(ep.networkId);
     const names = vethNames(req.EndpointID);
+    await this.routes.beforeJoin(req.SandboxKey, ep);
     await this.links.createVethPair(names.host, names.peer, { mtu: net.mtu, peerMac: ep.mac });
     try {
       await this.ovs.attachPort({
@@ -95,6 +97,7 @@ export class EndpointService {
         ifaceId: ep.lspName,
         mac: ep.mac,
         sandbox: sandboxId(req.SandboxKey),
+        sandboxKey: req.SandboxKey,
         networkId: ep.networkId,
       });
       if (this.config.OVN_DRIVER_JOIN_TIMEOUT_MS > 0) await this.waitInstalled(ep);
@@ -106,13 +109,18 @@ export class EndpointService {
       );
       throw e;
     }
-    const routes = this.vrfRoutes(net);
-    return { InterfaceName: { SrcName: names.peer, DstPrefix: 'eth' }, ...(routes.length > 0 ? { StaticRoutes: routes } : {}) };
+    this.routes.afterJoin(req.SandboxKey, ep);
+    // No StaticRoutes: dockerd installs them once and never revisits them, so they could neither follow
+    // the vrf nor make way for a network the container joins later (SandboxRoutesService keeps them).
+    return { InterfaceName: { SrcName: names.peer, DstPrefix: 'eth' } };
   }
 
   private async doLeave(endpointId: string): Promise<void> {
     const ep = this.nb.findEndpoint(endpointId);
-    await this.undoJoin(ep?.lspName ?? endpointId, vethNames(endpointId).host);
+    const ifaceId = ep?.lspName ?? endpointId;
+    const sandboxKey = this.ovs.findPort(ifaceId)?.sandboxKey;
+    await this.undoJoin(ifaceId, vethNames(endpointId).host);
+    this.routes.afterLeave(sandboxKey);
   }
 
   operInfo(endpointId: string): Record<string, unknown> {
@@ -131,20 +139,6 @@ export class EndpointService {
       ...(ep.chassis ? { Chassis: ep.chassis } : {}),
       ...(ep.up !== undefined ? { Up: ep.up } : {}),
     };
-  }
-
-  /**
-   * No default Gateway is returned: dockerd then attaches a non-internal container to docker_gwbridge,
-   * which gives it egress and `-p` publishing as for overlay networks (libnetwork sandbox needDefaultGW).
-   * The other networks of the vrf are routed through the vrf's OVN router at this network's gateway.
-   */
-  private vrfRoutes(net: NetworkRecord): StaticRoute[] {
-    const routes: StaticRoute[] = [];
-    for (const sibling of this.nb.vrfRoutes(net.networkId)) {
-      if (net.gateway && sibling.subnet) routes.push({ Destination: sibling.subnet, RouteType: 0, NextHop: net.gateway });
-      if (net.gateway6 && sibling.subnet6) routes.push({ Destination: sibling.subnet6, RouteType: 0, NextHop: net.gateway6 });
-    }
-    return routes;
   }
 
   private async waitInstalled(ep: EndpointRecord): Promise<void> {

@@ -10,6 +10,8 @@ export interface AttachSpec {
   mac: string;
   /** external_ids:vm-id, the sandbox. */
   sandbox: string;
+  /** The SandboxKey path, so the sandbox's routes can be kept after a restart. */
+  sandboxKey: string;
   networkId: string;
 }
 

@@ -18,6 +18,11 @@ export abstract class NorthboundRepository {
   abstract findEndpoint(endpointId: string): EndpointRecord | undefined;
   /** Endpoints this driver created on `chassis`. */
   abstract endpointsOn(chassis: string): EndpointRecord[];
-  /** Subnets of the other networks in this network's vrf that have a gateway (routed by the vrf router). */
-  abstract vrfRoutes(networkId: string): { subnet?: string; subnet6?: string }[];
+  /** The subnets a vrf routes: those of its switches with a gateway (a port on the vrf's router). */
+  abstract vrfSubnets(vrf: string): { subnet?: string; subnet6?: string }[];
+  /**
+   * Calls `listener` whenever the set of subnets some vrf routes may have changed (a switch added,
+   * removed, or its gateway changed, by any host), and once the NB cache is (re)loaded.
+   */
+  abstract onVrfChange(listener: () => void): void;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
-import { namedUuid, op, OvsdbClient } from 'ovsdb-client';
+import { namedUuid, op, OvsdbClient, type ChangeBatch, type RowChange } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
 import type { NetworkSpec } from '../network/network-spec';
 import { lookup } from './cache-indexes';
@@ -67,6 +67,18 @@ function refuseOtherGateway(sw: SwitchRow, spec: NetworkSpec): void {
   }
 }
 const LSP = 'Logical_Switch_Port';
+
+/** Switch keys that decide which subnets a vrf routes. */
+const ROUTING_KEYS = [VRF_KEY, SUBNET_KEY, SUBNET6_KEY, GATEWAY_KEY, GATEWAY6_KEY];
+
+/** A switch of this driver came, went, or changed what its vrf routes. */
+function changesVrfRouting(c: RowChange): boolean {
+  if (c.table !== LS) return false;
+  const before = c.old?.external_ids as Record<string, string> | undefined;
+  const after = c.new?.external_ids as Record<string, string> | undefined;
+  if (!isOwned(before) && !isOwned(after)) return false;
+  return c.type !== 'update' || ROUTING_KEYS.some((k) => before?.[k] !== after?.[k]);
+}
 
 
 /**
@@ -166,7 +178,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         }
         return;
       }
-      this.refuseTakenAddresses(nb, sw, spec);
+      this.refuseTakenAddresses(nb, sw, spec, chassis);
       const addresses = lspAddresses(spec.mac, spec.address, spec.addressIPv6);
       const ids: Record<string, string> = {
         [OWNER_KEY]: OWNER,
@@ -216,26 +228,38 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       .map(endpointOf);
   }
 
-  vrfRoutes(networkId: string): { subnet?: string; subnet6?: string }[] {
-    const nb = this.sessions.nb();
-    const own = this.switchOf(nb, networkId);
-    if (!own) return [];
-    const vrf = own.external_ids[VRF_KEY];
+  vrfSubnets(vrf: string): { subnet?: string; subnet6?: string }[] {
     return lookup
-      .switchesOfVrf(nb.cache, vrf)
-      .filter((s) => s._uuid !== own._uuid && (s.external_ids[GATEWAY_KEY] || s.external_ids[GATEWAY6_KEY]))
+      .switchesOfVrf(this.sessions.nb().cache, vrf)
+      .filter((s) => s.external_ids[GATEWAY_KEY] || s.external_ids[GATEWAY6_KEY])
       .map((s) => ({
         subnet: s.external_ids[GATEWAY_KEY] ? s.external_ids[SUBNET_KEY] : undefined,
         subnet6: s.external_ids[GATEWAY6_KEY] ? s.external_ids[SUBNET6_KEY] : undefined,
       }));
   }
 
-  private refuseTakenAddresses(nb: OvsdbClient, sw: SwitchRow, spec: EndpointSpec): void {
+  onVrfChange(listener: () => void): void {
+    this.sessions.onClient((db, client) => {
+      if (db !== 'nb') return;
+      client.on('change', (batch: ChangeBatch) => {
+        if (batch.initial || batch.changes.some(changesVrfRouting)) listener();
+      });
+    });
+  }
+
+  private refuseTakenAddresses(nb: OvsdbClient, sw: SwitchRow, spec: EndpointSpec, chassis: string | undefined): void {
     for (const ip of [spec.address, spec.addressIPv6].filter((a): a is string => !!a).map((a) => a.split('/')[0]!)) {
       const port = lookup.portsWithIp(nb.cache, ip).find((p) => sw.ports.includes(p._uuid));
       if (port) {
         const holder = port.external_ids[ENDPOINT_ID_KEY] ?? port.name;
-        throw new ConflictError('ADDRESS_IN_USE', `address ${ip} is already used by endpoint ${holder} on switch ${sw.name}`);
+        const elsewhere = port.external_ids[CHASSIS_KEY];
+        // The usual cause: each host's dockerd picked the same default pool (or subnet) for its own network,
+        // and one (vrf, subnet) is one switch on every host sharing the NB.
+        const hint =
+          elsewhere && elsewhere !== chassis
+            ? `; it is on host ${elsewhere}: networks with the same vrf and subnet share one switch on every host, so give each host's network its own subnet or vrf, or allocate across hosts with --ipam-driver ovn`
+            : '';
+        throw new ConflictError('ADDRESS_IN_USE', `address ${ip} is already used by endpoint ${holder} on switch ${sw.name}${hint}`);
       }
     }
   }

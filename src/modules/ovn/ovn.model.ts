@@ -45,4 +45,6 @@ export interface PortRecord {
   ofport?: number;
   installed: boolean;
   sandbox?: string;
+  /** The container's network namespace path (Join's SandboxKey). */
+  sandboxKey?: string;
 }

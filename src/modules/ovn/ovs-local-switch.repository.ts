@@ -5,7 +5,7 @@ import { AttachSpec, LocalSwitchRepository } from './local-switch.repository';
 import type { PortRecord } from './ovn.model';
 import { lookup } from './cache-indexes';
 import { OvsdbSessions } from './ovsdb-sessions';
-import { NETWORK_ID_KEY, OWNER, OWNER_KEY } from './ownership';
+import { NETWORK_ID_KEY, OWNER, OWNER_KEY, SANDBOX_KEY } from './ownership';
 import type { BridgeRow, InterfaceRow, PortRow } from './rows';
 
 /** external_ids ovn-controller reads and writes on an OVS Interface (ovn-controller(8), "OVN Database Integration"). */
@@ -19,6 +19,7 @@ function portRecord(iface: InterfaceRow): PortRecord {
     ofport: iface.ofport === undefined ? undefined : Number(iface.ofport),
     installed: iface.external_ids[OVN_INSTALLED] === 'true',
     sandbox: iface.external_ids['vm-id'],
+    sandboxKey: iface.external_ids[SANDBOX_KEY],
   };
 }
 
@@ -55,6 +56,7 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
             [IFACE_ID]: spec.ifaceId,
             'attached-mac': spec.mac,
             'vm-id': spec.sandbox,
+            [SANDBOX_KEY]: spec.sandboxKey,
             'iface-status': 'active',
             [OWNER_KEY]: OWNER,
             [NETWORK_ID_KEY]: spec.networkId,

@@ -18,6 +18,8 @@ export const NETWORK_KEY_PREFIX = 'docker-ovn:network:';
 export const NETWORK_ID_KEY = 'docker-ovn:network-id';
 export const ENDPOINT_ID_KEY = 'docker-ovn:endpoint-id';
 export const CHASSIS_KEY = 'docker-ovn:chassis';
+/** OVS Interface: the SandboxKey (network namespace path) of the container the port serves. */
+export const SANDBOX_KEY = 'docker-ovn:sandbox-key';
 
 export function networkKey(networkId: string): string {
   return NETWORK_KEY_PREFIX + networkId;

@@ -1,0 +1,129 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { KeyedQueue } from '../../common/keyed-queue';
+import { SandboxRouteOps } from '../host/sandbox-route-ops';
+import { addressOf } from '../network/address';
+import { LocalSwitchRepository } from '../ovn/local-switch.repository';
+import { NorthboundRepository } from '../ovn/northbound.repository';
+import type { EndpointRecord } from '../ovn/ovn.model';
+import { planSandboxRoutes, type SandboxEndpoint } from './sandbox-route-plan';
+
+/** How long after Join the driver looks for the endpoint's address in the sandbox, and how often. */
+const SETTLE_TIMEOUT_MS = 60_000;
+const SETTLE_FIRST_MS = 10;
+const SETTLE_MAX_MS = 500;
+/** vrf changes arrive in bursts (a compose file creates its networks together): one resync per burst. */
+const RESYNC_DEBOUNCE_MS = 100;
+
+/**
+ * Keeps the routes from each container to the other networks of its vrfs (see planSandboxRoutes): after
+ * Join once dockerd has programmed the interface, before a Join that brings a routed subnet into the
+ * sandbox, after Leave, and on every host whenever a vrf gains or loses a network. Sandboxes are found
+ * from this host's OVS ports (their SandboxKey), so a restarted driver picks them up again.
+ */
+@Injectable()
+export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SandboxRoutesService.name);
+  private readonly queue = new KeyedQueue();
+  private resyncTimer?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly nb: NorthboundRepository,
+    private readonly ovs: LocalSwitchRepository,
+    private readonly ops: SandboxRouteOps,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.nb.onVrfChange(() => this.scheduleResync());
+  }
+
+  onApplicationShutdown(): void {
+    this.closed = true;
+    clearTimeout(this.resyncTimer);
+  }
+
+  /**
+   * Before Join answers: a container already on a network of ours (a live `docker network connect`) may
+   * hold a route to the subnet it is joining, which dockerd would refuse to put the address under.
+   */
+  async beforeJoin(sandboxKey: string, joining: EndpointRecord): Promise<void> {
+    if (!this.hasOtherPorts(sandboxKey, joining.lspName)) return;
+    await this.queue.run(sandboxKey, () => this.sync(sandboxKey, [joining.networkId]));
+  }
+
+  /**
+   * After Join answers, beside the verbs: dockerd moves the interface in and programs its address (at
+   * container start only once every network is joined), then the sandbox gets its routes. Nothing to do
+   * for the usual container alone in its vrf.
+   */
+  afterJoin(sandboxKey: string, joined: EndpointRecord): void {
+    const net = this.nb.findNetwork(joined.networkId);
+    const routed = net ? this.nb.vrfSubnets(net.vrf).length : 0;
+    if (!joined.address || (routed <= 1 && !this.hasOtherPorts(sandboxKey, joined.lspName))) return;
+    void this.settle(sandboxKey, addressOf(joined.address)).catch((e: unknown) =>
+      this.logger.warn(`routes of sandbox ${sandboxKey} after Join of ${joined.endpointId}: ${(e as Error).message}`),
+    );
+  }
+
+  /** After Leave: the routes that went via the departed interface come back via another network of the vrf. */
+  afterLeave(sandboxKey: string | undefined): void {
+    if (!sandboxKey || !this.hasOtherPorts(sandboxKey)) return;
+    void this.queue
+      .run(sandboxKey, () => this.sync(sandboxKey))
+      .catch((e: unknown) => this.logger.warn(`routes of sandbox ${sandboxKey} after Leave: ${(e as Error).message}`));
+  }
+
+  /** Brings every local sandbox's routes in line with NB. */
+  async resyncAll(): Promise<void> {
+    const keys = new Set(this.ovs.ownedPorts().flatMap((p) => (p.sandboxKey ? [p.sandboxKey] : [])));
+    const results = await Promise.allSettled([...keys].map((key) => this.queue.run(key, () => this.sync(key))));
+    for (const r of results) if (r.status === 'rejected') this.logger.warn(`sandbox routes: ${(r.reason as Error).message}`);
+  }
+
+  private scheduleResync(): void {
+    if (this.closed) return;
+    clearTimeout(this.resyncTimer);
+    this.resyncTimer = setTimeout(() => void this.resyncAll(), RESYNC_DEBOUNCE_MS);
+    this.resyncTimer.unref();
+  }
+
+  private async settle(sandboxKey: string, ip: string): Promise<void> {
+    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+    for (let delay = SETTLE_FIRST_MS; !this.closed && Date.now() < deadline; delay = Math.min(delay * 1.5, SETTLE_MAX_MS)) {
+      await new Promise((r) => setTimeout(r, delay));
+      const state = await this.ops.read(sandboxKey);
+      if (state?.addresses.some((a) => addressOf(a) === ip)) {
+        await this.queue.run(sandboxKey, () => this.sync(sandboxKey));
+        return;
+      }
+    }
+    this.logger.debug(`sandbox ${sandboxKey}: ${ip} did not appear; its routes follow on the next vrf change`);
+  }
+
+  private async sync(sandboxKey: string, joiningNetworks: string[] = []): Promise<void> {
+    const state = await this.ops.read(sandboxKey);
+    if (!state) return;
+    const plan = planSandboxRoutes(this.endpointsIn(sandboxKey, joiningNetworks), (vrf) => this.nb.vrfSubnets(vrf), state);
+    if (plan.add.length === 0 && plan.remove.length === 0) return;
+    await this.ops.apply(sandboxKey, plan);
+    const show = (rs: { destination: string; via: string }[]) => rs.map((r) => `${r.destination} via ${r.via}`).join(', ') || 'none';
+    this.logger.debug(`sandbox ${sandboxKey}: routes added ${show(plan.add)}; removed ${show(plan.remove)}`);
+  }
+
+  private endpointsIn(sandboxKey: string, joiningNetworks: string[]): SandboxEndpoint[] {
+    const networkIds = new Set(joiningNetworks);
+    for (const port of this.ovs.ownedPorts()) {
+      if (port.sandboxKey !== sandboxKey) continue;
+      const ep = this.nb.findEndpoint(port.ifaceId);
+      if (ep) networkIds.add(ep.networkId);
+    }
+    return [...networkIds].flatMap((id) => {
+      const net = this.nb.findNetwork(id);
+      return net ? [{ networkId: id, vrf: net.vrf, subnet: net.subnet, gateway: net.gateway, subnet6: net.subnet6, gateway6: net.gateway6 }] : [];
+    });
+  }
+
+  private hasOtherPorts(sandboxKey: string, except?: string): boolean {
+    return this.ovs.ownedPorts().some((p) => p.sandboxKey === sandboxKey && p.ifaceId !== except);
+  }
+}
