@@ -7,43 +7,42 @@ PLUGIN_NAME ?= forward53/docker-ovn-driver
 
 .PHONY: help deps build lint typecheck test test-unit test-contract test-integration test-e2e run openapi bench
 
-help:
-	@echo "make run    install what is missing, bring up OVN+OVS if none is configured, run the driver as plugin 'ovn'"
-	@echo "make test   lint, typecheck and every test tier (unit, contract, integration, e2e)"
-	@echo "make bench  benchmarks (writes bench/results.json)"
+# Every target with a `## ` comment on its line, in file order (test/contract/makefile.test.ts: all of them).
+help: ## this list
+	@awk -F':[^#]*## ' '/^[a-z][a-z0-9 -]*:[^=]*## / { n = split($$1, t, " "); for (i = 1; i <= n; i++) printf "make %-17s %s\n", t[i], $$2 }' $(MAKEFILE_LIST)
 
 # Debian packages only when one is missing; npm dependencies only when the lock file changed.
-deps:
+deps: ## the Debian packages and npm dependencies that are missing
 	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
 
-build: deps
+build: deps ## compile TypeScript (src, test, scripts, bench) into dist/
 	npx tsc -b tsconfig.json
 
-lint: deps
+lint: deps ## eslint
 	npx eslint .
 
-typecheck: build
+typecheck: build ## the TypeScript build, which type-checks
 
-test: build
+test: build ## lint, typecheck and every test tier (unit, contract, ovsdb-client, integration, e2e, bench-smoke)
 	bash scripts/run-tests.sh lint unit contract ovsdb-client integration e2e bench-smoke
 
-test-unit test-contract test-integration test-e2e: build
+test-unit test-contract test-integration test-e2e: build ## one test tier
 	bash scripts/run-tests.sh $(subst test-,,$@)
 
-run: build
+run: build ## install what is missing, bring up OVN+OVS if none is configured, run the driver as plugin 'ovn'
 	bash scripts/run-local.sh
 
-openapi: build
+openapi: build ## regenerate openapi/openapi.json from the controllers and DTOs
 	node dist/scripts/openapi.js
 
 # Benchmarks against baselines measured in the same run (docs/PERFORMANCE.md); BENCH_ARGS=--smoke for tiny
 # sizes, BENCH_ARGS="--only B1,B3" for some. They start an OVN + OVS stack and use dockerd: hence the lock.
 BENCH_ARGS ?=
-bench: build
+bench: build ## benchmarks against same-run baselines (writes bench/results.json)
 	flock /run/lock/docker-ovn-driver-stack.lock node dist/bench/bench.js $(BENCH_ARGS)
 
 # The managed plugin (Docker plugin v2), made without a registry: scripts/plugin.sh, README "Managed plugin".
@@ -56,8 +55,8 @@ CLEAN_BASE ?= 1
 
 .PHONY: plugin clean
 
-plugin: build
+plugin: build ## build the managed plugin (PLUGIN_NAME) without a registry and enable it
 	PLUGIN_NAME='$(PLUGIN_NAME)' bash scripts/plugin.sh make $(PLUGIN_SETTINGS)
 
-clean:
+clean: ## disable and remove the managed plugin and the images `make plugin` made
 	PLUGIN_NAME='$(PLUGIN_NAME)' CLEAN_BASE='$(CLEAN_BASE)' bash scripts/plugin.sh clean

@@ -10,7 +10,7 @@
 # then IMAGE=busybox:local. Progress goes to stderr.
 #
 # dockerd runs with --iptables=false --ip-masq=false --bridge=none (see
-# docs REAL-STACK.md); it uses the normal /var/lib/docker and /run/docker so
+# docs/REAL-STACK.md); it uses the normal /var/lib/docker and /run/docker so
 # that legacy plugin sockets in /run/docker/plugins are discovered as usual.
 #
 # Environment:

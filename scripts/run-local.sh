@@ -31,6 +31,11 @@ elif [ -z "${OVN_DRIVER_NB:-}" ]; then
   echo "run: embedded OVN up (stop it with: bash scripts/stack.sh down $STACK_DIR)" >&2
 fi
 
-bash scripts/docker-up.sh up >/dev/null
+echo 'run: aim ovn-nbctl, ovn-sbctl, ovs-vsctl, ovs-ofctl at this OVN + OVS: eval "$(bash scripts/stack.sh env)"' >&2
+docker_up=$(bash scripts/docker-up.sh up)
+if [[ $docker_up == *STARTED=1* ]]; then
+  # docker-up.sh starts dockerd with --iptables=false --ip-masq=false: nothing NATs docker_gwbridge.
+  echo 'run: dockerd started here manages no iptables: for egress beyond this host, see README "Egress when make run started dockerd"' >&2
+fi
 # --max-semi-space-size=8: as plugin/config.json runs it (docs/PERFORMANCE.md, B4).
 exec node --max-semi-space-size=8 dist/src/main.js

@@ -5,6 +5,9 @@
 #   scripts/stack.sh down   DIR   stop every daemon of DIR by its pidfile
 #   scripts/stack.sh status DIR   report which daemons of DIR are alive (exit 0 iff all)
 #   scripts/stack.sh env    DIR   print the env lines of a stack that is up
+#   scripts/stack.sh env          print shell code that aims ovn-nbctl, ovn-sbctl, ovs-vsctl, ovs-ofctl
+#                                 and ovn-appctl/ovs-appctl -t ovn-controller at the OVN + OVS the driver
+#                                 of `make run` uses: eval "$(bash scripts/stack.sh env)"
 #
 # Everything (databases, sockets, pidfiles, control sockets, logs) lives in DIR;
 # the system directories (/var/run/openvswitch, /var/run/ovn, /etc/openvswitch,
@@ -79,9 +82,36 @@ log() { echo "stack.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-  echo "usage: $0 up|down|status|env DIR" >&2
+  echo "usage: $0 up|down|status|env DIR, or $0 env" >&2
   exit 2
 }
+
+# `env` without DIR: the stack `make run` (scripts/run-local.sh) picks, in the same order: OVN_DRIVER_NB, else
+# the local Open vSwitch's external_ids:ovn-nb, else the embedded stack in STACK_DIR.
+tools_env() {
+  local system_ovs=${SYSTEM_OVS:-unix:/var/run/openvswitch/db.sock} dir=${STACK_DIR:-/run/docker-ovn-driver/stack} nb sb
+  if [[ -n ${OVN_DRIVER_NB:-} ]]; then
+    echo "export OVN_NB_DB=$OVN_DRIVER_NB"
+  elif [[ -S ${system_ovs#unix:} ]] && nb=$(ovs-vsctl --db="$system_ovs" --timeout=5 get Open_vSwitch . external_ids:ovn-nb 2>/dev/null | tr -d '"') && [[ -n $nb ]]; then
+    sb=$(ovs-vsctl --db="$system_ovs" --timeout=5 get Open_vSwitch . external_ids:ovn-remote 2>/dev/null | tr -d '"') || sb=
+    echo "export OVN_NB_DB=$nb${sb:+ OVN_SB_DB=$sb}"
+  elif [[ -d $dir ]] && bash "$0" status "$dir" >/dev/null 2>&1; then
+    dir=$(cd -- "$dir" && pwd -P)
+    # The embedded daemons keep their sockets and pidfiles in DIR; the OVS DB socket is ovs.sock, not db.sock.
+    echo "export OVN_NB_DB=unix:$dir/nb.sock OVN_SB_DB=unix:$dir/sb.sock OVS_RUNDIR=$dir OVN_RUNDIR=$dir"
+    echo "ovs-vsctl() { command ovs-vsctl --db=unix:$dir/ovs.sock \"\$@\"; }"
+    return 0
+  else
+    die "no OVN found: neither OVN_DRIVER_NB, nor external_ids:ovn-nb in $system_ovs, nor a stack up in $dir (make run starts one)"
+  fi
+  # The system's own daemons: the tools' defaults, whatever an earlier eval set.
+  echo "unset OVS_RUNDIR OVN_RUNDIR; unset -f ovs-vsctl 2>/dev/null || true"
+}
+
+if [[ $# -eq 1 && $1 == env ]]; then
+  tools_env
+  exit 0
+fi
 
 [[ $# -eq 2 ]] || usage
 CMD=$1

@@ -6,6 +6,14 @@ import { COMMON_ERRORS, WIRE_ERRORS } from '../protocol/wire-errors';
 
 type Json = Record<string, unknown>;
 
+/** Why the spec states `security: []`. */
+const NO_AUTH =
+  'No authentication (security: []): only root can connect to the plugin socket (a root-owned unix socket in dockerd\'s plugin directory), and the ' +
+  'HTTP listener binds 127.0.0.1 unless OVN_DRIVER_ADDR says otherwise; whoever reaches either may call any operation.';
+
+/** What a debug view (GET, HTTP listener only) answers on the plugin socket. */
+const DEBUG_VIEW_NOT_HERE = 'Asked on the plugin socket: the debug views are served on the HTTP listener only';
+
 /** Sorts object keys recursively, so the committed spec only changes when the contract does. */
 export function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortKeys) as T;
@@ -68,6 +76,12 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1')
     .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+    .addServer(
+      'http://127.0.0.1:9105',
+      'The HTTP listener (OVN_DRIVER_ADDR:OVN_DRIVER_PORT, these are the defaults). dockerd sends the verbs to the plugin ' +
+        'unix socket instead, /run/docker/plugins/ovn.sock (OVN_DRIVER_SOCKET; curl --unix-socket PATH http://localhost/VERB): ' +
+        'same paths, same answers, but the debug views, the spec and /docs are not served there (404).',
+    )
     .build();
   const doc = SwaggerModule.createDocument(app, config, {
     extraModels: [ErrorResponse],
@@ -87,10 +101,14 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     if (operation.parameters?.length === 0) delete operation.parameters;
     const ok = operation.responses['200'];
     if (ok && 'description' in ok && !ok.description) ok.description = 'Done';
-    for (const status of item.post ? COMMON_ERRORS : ([500] as const)) {
-      operation.responses[status] = { description: WIRE_ERRORS[status], content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } } };
-    }
+    const failure = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } } });
+    for (const status of item.post ? COMMON_ERRORS : ([500] as const)) operation.responses[status] = failure(WIRE_ERRORS[status]);
+    if (item.get) operation.responses['404'] = failure(DEBUG_VIEW_NOT_HERE);
   }
+  // No authentication, by design: the plugin socket is root-only (dockerd's plugin directory) and the HTTP
+  // listener binds loopback by default; README "Troubleshooting" says what binding it elsewhere exposes.
+  doc.security = [];
+  doc.info.description += ' ' + NO_AUTH;
   const schemas = doc.components?.schemas ?? {};
   for (const name of Object.keys(schemas)) schemas[name] = toJsonSchema(schemas[name] as Json);
   return sortKeys(doc);

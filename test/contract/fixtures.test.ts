@@ -1,5 +1,5 @@
 /**
- * Contract: every request dockerd 20.10 sent in ../shared/fixtures/*.jsonl, replayed through the whole app
+ * Contract: every request dockerd 20.10 sent in test/fixtures/*.jsonl, replayed through the whole app
  * on a real OVN + OVS stack byte for byte as dockerd sends it (POST, no Content-Type, Go's trailing newline,
  * empty bodies), plus cases dockerd produces that the captures do not show. Each request and each reply is
  * validated against the committed openapi/openapi.json; statuses and Err bodies are asserted exactly, and

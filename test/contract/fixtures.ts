@@ -1,9 +1,9 @@
-/** Requests captured from dockerd 20.10 (../shared/fixtures/*.jsonl, one request per line). */
+/** Requests captured from dockerd 20.10 (test/fixtures/*.jsonl, one request per line). */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../harness/stack';
 
-export const FIXTURES_DIR = path.join(repoRoot(), '..', 'shared', 'fixtures');
+export const FIXTURES_DIR = path.join(repoRoot(), 'test', 'fixtures');
 
 export interface Captured {
   /** file:line, for assertion messages */

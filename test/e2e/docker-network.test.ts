@@ -43,7 +43,7 @@ describe('docker networks on OVN (e2e)', () => {
 
   // Docker's default IPAM refuses a second pool that overlaps one on the same host, so "another host"
   // sharing the switch is played through the socket with the requests its dockerd would send
-  // (../shared/fixtures): same vrf and subnet, its own NetworkID.
+  // (test/fixtures): same vrf and subnet, its own NetworkID.
   const otherHostNetwork = (vrf: string, pool: string, gateway: string) => ({
     NetworkID: randomBytes(32).toString('hex'),
     Options: { 'com.docker.network.enable_ipv6': false, 'com.docker.network.generic': { vrf } },

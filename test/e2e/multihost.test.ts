@@ -5,7 +5,7 @@
  * its chassis, the driver as a legacy plugin and the REAL dockerd; host B is a network namespace of its own
  * with its own OVS DB, ovs-vswitchd (netdev), ovn-controller and driver instance. A second dockerd in host B's
  * namespace is impractical (one /var/lib/docker, one containerd), so host B's driver is driven through its
- * socket with exactly the requests dockerd 20.10 sends (../shared/fixtures: IPAM RequestPool/RequestAddress,
+ * socket with exactly the requests dockerd 20.10 sends (test/fixtures: IPAM RequestPool/RequestAddress,
  * CreateNetwork, CreateEndpoint, Join, ProgramExternalConnectivity, EndpointOperInfo, ..., Leave,
  * DeleteEndpoint, ReleaseAddress, ReleasePool, DeleteNetwork), and its "containers" are network namespaces
  * plumbed the way dockerd does it after Join (SocketDockerd). Host B's "dockerd" also answers the one Docker
@@ -31,9 +31,9 @@ const MTU = 1400; // Geneve over the 1500-byte link needs ~58 bytes: the contain
 const id = () => randomBytes(32).toString('hex');
 const short = (endpointId: string) => endpointId.slice(0, 12);
 
-/** What dockerd 20.10 sent, as captured in ../shared/fixtures/*.jsonl. */
+/** What dockerd 20.10 sent, as captured in test/fixtures/*.jsonl. */
 function capturedRequests(): { path: string; request: unknown }[] {
-  const dir = path.join(repoRoot(), '..', 'shared', 'fixtures');
+  const dir = path.join(repoRoot(), 'test', 'fixtures');
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter((l) => l.trim() !== ''))

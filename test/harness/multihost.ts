@@ -1,5 +1,5 @@
 /**
- * Two "hosts" on one machine, one OVN central, Geneve between them (../shared/docs/REAL-STACK.md, "Two chassis
+ * Two "hosts" on one machine, one OVN central, Geneve between them (docs/REAL-STACK.md, "Two chassis
  * on one machine"):
  *
  *   host A  the machine's own network namespace: the full stack (NB, SB, northd = the central; OVS DB,
@@ -7,7 +7,7 @@
  *           driven by the machine's real dockerd.
  *   host B  a network namespace of its own: a chassis-only stack on A's central (scripts/stack.sh with
  *           STACK_CENTRAL), the driver inside that namespace (`ip netns exec`) on a socket dockerd does not
- *           see, driven by {@link SocketDockerd}: the requests dockerd sends (../shared/fixtures), and the
+ *           see, driven by {@link SocketDockerd}: the requests dockerd sends (test/fixtures), and the
  *           sandbox plumbing dockerd does (a namespace per "container").
  *
  * A veth pair links the namespaces; each end sits in its host's br-phy (a netdev bridge), which holds the
@@ -245,7 +245,7 @@ const NO_PORTS = { 'com.docker.network.endpoint.exposedports': [], 'com.docker.n
 
 /**
  * dockerd for a host that has none: every verb with exactly the body dockerd 20.10 sends
- * (../shared/fixtures/dockerd-20.10-remote-driver-and-ipam.jsonl), with the driver as both network and
+ * (test/fixtures/dockerd-20.10-remote-driver-and-ipam.jsonl), with the driver as both network and
  * IPAM driver, and the sandbox plumbing dockerd does after Join (libnetwork osl): move SrcName into the
  * sandbox, rename it DstPrefix+0, set the endpoint's MAC and address, bring it up, add the routes; on
  * stop, move it back under SrcName before Leave. It also answers the Docker API call the driver's
