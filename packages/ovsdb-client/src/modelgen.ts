@@ -2,7 +2,7 @@ import { BaseType, ColumnType, DatabaseSchema, parseSchema } from './schema';
 
 /**
  * Generates TypeScript row models from an OVSDB schema (RFC 7047 §3.2), as libovsdb's `modelgen` does
- * for Go: one interface per table, typed the way the codec decodes values (see README "Values"), a
+ * for Go: one row type per table, typed the way the codec decodes values (see README "Values"), a
  * table-name union and a `TableMap` that `OvsdbClient<TableMap>` uses to check table and column names.
  */
 
@@ -14,11 +14,11 @@ export interface ModelgenOptions {
 }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-/** Names the file declares itself; a table interface must not shadow them. */
+/** Names the file declares itself; a row type must not shadow them. */
 const RESERVED = new Set(['TableMap', 'TableName', 'TABLE_NAMES', 'SCHEMA_NAME', 'SCHEMA_VERSION', 'SCHEMA_CKSUM']);
 
 /** `Logical_Switch_Port` → `LogicalSwitchPort`, `ACL` → `ACL`, `Open_vSwitch` → `OpenvSwitch`. */
-export function interfaceName(table: string): string {
+export function rowTypeName(table: string): string {
   const name = table
     .split(/[^A-Za-z0-9]+/)
     .filter(Boolean)
@@ -81,7 +81,9 @@ function reference(type: ColumnType): string | undefined {
 
 function tableInterface(schema: DatabaseSchema, table: string): string[] {
   const t = schema.tables.get(table)!;
-  const lines = [`/** Row of ${schema.name}.${table}${t.isRoot ? ' (root table)' : ''}. */`, `export interface ${interfaceName(table)} {`];
+  // A type literal, not an interface: it is assignable to the loose `Row`, so a typed client or row can be
+  // passed to code written against the untyped API.
+  const lines = [`/** Row of ${schema.name}.${table}${t.isRoot ? ' (root table)' : ''}. */`, `export type ${rowTypeName(table)} = {`];
   lines.push('  _uuid: string;', '  /** Present when selected or monitored. */', '  _version?: string;');
   for (const name of t.columnNames) {
     const col = t.columns.get(name)!;
@@ -89,7 +91,7 @@ function tableInterface(schema: DatabaseSchema, table: string): string[] {
     if (notes.length) lines.push(`  /** ${notes.join('; ')} */`);
     lines.push(`  ${propertyName(name)}: ${columnTsType(col.type)};`);
   }
-  lines.push('}');
+  lines.push('};');
   return lines;
 }
 
@@ -99,8 +101,8 @@ export function generateModels(schemaJson: unknown, options: ModelgenOptions): s
   const tables = [...schema.tables.keys()].sort();
   const names = new Map<string, string>();
   for (const table of tables) {
-    const name = interfaceName(table);
-    if (RESERVED.has(name) || names.has(name)) throw new TypeError(`table ${table}: interface name ${name} is already taken`);
+    const name = rowTypeName(table);
+    if (RESERVED.has(name) || names.has(name)) throw new TypeError(`table ${table}: type name ${name} is already taken`);
     names.set(name, table);
   }
   const out = [
@@ -114,8 +116,8 @@ export function generateModels(schemaJson: unknown, options: ModelgenOptions): s
   for (const table of tables) out.push('', ...tableInterface(schema, table));
   out.push('', `export const TABLE_NAMES = [${tables.map(literal).join(', ')}] as const;`, '');
   out.push('export type TableName = (typeof TABLE_NAMES)[number];', '');
-  // A type literal, not an interface: only type literals satisfy the index-signature constraint of `TableMap`.
+  // A type literal for the same reason as the rows: it satisfies the index-signature constraint of `TableMap`.
   out.push(`/** Table name → row type, for \`OvsdbClient<TableMap>\`. */`);
-  out.push('export type TableMap = {', ...tables.map((t) => `  ${propertyName(t)}: ${interfaceName(t)};`), '};', '');
+  out.push('export type TableMap = {', ...tables.map((t) => `  ${propertyName(t)}: ${rowTypeName(t)};`), '};', '');
   return out.join('\n');
 }

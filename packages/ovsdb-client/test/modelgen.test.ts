@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { columnTsType, generateModels, interfaceName, parseColumnType } from '../src';
+import { columnTsType, generateModels, rowTypeName, parseColumnType } from '../src';
 import { BUNDLED_MODELS, REGENERATE_COMMAND, bundledModel } from '../src/modelgen-bundled';
 
 const PACKAGE_ROOT = join(__dirname, '..', '..');
@@ -33,7 +33,7 @@ describe('modelgen', () => {
   it('types each column the way the codec decodes it', () => {
     const out = generateModels(small, OPTIONS);
     for (const line of [
-      'export interface ThingOne {',
+      'export type ThingOne = {',
       '  _uuid: string;',
       '  _version?: string;',
       '  name: string;',
@@ -68,12 +68,12 @@ describe('modelgen', () => {
     assert.equal(t({ key: { type: 'integer', enum: ['set', [1, 2]] } }), '1 | 2');
   });
 
-  it('names interfaces in PascalCase and refuses names that collide', () => {
-    assert.equal(interfaceName('Logical_Switch_Port'), 'LogicalSwitchPort');
-    assert.equal(interfaceName('ACL'), 'ACL');
-    assert.equal(interfaceName('sFlow'), 'SFlow');
+  it('names row types in PascalCase and refuses names that collide', () => {
+    assert.equal(rowTypeName('Logical_Switch_Port'), 'LogicalSwitchPort');
+    assert.equal(rowTypeName('ACL'), 'ACL');
+    assert.equal(rowTypeName('sFlow'), 'SFlow');
     const clash = { name: 'C', version: '1', tables: { A_B: { columns: { x: { type: 'string' } } }, AB: { columns: { x: { type: 'string' } } } } };
-    assert.throws(() => generateModels(clash, OPTIONS), /interface name AB is already taken/);
+    assert.throws(() => generateModels(clash, OPTIONS), /type name AB is already taken/);
     const reserved = { name: 'C', version: '1', tables: { Table_Map: { columns: { x: { type: 'string' } } } } };
     assert.throws(() => generateModels(reserved, OPTIONS), /TableMap is already taken/);
   });

@@ -38,6 +38,9 @@ export function compileTimeChecks(client: OvsdbClient<Nb>): void {
   const action: 'allow' | 'allow-related' | 'allow-stateless' | 'drop' | 'reject' = acl!.action;
   const severity: string | undefined = acl!.severity;
   void [name, ports, action, severity];
+  // A typed client is still an OvsdbClient for code written without models.
+  const loose: OvsdbClient = client;
+  void loose.cache.table('Anything');
   // Untyped use keeps working: any table, any column.
   op.insert('Whatever', { anything: 1 });
   new OvsdbClient({ remotes: 'unix:x', database: 'Any' }).cache.table('Whatever');

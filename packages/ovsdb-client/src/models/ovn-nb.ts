@@ -6,7 +6,7 @@ export const SCHEMA_VERSION = '7.0.0';
 export const SCHEMA_CKSUM = '94023179 33468';
 
 /** Row of OVN_Northbound.ACL. */
-export interface ACL {
+export type ACL = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -21,20 +21,20 @@ export interface ACL {
   label: number;
   options: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Address_Set (root table). */
-export interface AddressSet {
+export type AddressSet = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   name: string;
   addresses: string[];
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.BFD (root table). */
-export interface BFD {
+export type BFD = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -46,20 +46,20 @@ export interface BFD {
   status: 'down' | 'init' | 'up' | 'admin_down' | undefined;
   external_ids: Record<string, string>;
   options: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Chassis_Template_Var (root table). */
-export interface ChassisTemplateVar {
+export type ChassisTemplateVar = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   chassis: string;
   variables: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Connection. */
-export interface Connection {
+export type Connection = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -72,39 +72,39 @@ export interface Connection {
   is_connected: boolean;
   /** ephemeral */
   status: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Copp (root table). */
-export interface Copp {
+export type Copp = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   name: string;
   meters: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.DHCP_Options (root table). */
-export interface DHCPOptions {
+export type DHCPOptions = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   cidr: string;
   options: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.DNS (root table). */
-export interface DNS {
+export type DNS = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   records: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Forwarding_Group. */
-export interface ForwardingGroup {
+export type ForwardingGroup = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -114,10 +114,10 @@ export interface ForwardingGroup {
   liveness: boolean;
   external_ids: Record<string, string>;
   child_port: string[];
-}
+};
 
 /** Row of OVN_Northbound.Gateway_Chassis. */
-export interface GatewayChassis {
+export type GatewayChassis = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -126,20 +126,20 @@ export interface GatewayChassis {
   priority: number;
   external_ids: Record<string, string>;
   options: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.HA_Chassis. */
-export interface HAChassis {
+export type HAChassis = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   chassis_name: string;
   priority: number;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.HA_Chassis_Group (root table). */
-export interface HAChassisGroup {
+export type HAChassisGroup = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -147,10 +147,10 @@ export interface HAChassisGroup {
   /** → HA_Chassis (strong) */
   ha_chassis: string[];
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Load_Balancer (root table). */
-export interface LoadBalancer {
+export type LoadBalancer = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -163,30 +163,30 @@ export interface LoadBalancer {
   selection_fields: ('eth_src' | 'eth_dst' | 'ip_src' | 'ip_dst' | 'tp_src' | 'tp_dst')[];
   options: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Load_Balancer_Group (root table). */
-export interface LoadBalancerGroup {
+export type LoadBalancerGroup = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   name: string;
   /** → Load_Balancer (weak) */
   load_balancer: string[];
-}
+};
 
 /** Row of OVN_Northbound.Load_Balancer_Health_Check. */
-export interface LoadBalancerHealthCheck {
+export type LoadBalancerHealthCheck = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   vip: string;
   options: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Logical_Router (root table). */
-export interface LogicalRouter {
+export type LogicalRouter = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -208,10 +208,10 @@ export interface LogicalRouter {
   copp: string | undefined;
   options: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Logical_Router_Policy. */
-export interface LogicalRouterPolicy {
+export type LogicalRouterPolicy = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -222,10 +222,10 @@ export interface LogicalRouterPolicy {
   nexthops: string[];
   options: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Logical_Router_Port. */
-export interface LogicalRouterPort {
+export type LogicalRouterPort = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -242,10 +242,10 @@ export interface LogicalRouterPort {
   ipv6_ra_configs: Record<string, string>;
   ipv6_prefix: string[];
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Logical_Router_Static_Route. */
-export interface LogicalRouterStaticRoute {
+export type LogicalRouterStaticRoute = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -258,10 +258,10 @@ export interface LogicalRouterStaticRoute {
   bfd: string | undefined;
   options: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Logical_Switch (root table). */
-export interface LogicalSwitch {
+export type LogicalSwitch = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -284,10 +284,10 @@ export interface LogicalSwitch {
   external_ids: Record<string, string>;
   /** → Forwarding_Group (strong) */
   forwarding_groups: string[];
-}
+};
 
 /** Row of OVN_Northbound.Logical_Switch_Port. */
-export interface LogicalSwitchPort {
+export type LogicalSwitchPort = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -311,10 +311,10 @@ export interface LogicalSwitchPort {
   /** → HA_Chassis_Group (strong) */
   ha_chassis_group: string | undefined;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Meter (root table). */
-export interface Meter {
+export type Meter = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -324,10 +324,10 @@ export interface Meter {
   bands: string[];
   fair: boolean | undefined;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Meter_Band. */
-export interface MeterBand {
+export type MeterBand = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -335,10 +335,10 @@ export interface MeterBand {
   rate: number;
   burst_size: number;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Mirror (root table). */
-export interface Mirror {
+export type Mirror = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -348,10 +348,10 @@ export interface Mirror {
   type: 'gre' | 'erspan';
   index: number;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.NAT. */
-export interface NAT {
+export type NAT = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -369,10 +369,10 @@ export interface NAT {
   gateway_port: string | undefined;
   options: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.NB_Global (root table). */
-export interface NBGlobal {
+export type NBGlobal = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -390,10 +390,10 @@ export interface NBGlobal {
   ssl: string | undefined;
   options: Record<string, string>;
   ipsec: boolean;
-}
+};
 
 /** Row of OVN_Northbound.Port_Group (root table). */
-export interface PortGroup {
+export type PortGroup = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -403,10 +403,10 @@ export interface PortGroup {
   /** → ACL (strong) */
   acls: string[];
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.QoS. */
-export interface QoS {
+export type QoS = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -416,10 +416,10 @@ export interface QoS {
   action: Partial<Record<'dscp', number>>;
   bandwidth: Partial<Record<'rate' | 'burst', number>>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.SSL. */
-export interface SSL {
+export type SSL = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -430,10 +430,10 @@ export interface SSL {
   ssl_protocols: string;
   ssl_ciphers: string;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Northbound.Static_MAC_Binding (root table). */
-export interface StaticMACBinding {
+export type StaticMACBinding = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -441,7 +441,7 @@ export interface StaticMACBinding {
   ip: string;
   mac: string;
   override_dynamic_mac: boolean;
-}
+};
 
 export const TABLE_NAMES = ['ACL', 'Address_Set', 'BFD', 'Chassis_Template_Var', 'Connection', 'Copp', 'DHCP_Options', 'DNS', 'Forwarding_Group', 'Gateway_Chassis', 'HA_Chassis', 'HA_Chassis_Group', 'Load_Balancer', 'Load_Balancer_Group', 'Load_Balancer_Health_Check', 'Logical_Router', 'Logical_Router_Policy', 'Logical_Router_Port', 'Logical_Router_Static_Route', 'Logical_Switch', 'Logical_Switch_Port', 'Meter', 'Meter_Band', 'Mirror', 'NAT', 'NB_Global', 'Port_Group', 'QoS', 'SSL', 'Static_MAC_Binding'] as const;
 

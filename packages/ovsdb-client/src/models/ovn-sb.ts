@@ -6,16 +6,16 @@ export const SCHEMA_VERSION = '20.27.0';
 export const SCHEMA_CKSUM = '4078371916 30328';
 
 /** Row of OVN_Southbound.Address_Set (root table). */
-export interface AddressSet {
+export type AddressSet = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   name: string;
   addresses: string[];
-}
+};
 
 /** Row of OVN_Southbound.BFD (root table). */
-export interface BFD {
+export type BFD = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -29,10 +29,10 @@ export interface BFD {
   status: 'down' | 'init' | 'up' | 'admin_down';
   external_ids: Record<string, string>;
   options: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.Chassis (root table). */
-export interface Chassis {
+export type Chassis = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -45,10 +45,10 @@ export interface Chassis {
   external_ids: Record<string, string>;
   other_config: Record<string, string>;
   transport_zones: string[];
-}
+};
 
 /** Row of OVN_Southbound.Chassis_Private (root table). */
-export interface ChassisPrivate {
+export type ChassisPrivate = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -58,19 +58,19 @@ export interface ChassisPrivate {
   nb_cfg: number;
   nb_cfg_timestamp: number;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.Chassis_Template_Var (root table). */
-export interface ChassisTemplateVar {
+export type ChassisTemplateVar = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   chassis: string;
   variables: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.Connection. */
-export interface Connection {
+export type Connection = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -85,10 +85,10 @@ export interface Connection {
   is_connected: boolean;
   /** ephemeral */
   status: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.Controller_Event (root table). */
-export interface ControllerEvent {
+export type ControllerEvent = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -97,30 +97,30 @@ export interface ControllerEvent {
   /** → Chassis (weak) */
   chassis: string | undefined;
   seq_num: number;
-}
+};
 
 /** Row of OVN_Southbound.DHCP_Options (root table). */
-export interface DHCPOptions {
+export type DHCPOptions = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   name: string;
   code: number;
   type: 'bool' | 'uint8' | 'uint16' | 'uint32' | 'ipv4' | 'static_routes' | 'str' | 'host_id' | 'domains';
-}
+};
 
 /** Row of OVN_Southbound.DHCPv6_Options (root table). */
-export interface DHCPv6Options {
+export type DHCPv6Options = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   name: string;
   code: number;
   type: 'ipv6' | 'str' | 'mac';
-}
+};
 
 /** Row of OVN_Southbound.DNS (root table). */
-export interface DNS {
+export type DNS = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -128,20 +128,20 @@ export interface DNS {
   /** → Datapath_Binding (strong) */
   datapaths: string[];
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.Datapath_Binding (root table). */
-export interface DatapathBinding {
+export type DatapathBinding = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   tunnel_key: number;
   load_balancers: string[];
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.Encap. */
-export interface Encap {
+export type Encap = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -149,20 +149,20 @@ export interface Encap {
   options: Record<string, string>;
   ip: string;
   chassis_name: string;
-}
+};
 
 /** Row of OVN_Southbound.FDB (root table). */
-export interface FDB {
+export type FDB = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   mac: string;
   dp_key: number;
   port_key: number;
-}
+};
 
 /** Row of OVN_Southbound.Gateway_Chassis. */
-export interface GatewayChassis {
+export type GatewayChassis = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -172,10 +172,10 @@ export interface GatewayChassis {
   priority: number;
   external_ids: Record<string, string>;
   options: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.HA_Chassis. */
-export interface HAChassis {
+export type HAChassis = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -183,10 +183,10 @@ export interface HAChassis {
   chassis: string | undefined;
   priority: number;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.HA_Chassis_Group (root table). */
-export interface HAChassisGroup {
+export type HAChassisGroup = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -196,10 +196,10 @@ export interface HAChassisGroup {
   /** → Chassis (weak) */
   ref_chassis: string[];
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.IGMP_Group (root table). */
-export interface IGMPGroup {
+export type IGMPGroup = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -210,10 +210,10 @@ export interface IGMPGroup {
   chassis: string | undefined;
   /** → Port_Binding (weak) */
   ports: string[];
-}
+};
 
 /** Row of OVN_Southbound.IP_Multicast (root table). */
-export interface IPMulticast {
+export type IPMulticast = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -229,10 +229,10 @@ export interface IPMulticast {
   query_interval: number | undefined;
   query_max_resp: number | undefined;
   seq_no: number;
-}
+};
 
 /** Row of OVN_Southbound.Load_Balancer (root table). */
-export interface LoadBalancer {
+export type LoadBalancer = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -245,19 +245,19 @@ export interface LoadBalancer {
   datapath_group: string | undefined;
   options: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.Logical_DP_Group. */
-export interface LogicalDPGroup {
+export type LogicalDPGroup = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   /** → Datapath_Binding (weak) */
   datapaths: string[];
-}
+};
 
 /** Row of OVN_Southbound.Logical_Flow (root table). */
-export interface LogicalFlow {
+export type LogicalFlow = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -273,10 +273,10 @@ export interface LogicalFlow {
   tags: Record<string, string>;
   controller_meter: string | undefined;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.MAC_Binding (root table). */
-export interface MACBinding {
+export type MACBinding = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -286,10 +286,10 @@ export interface MACBinding {
   timestamp: number;
   /** → Datapath_Binding (strong) */
   datapath: string;
-}
+};
 
 /** Row of OVN_Southbound.Meter (root table). */
-export interface Meter {
+export type Meter = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -297,20 +297,20 @@ export interface Meter {
   unit: 'kbps' | 'pktps';
   /** → Meter_Band (strong) */
   bands: string[];
-}
+};
 
 /** Row of OVN_Southbound.Meter_Band. */
-export interface MeterBand {
+export type MeterBand = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   action: 'drop';
   rate: number;
   burst_size: number;
-}
+};
 
 /** Row of OVN_Southbound.Mirror (root table). */
-export interface Mirror {
+export type Mirror = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -320,10 +320,10 @@ export interface Mirror {
   type: 'gre' | 'erspan';
   index: number;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.Multicast_Group (root table). */
-export interface MulticastGroup {
+export type MulticastGroup = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -333,10 +333,10 @@ export interface MulticastGroup {
   tunnel_key: number;
   /** → Port_Binding (weak) */
   ports: string[];
-}
+};
 
 /** Row of OVN_Southbound.Port_Binding (root table). */
-export interface PortBinding {
+export type PortBinding = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -372,19 +372,19 @@ export interface PortBinding {
   requested_chassis: string | undefined;
   /** → Chassis (weak) */
   requested_additional_chassis: string[];
-}
+};
 
 /** Row of OVN_Southbound.Port_Group (root table). */
-export interface PortGroup {
+export type PortGroup = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   name: string;
   ports: string[];
-}
+};
 
 /** Row of OVN_Southbound.RBAC_Permission (root table). */
-export interface RBACPermission {
+export type RBACPermission = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -392,20 +392,20 @@ export interface RBACPermission {
   authorization: string[];
   insert_delete: boolean;
   update: string[];
-}
+};
 
 /** Row of OVN_Southbound.RBAC_Role (root table). */
-export interface RBACRole {
+export type RBACRole = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   name: string;
   /** → RBAC_Permission (weak) */
   permissions: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.SB_Global (root table). */
-export interface SBGlobal {
+export type SBGlobal = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -417,10 +417,10 @@ export interface SBGlobal {
   ssl: string | undefined;
   options: Record<string, string>;
   ipsec: boolean;
-}
+};
 
 /** Row of OVN_Southbound.SSL. */
-export interface SSL {
+export type SSL = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -431,10 +431,10 @@ export interface SSL {
   ssl_protocols: string;
   ssl_ciphers: string;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.Service_Monitor (root table). */
-export interface ServiceMonitor {
+export type ServiceMonitor = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -447,10 +447,10 @@ export interface ServiceMonitor {
   status: 'online' | 'offline' | 'error' | undefined;
   options: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of OVN_Southbound.Static_MAC_Binding (root table). */
-export interface StaticMACBinding {
+export type StaticMACBinding = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -460,7 +460,7 @@ export interface StaticMACBinding {
   override_dynamic_mac: boolean;
   /** → Datapath_Binding (strong) */
   datapath: string;
-}
+};
 
 export const TABLE_NAMES = ['Address_Set', 'BFD', 'Chassis', 'Chassis_Private', 'Chassis_Template_Var', 'Connection', 'Controller_Event', 'DHCP_Options', 'DHCPv6_Options', 'DNS', 'Datapath_Binding', 'Encap', 'FDB', 'Gateway_Chassis', 'HA_Chassis', 'HA_Chassis_Group', 'IGMP_Group', 'IP_Multicast', 'Load_Balancer', 'Logical_DP_Group', 'Logical_Flow', 'MAC_Binding', 'Meter', 'Meter_Band', 'Mirror', 'Multicast_Group', 'Port_Binding', 'Port_Group', 'RBAC_Permission', 'RBAC_Role', 'SB_Global', 'SSL', 'Service_Monitor', 'Static_MAC_Binding'] as const;
 

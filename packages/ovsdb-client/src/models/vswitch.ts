@@ -6,17 +6,17 @@ export const SCHEMA_VERSION = '8.3.1';
 export const SCHEMA_CKSUM = '3012963480 26720';
 
 /** Row of Open_vSwitch.AutoAttach. */
-export interface AutoAttach {
+export type AutoAttach = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   system_name: string;
   system_description: string;
   mappings: Map<number, number>;
-}
+};
 
 /** Row of Open_vSwitch.Bridge. */
-export interface Bridge {
+export type Bridge = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -54,29 +54,29 @@ export interface Bridge {
   flow_tables: Map<number, string>;
   /** → AutoAttach (strong) */
   auto_attach: string | undefined;
-}
+};
 
 /** Row of Open_vSwitch.CT_Timeout_Policy. */
-export interface CTTimeoutPolicy {
+export type CTTimeoutPolicy = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   timeouts: Partial<Record<'tcp_syn_sent' | 'tcp_syn_recv' | 'tcp_established' | 'tcp_fin_wait' | 'tcp_close_wait' | 'tcp_last_ack' | 'tcp_time_wait' | 'tcp_close' | 'tcp_syn_sent2' | 'tcp_retransmit' | 'tcp_unack' | 'udp_first' | 'udp_single' | 'udp_multiple' | 'icmp_first' | 'icmp_reply', number>>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.CT_Zone. */
-export interface CTZone {
+export type CTZone = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   /** → CT_Timeout_Policy (strong) */
   timeout_policy: string | undefined;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.Controller. */
-export interface Controller {
+export type Controller = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -100,10 +100,10 @@ export interface Controller {
   role: 'other' | 'master' | 'slave' | undefined;
   /** ephemeral */
   status: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.Datapath. */
-export interface Datapath {
+export type Datapath = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -112,10 +112,10 @@ export interface Datapath {
   ct_zones: Map<number, string>;
   capabilities: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.Flow_Sample_Collector_Set (root table). */
-export interface FlowSampleCollectorSet {
+export type FlowSampleCollectorSet = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -125,10 +125,10 @@ export interface FlowSampleCollectorSet {
   /** → IPFIX (strong) */
   ipfix: string | undefined;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.Flow_Table. */
-export interface FlowTable {
+export type FlowTable = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -138,10 +138,10 @@ export interface FlowTable {
   groups: string[];
   prefixes: string[];
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.IPFIX. */
-export interface IPFIX {
+export type IPFIX = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -153,10 +153,10 @@ export interface IPFIX {
   cache_max_flows: number | undefined;
   other_config: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.Interface. */
-export interface Interface {
+export type Interface = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -213,10 +213,10 @@ export interface Interface {
   mtu: number | undefined;
   mtu_request: number | undefined;
   error: string | undefined;
-}
+};
 
 /** Row of Open_vSwitch.Manager. */
-export interface Manager {
+export type Manager = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -230,10 +230,10 @@ export interface Manager {
   is_connected: boolean;
   /** ephemeral */
   status: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.Mirror. */
-export interface Mirror {
+export type Mirror = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -251,10 +251,10 @@ export interface Mirror {
   /** ephemeral */
   statistics: Record<string, number>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.NetFlow. */
-export interface NetFlow {
+export type NetFlow = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -264,10 +264,10 @@ export interface NetFlow {
   add_id_to_interface: boolean;
   active_timeout: number;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.Open_vSwitch (root table). */
-export interface OpenVSwitch {
+export type OpenVSwitch = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -293,10 +293,10 @@ export interface OpenVSwitch {
   iface_types: string[];
   dpdk_initialized: boolean;
   dpdk_version: string | undefined;
-}
+};
 
 /** Row of Open_vSwitch.Port. */
-export interface Port {
+export type Port = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -329,10 +329,10 @@ export interface Port {
   protected: boolean;
   other_config: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.QoS (root table). */
-export interface QoS {
+export type QoS = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -341,20 +341,20 @@ export interface QoS {
   queues: Map<number, string>;
   other_config: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.Queue (root table). */
-export interface Queue {
+export type Queue = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
   dscp: number | undefined;
   other_config: Record<string, string>;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.SSL. */
-export interface SSL {
+export type SSL = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -363,10 +363,10 @@ export interface SSL {
   ca_cert: string;
   bootstrap_ca_cert: boolean;
   external_ids: Record<string, string>;
-}
+};
 
 /** Row of Open_vSwitch.sFlow. */
-export interface SFlow {
+export type SFlow = {
   _uuid: string;
   /** Present when selected or monitored. */
   _version?: string;
@@ -376,7 +376,7 @@ export interface SFlow {
   header: number | undefined;
   agent: string | undefined;
   external_ids: Record<string, string>;
-}
+};
 
 export const TABLE_NAMES = ['AutoAttach', 'Bridge', 'CT_Timeout_Policy', 'CT_Zone', 'Controller', 'Datapath', 'Flow_Sample_Collector_Set', 'Flow_Table', 'IPFIX', 'Interface', 'Manager', 'Mirror', 'NetFlow', 'Open_vSwitch', 'Port', 'QoS', 'Queue', 'SSL', 'sFlow'] as const;
 
