@@ -17,6 +17,7 @@ export * from './monitor';
 export * from './client';
 export * from './helpers';
 export * from './modelgen';
+export * from './model-version';
 export * as OvnNorthbound from './models/ovn-nb';
 export * as OvnSouthbound from './models/ovn-sb';
 export * as OpenVSwitch from './models/vswitch';
