@@ -1,31 +1,28 @@
 import { Row, WireRow, applyDiff, decodeRow, valueEquals } from './codec';
 import { DatabaseSchema, TableSchema, columnOf, tableOf } from './schema';
+import type { LooseTables, TableMap, TableOf } from './typed';
 
-/** One row change inside a batch. `old`/`new` are whole rows (immutable snapshots). */
-export interface RowChange {
-  table: string;
-  uuid: string;
-  type: 'insert' | 'update' | 'delete';
-  old?: Row;
-  new?: Row;
-}
+/** One row change inside a batch. `old`/`new` are whole rows (immutable snapshots); `table` narrows them. */
+export type RowChange<M extends TableMap = LooseTables> = {
+  [K in TableOf<M>]: { table: K; uuid: string; type: 'insert' | 'update' | 'delete'; old?: M[K]; new?: M[K] };
+}[TableOf<M>];
 
 /** Changes applied together: one monitor update message, or one (re)synchronization. */
-export interface ChangeBatch {
-  changes: RowChange[];
+export interface ChangeBatch<M extends TableMap = LooseTables> {
+  changes: RowChange<M>[];
   /** True for the batch that (re)loaded the cache after connecting. */
   initial: boolean;
 }
 
 /** A composite index key is an array of column values. */
 export type IndexKey = unknown;
-export type IndexFn = (row: Row) => IndexKey | undefined;
+export type IndexFn<R = Row> = (row: R) => IndexKey | undefined;
 /** The keys a row is found under in a multi-key index (e.g. the keys of a map column, the members of a set). */
-export type MultiIndexFn = (row: Row) => readonly IndexKey[];
+export type MultiIndexFn<R = Row> = (row: R) => readonly IndexKey[];
 
 const NO_KEYS: readonly IndexKey[] = [];
 const single =
-  (fn: IndexFn): MultiIndexFn =>
+  <R>(fn: IndexFn<R>): MultiIndexFn<R> =>
   (row) => {
     const k = fn(row);
     return k === undefined ? NO_KEYS : [k];
@@ -102,8 +99,9 @@ interface TableState {
  * Rows are replaced, never mutated, so a row object handed out stays a consistent snapshot.
  * Indexes: every schema index (named by its columns joined with ",", e.g. "name", "logical_port,ip") plus
  * those added with `addIndex`; all are maintained on every update, lookups are O(1).
+ * `M` (a generated `TableMap`) types the rows; it only checks, it does not change what is stored.
  */
-export class OvsdbCache {
+export class OvsdbCache<M extends TableMap = LooseTables> {
   private readonly tables = new Map<string, TableState>();
   private readonly clientIndexes = new Map<string, Map<string, MultiIndexFn>>();
   private schema?: DatabaseSchema;
@@ -114,26 +112,27 @@ export class OvsdbCache {
   }
 
   /** All rows of a monitored table, by UUID. */
-  table(name: string): ReadonlyMap<string, Row> {
-    return this.state(name).rows;
+  table<K extends TableOf<M>>(name: K): ReadonlyMap<string, M[K]> {
+    return this.state(name).rows as ReadonlyMap<string, unknown> as ReadonlyMap<string, M[K]>;
   }
 
-  get(table: string, uuid: string): Row | undefined {
-    return this.state(table).rows.get(uuid);
+  get<K extends TableOf<M>>(table: K, uuid: string): M[K] | undefined {
+    return this.state(table).rows.get(uuid) as M[K] | undefined;
   }
 
   /** Rows of `table` as an array (a copy). */
-  rows(table: string): Row[] {
-    return [...this.state(table).rows.values()];
+  rows<K extends TableOf<M>>(table: K): M[K][] {
+    return [...this.table(table).values()];
   }
 
   /** Adds (or replaces) a client index; `fn` returns the key of a row or `undefined` to leave it out. */
-  addIndex(table: string, name: string, fn: IndexFn): void {
+  addIndex<K extends TableOf<M>>(table: K, name: string, fn: IndexFn<M[K]>): void {
     this.addMultiIndex(table, name, single(fn));
   }
 
   /** Adds (or replaces) a client index under which a row is found by each of the keys `fn` returns. */
-  addMultiIndex(table: string, name: string, fn: MultiIndexFn): void {
+  addMultiIndex<K extends TableOf<M>>(table: K, name: string, typedFn: MultiIndexFn<M[K]>): void {
+    const fn = typedFn as unknown as MultiIndexFn;
     let defs = this.clientIndexes.get(table);
     if (!defs) this.clientIndexes.set(table, (defs = new Map()));
     defs.set(name, fn);
@@ -146,10 +145,10 @@ export class OvsdbCache {
   }
 
   /** Rows whose index key equals `key` (for composite schema indexes, an array in column order). */
-  lookup(table: string, name: string, key: IndexKey): Row[] {
+  lookup<K extends TableOf<M>>(table: K, name: string, key: IndexKey): M[K][] {
     const idx = this.state(table).indexes.get(name);
     if (!idx) throw new TypeError(`no index ${name} on ${table}`);
-    return idx.lookup(key);
+    return idx.lookup(key) as unknown[] as M[K][];
   }
 
   private state(name: string): TableState {

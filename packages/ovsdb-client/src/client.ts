@@ -6,12 +6,13 @@ import { OvsdbDisconnectedError, OvsdbTimeoutError } from './errors';
 import { JsonRpcPeer } from './jsonrpc';
 import { OvsdbLogger, silentLogger } from './logger';
 import { MonitorMethod, serverMonitorShowsLoss } from './monitor';
-import { Op, ResultsOf, encodeOp } from './ops';
+import { Op, Ops, ResultsOf, encodeOp, opsFor } from './ops';
 import { DEFAULTS, OvsdbClientOptions } from './options';
 import { DatabaseSchema, parseSchema } from './schema';
 import { ServerDatabaseInfo } from './server-info';
 import { checkResults } from './transact';
 import { Remote } from './transport';
+import type { LooseTables, TableMap } from './typed';
 
 /** idle → connecting → ready ⇄ reconnecting → closed. */
 export type ClientState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
@@ -21,10 +22,15 @@ export type ClientState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'cl
  *
  * Events: `state(state, previous)`, `change(batch: ChangeBatch)`, `locked(lockId)`, `stolen(lockId)`,
  * `notification(method, params)` for notifications it does not consume itself (e.g. your own monitors).
+ *
+ * `M` is a table map (e.g. `OvnNorthbound.TableMap`): with it, `cache`, `op` and the `tables` option are
+ * checked against the model's table and column names. Without it everything is a loose `Row`.
  */
-export class OvsdbClient extends EventEmitter {
+export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter {
   /** The replica of the monitored tables. Valid (possibly stale) while reconnecting. */
-  readonly cache = new OvsdbCache();
+  readonly cache = new OvsdbCache<M>();
+  /** Op builders checked against `M` (the same functions as `op`). */
+  readonly op: Ops<M> = opsFor<M>();
   readonly database: string;
   /** Incremented after each applied change batch. */
   changeSeq = 0;
@@ -40,9 +46,9 @@ export class OvsdbClient extends EventEmitter {
   private readonly locks = new Set<string>();
   private readonly loop: ConnectionLoop;
 
-  constructor(options: OvsdbClientOptions) {
+  constructor(options: OvsdbClientOptions<NoInfer<M>>) {
     super();
-    this.opts = { ...DEFAULTS, ...options };
+    this.opts = { ...DEFAULTS, ...(options as OvsdbClientOptions) };
     this.database = options.database;
     this.log = options.logger ?? silentLogger;
     this.loop = new ConnectionLoop(this.opts, this.log, {
@@ -110,7 +116,7 @@ export class OvsdbClient extends EventEmitter {
    * Resolves with the first truthy (not `undefined`/`false`) value of `predicate(cache)`, evaluated now
    * (once the cache has loaded) and after every change batch.
    */
-  waitFor<T>(predicate: (cache: OvsdbCache) => T | undefined | false, options: { timeoutMs?: number } = {}): Promise<T> {
+  waitFor<T>(predicate: (cache: OvsdbCache<M>) => T | undefined | false, options: { timeoutMs?: number } = {}): Promise<T> {
     let value: T | undefined | false;
     const check = (): boolean => {
       if (!this._schema) return false;

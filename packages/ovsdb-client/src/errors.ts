@@ -92,3 +92,17 @@ export class OvsdbDisconnectedError extends OvsdbError {
 export class OvsdbProtocolError extends OvsdbError {
   override name = 'OvsdbProtocolError';
 }
+
+/**
+ * Optimistic concurrency gave up: every attempt found the rows it read changed by someone else (a `wait`
+ * failed with "timed out"). Nothing was committed; `cause` is the last attempt's OvsdbOpError.
+ */
+export class OvsdbConflictError extends OvsdbError {
+  override name = 'OvsdbConflictError';
+  constructor(
+    readonly attempts: number,
+    cause: OvsdbOpError,
+  ) {
+    super(`the rows read kept changing: gave up after ${attempts} attempts (${cause.message})`, { cause });
+  }
+}

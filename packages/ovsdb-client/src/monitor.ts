@@ -3,13 +3,14 @@ import { DatabaseSchema } from './schema';
 export type MonitorMethod = 'monitor_cond_since' | 'monitor_cond' | 'monitor';
 
 /** table → columns to replicate, from the `tables` option (default: everything). */
-export function monitorSelection(schema: DatabaseSchema, tables?: Record<string, readonly string[] | true>): Map<string, string[]> {
+export function monitorSelection(schema: DatabaseSchema, tables?: { [table: string]: readonly string[] | true | undefined }): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (!tables) {
     for (const [name, t] of schema.tables) out.set(name, [...t.columnNames]);
     return out;
   }
   for (const [name, cols] of Object.entries(tables)) {
+    if (cols === undefined) continue;
     const t = schema.tables.get(name);
     if (!t) throw new TypeError(`table ${name} is not in schema ${schema.name}`);
     out.set(name, cols === true ? [...t.columnNames] : [...cols]);

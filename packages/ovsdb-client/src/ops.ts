@@ -1,18 +1,12 @@
 import { NamedUuid, Row, decodeRow, encodeAtom, encodeRow, encodeValue, mapEntries } from './codec';
 import { DatabaseSchema, TableSchema, columnOf, tableOf } from './schema';
+import type { ColumnOf, LooseTables, Mutation, ROW_TYPE, TableOf, Where, WriteRow } from './typed';
 
 /**
  * Operation builders (RFC 7047 §5.2). They only build plain objects holding JS values; nothing runs
  * until `client.transact(ops)` encodes them with the schema and sends them as one transaction.
+ * The op objects hold loose rows and conditions; the builders (`Ops<M>`) are what checks them against a model.
  */
-
-export type Condition = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'includes' | 'excludes';
-export type Mutator = '+=' | '-=' | '*=' | '/=' | '%=' | 'insert' | 'delete';
-
-/** `[column, function, value]` with a JS value (RFC 7047 §5.1 <condition>). An empty array matches all rows. */
-export type Where = ReadonlyArray<readonly [column: string, fn: Condition, value: unknown]>;
-/** `[column, mutator, value]` (RFC 7047 §5.1 <mutation>). */
-export type Mutation = readonly [column: string, mutator: Mutator, value: unknown];
 
 export interface InsertOp {
   op: 'insert';
@@ -21,11 +15,13 @@ export interface InsertOp {
   uuidName?: string;
   uuid?: string;
 }
-export interface SelectOp {
+export interface SelectOp<R = Row, C extends string = string> {
   op: 'select';
   table: string;
   where: Where;
-  columns?: string[];
+  columns?: readonly string[];
+  /** Row type and selected columns, for `ResultOf`. */
+  [ROW_TYPE]?: { row: R; columns: C };
 }
 export interface UpdateOp {
   op: 'update';
@@ -48,7 +44,7 @@ export interface WaitOp {
   op: 'wait';
   table: string;
   where: Where;
-  columns: string[];
+  columns: readonly string[];
   until: '==' | '!=';
   rows: Record<string, unknown>[];
   timeout?: number;
@@ -69,13 +65,13 @@ export interface AssertOp {
   lock: string;
 }
 
-export type Op = InsertOp | SelectOp | UpdateOp | MutateOp | DeleteOp | WaitOp | CommitOp | AbortOp | CommentOp | AssertOp;
+export type Op = InsertOp | SelectOp<object> | UpdateOp | MutateOp | DeleteOp | WaitOp | CommitOp | AbortOp | CommentOp | AssertOp;
 
 export interface InsertResult {
   uuid: string;
 }
-export interface SelectResult {
-  rows: Row[];
+export interface SelectResult<R = Row> {
+  rows: R[];
 }
 export interface CountResult {
   count: number;
@@ -85,8 +81,8 @@ export type EmptyResult = Record<string, never>;
 /** The decoded result type of one op. */
 export type ResultOf<O> = O extends InsertOp
   ? InsertResult
-  : O extends SelectOp
-    ? SelectResult
+  : O extends SelectOp<infer R, infer C>
+    ? SelectResult<string extends C ? R : Pick<R, C & keyof R>>
     : O extends UpdateOp | MutateOp | DeleteOp
       ? CountResult
       : EmptyResult;
@@ -94,68 +90,89 @@ export type ResultOf<O> = O extends InsertOp
 /** Decoded results of an op tuple, position by position. */
 export type ResultsOf<T extends readonly Op[]> = { -readonly [K in keyof T]: ResultOf<T[K]> };
 
-export const op = {
+/** Op builders checked against the table map `M` (table names, column names, value shapes). */
+export interface Ops<M = LooseTables> {
   /**
    * Inserts a row. `uuidName` lets later ops in the same transaction refer to it via `namedUuid(name)`;
    * `uuid` asks the server to use that UUID (OVS ≥ 2.13), which makes a retried insert detectable
    * ("duplicate uuid") after a lost reply.
    */
-  insert(table: string, row: Record<string, unknown>, opts: { uuidName?: string; uuid?: string } = {}): InsertOp {
-    return { op: 'insert', table, row, ...opts };
-  },
-  select(table: string, where: Where = [], columns?: string[]): SelectOp {
-    return { op: 'select', table, where, columns };
-  },
+  insert<K extends TableOf<M>>(table: K, row: WriteRow<M[K]>, opts?: { uuidName?: string; uuid?: string }): InsertOp;
+  select<K extends TableOf<M>, C extends ColumnOf<M[K]> = ColumnOf<M[K]>>(table: K, where?: Where<M[K]>, columns?: readonly C[]): SelectOp<M[K], C>;
   /**
    * Updates matching rows with `patch`. A key absent from the patch leaves the column unchanged; a key
    * present clears or sets it: `[]` clears a set, `{}` clears a map, `undefined` clears an optional
    * column. (libovsdb cannot tell "unchanged" from "clear"; an explicit key can.)
    */
-  update(table: string, where: Where, patch: Record<string, unknown>): UpdateOp {
-    return { op: 'update', table, where, row: patch };
-  },
-  mutate(table: string, where: Where, mutations: readonly Mutation[]): MutateOp {
-    return { op: 'mutate', table, where, mutations };
-  },
-  delete(table: string, where: Where): DeleteOp {
-    return { op: 'delete', table, where };
-  },
+  update<K extends TableOf<M>>(table: K, where: Where<M[K]>, patch: WriteRow<M[K]>): UpdateOp;
+  mutate<K extends TableOf<M>>(table: K, where: Where<M[K]>, mutations: readonly Mutation<M[K]>[]): MutateOp;
+  delete<K extends TableOf<M>>(table: K, where: Where<M[K]>): DeleteOp;
   /**
    * Waits until the selected rows' `columns` are (`==`) or are not (`!=`) exactly `rows`; fails with
    * "timed out" after `timeoutMs` (0 = check once, the optimistic-concurrency "verify").
    */
-  wait(
-    table: string,
-    where: Where,
-    columns: string[],
+  wait<K extends TableOf<M>>(
+    table: K,
+    where: Where<M[K]>,
+    columns: readonly ColumnOf<M[K]>[],
     until: '==' | '!=',
-    rows: Record<string, unknown>[],
+    rows: WriteRow<M[K]>[],
     timeoutMs?: number,
-  ): WaitOp {
-    return { op: 'wait', table, where, columns, until, rows, timeout: timeoutMs };
-  },
+  ): WaitOp;
   /**
    * Verify a read: the row `uuid` still has the `columns` values of `row` (as read from the cache),
    * else the transaction fails with "timed out" and `withRetry` runs it again on fresh data.
    */
-  verify(table: string, row: Row, columns: string[]): WaitOp {
+  verify<K extends TableOf<M>>(table: K, row: M[K], columns: readonly ColumnOf<M[K]>[]): WaitOp;
+  commit(durable?: boolean): CommitOp;
+  abort(): AbortOp;
+  comment(text: string): CommentOp;
+  assert(lock: string): AssertOp;
+}
+
+/** The untyped builders; `opsFor<M>()` (or `client.op`) gives the same functions checked against a model. */
+export const op: Ops = {
+  insert(table, row, opts = {}) {
+    return { op: 'insert', table, row, ...opts };
+  },
+  select(table, where = [], columns) {
+    return { op: 'select', table, where, columns };
+  },
+  update(table, where, patch) {
+    return { op: 'update', table, where, row: patch };
+  },
+  mutate(table, where, mutations) {
+    return { op: 'mutate', table, where, mutations };
+  },
+  delete(table, where) {
+    return { op: 'delete', table, where };
+  },
+  wait(table, where, columns, until, rows, timeoutMs) {
+    return { op: 'wait', table, where, columns, until, rows, timeout: timeoutMs };
+  },
+  verify(table, row, columns) {
     const expected: Record<string, unknown> = {};
     for (const c of columns) expected[c] = row[c];
     return { op: 'wait', table, where: [['_uuid', '==', row._uuid]], columns, until: '==', rows: [expected], timeout: 0 };
   },
-  commit(durable = true): CommitOp {
+  commit(durable = true) {
     return { op: 'commit', durable };
   },
-  abort(): AbortOp {
+  abort() {
     return { op: 'abort' };
   },
-  comment(text: string): CommentOp {
+  comment(text) {
     return { op: 'comment', comment: text };
   },
-  assert(lock: string): AssertOp {
+  assert(lock) {
     return { op: 'assert', lock };
   },
 };
+
+/** The op builders checked against the table map `M` (a generated `TableMap`); at run time, `op` itself. */
+export function opsFor<M extends object>(): Ops<M> {
+  return op as unknown as Ops<M>;
+}
 
 function encodeWhere(t: TableSchema, where: Where): unknown[] {
   return where.map(([column, fn, value]) => {

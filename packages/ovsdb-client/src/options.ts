@@ -1,8 +1,9 @@
 import type { OvsdbLogger } from './logger';
 import type { TlsOptions } from './transport';
+import type { ColumnOf, LooseTables, TableOf } from './typed';
 
 /** Options of `new OvsdbClient(…)`. */
-export interface OvsdbClientOptions {
+export interface OvsdbClientOptions<M = LooseTables> {
   /**
    * Where to connect: `unix:PATH`, `tcp:HOST:PORT`, `ssl:HOST:PORT`, a comma-separated list of those, or an
    * array. With several remotes (a RAFT cluster) the client rotates through them.
@@ -14,7 +15,7 @@ export interface OvsdbClientOptions {
    * Tables to replicate into `client.cache`: `true` for all columns or a column list.
    * @default every table of the schema, all columns
    */
-  tables?: Record<string, readonly string[] | true>;
+  tables?: { [K in TableOf<M>]?: readonly ColumnOf<M[K]>[] | true };
   /**
    * Timeout of each request (and of connecting).
    * @default 5000
