@@ -1,19 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EndpointActivity } from './endpoint-activity';
 
 describe(EndpointActivity.name, () => {
   it('runs verbs on one endpoint one at a time, others in parallel', async () => {
     const a = new EndpointActivity();
     const order: string[] = [];
-    const step = (id: string, tag: string, ms: number) =>
+    // The first verb on e1 holds until released: the order depends on the queue alone, not on timing.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const verb = (id: string, tag: string, wait?: Promise<void>) =>
       a.run(id, async () => {
         order.push(`${tag}+`);
-        await sleep(ms);
+        await wait;
         order.push(`${tag}-`);
       });
-    await Promise.all([step('e1', 'join', 30), step('e1', 'leave', 1), step('e2', 'other', 5)]);
+    const join = verb('e1', 'join', held);
+    const leave = verb('e1', 'leave');
+    await verb('e2', 'other');
+    assert.deepEqual(order, ['join+', 'other+', 'other-'], 'e2 ran while e1 was busy; leave waited');
+    release();
+    await Promise.all([join, leave]);
     assert.deepEqual(order, ['join+', 'other+', 'other-', 'join-', 'leave+', 'leave-']);
   });
 
