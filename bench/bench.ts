@@ -24,10 +24,11 @@ import { DriverNetwork, LifecycleSamples, VERBS } from './driver-lifecycle';
 import { cleanup as dockerCleanup, LABEL, networkCreate, parallelRuns, peer, runUntilPing } from './docker-runs';
 import { settledRss, startBareServer, startDriver } from './driver-start';
 import { BenchResult, dockerId, experimentEnv, judge, machine, now, percentile, row, Row, rssMB, stats, table } from './lib';
+import { b6, B6Sizes } from './ipam-fill';
 import { loadNb, settle, unloadNb } from './nb-load';
 import { SeedBaseline } from './seed-baseline';
 
-const ALL = ['B1', 'B2', 'B3', 'B4', 'B5'] as const;
+const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6'] as const;
 type BenchId = (typeof ALL)[number];
 
 interface Sizes {
@@ -38,6 +39,7 @@ interface Sizes {
   b3: { switches: number; ports: number; lifecycles: number };
   b4: { switches: number; ports: number; starts: number };
   b5: { parallel: number; rounds: number };
+  b6: B6Sizes;
 }
 
 const FULL: Sizes = {
@@ -47,6 +49,7 @@ const FULL: Sizes = {
   b3: { switches: 1000, ports: 10, lifecycles: 200 },
   b4: { switches: 1000, ports: 10, starts: 5 },
   b5: { parallel: 50, rounds: 2 },
+  b6: { allocated: 50_000, samples: 200, northd: 50 },
 };
 
 const SMOKE: Sizes = {
@@ -56,6 +59,7 @@ const SMOKE: Sizes = {
   b3: { switches: 10, ports: 10, lifecycles: 3 },
   b4: { switches: 10, ports: 10, starts: 1 },
   b5: { parallel: 3, rounds: 1 },
+  b6: { allocated: 600, samples: 5, northd: 20 },
 };
 
 function parseArgs(argv: string[]): { smoke: boolean; only: BenchId[]; out: string } {
@@ -463,6 +467,7 @@ async function main(): Promise<void> {
     await record('B1', () => b1(ctx));
     await record('B3', () => b3(ctx));
     await record('B4', () => b4(ctx));
+    await record('B6', () => b6(stack, off, sizes.b6));
     if (want.has('B2') || want.has('B5')) {
       engine = await ensureDocker();
       info.docker = (await docker('version', '--format', '{{.Server.Version}}')).trim();

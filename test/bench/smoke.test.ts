@@ -14,7 +14,7 @@ import { repoRoot } from '../harness/stack';
 interface Results {
   smoke: boolean;
   machine: Record<string, unknown>;
-  benchmarks: Record<string, { rows: { id: string; value: unknown; baseline: unknown; ratio: unknown; met?: unknown }[] }>;
+  benchmarks: Record<string, { rows: { id: string; value: unknown; baseline: unknown; ratio: unknown; met?: unknown; target?: { on: string; limit: number } }[] }>;
   errors: Record<string, string>;
 }
 
@@ -24,7 +24,7 @@ describe('bench smoke', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs B1–B5 at tiny sizes and writes a number for every figure', { timeout: 180_000 }, async () => {
+  it('runs B1–B6 at tiny sizes and writes a number for every figure', { timeout: 180_000 }, async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'bench-smoke-'));
     const out = path.join(dir, 'results.json');
     const entry = path.join(repoRoot(), 'dist', 'bench', 'bench.js');
@@ -37,12 +37,15 @@ describe('bench smoke', () => {
     const results = JSON.parse(await readFile(out, 'utf8')) as Results;
     assert.equal(results.smoke, true);
     assert.deepEqual(results.errors, {});
-    assert.deepEqual(Object.keys(results.benchmarks).sort(), ['B1', 'B2', 'B3', 'B4', 'B5']);
+    assert.deepEqual(Object.keys(results.benchmarks).sort(), ['B1', 'B2', 'B3', 'B4', 'B5', 'B6']);
     for (const [id, bench] of Object.entries(results.benchmarks)) {
       assert.ok(bench.rows.length > 0, `${id} has no rows`);
       for (const r of bench.rows) {
+        // A figure whose target is "none at all" (B6.sb.rows) is rightly 0.
+        const zeroWanted = r.target?.on === 'value' && r.target.limit === 0;
         for (const k of ['value', 'baseline', 'ratio'] as const) {
-          assert.ok(typeof r[k] === 'number' && Number.isFinite(r[k]) && r[k] > 0, `${r.id}.${k} is ${String(r[k])}`);
+          const ok = typeof r[k] === 'number' && Number.isFinite(r[k]) && (r[k] > 0 || (zeroWanted && k !== 'baseline' && r[k] === 0));
+          assert.ok(ok, `${r.id}.${k} is ${String(r[k])}`);
         }
         assert.equal(r.met, undefined, `${r.id}: a smoke run judges no target`);
       }

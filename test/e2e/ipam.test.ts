@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { docker } from '../harness/docker';
+import { allocatedInNb } from '../harness/ipam-nb';
 import { leftovers, NOTHING } from './leftovers';
 import { useOvnDocker } from './ovn-docker';
 
@@ -21,8 +22,7 @@ describe('OVN IPAM (e2e)', () => {
     const ipA = await t.ipOf(a, 'ipam1');
     assert.equal(ipA, '10.60.0.64');
     assert.equal(await t.ipOf(b, 'ipam1'), '10.60.0.7');
-    const sets = await t.stack.nbctl('--bare', '--columns=addresses', 'find', 'Address_Set', 'external_ids:docker-ovn\\:pool="ovn-local|10.60.0.0/24"');
-    assert.deepEqual(sets.trim().split(/\s+/).sort(), ['10.60.0.1', '10.60.0.64', '10.60.0.7']);
+    assert.deepEqual(await allocatedInNb(t.stack, 'ovn-local|10.60.0.0/24'), ['10.60.0.1', '10.60.0.64', '10.60.0.7']);
     await ping(b, ipA);
     await ping(a, '10.60.0.1');
     await docker('rm', '-f', a, b);

@@ -21,6 +21,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE, docker, DockerEngine, ensureDocker } from '../harness/docker';
+import { allocatedInNb } from '../harness/ipam-nb';
 import { Host, MultiHost } from '../harness/multihost';
 import { repoRoot, waitFor } from '../harness/stack';
 import { leftovers, NOTHING } from './leftovers';
@@ -82,7 +83,7 @@ describe('multi-host: one network over two chassis (e2e)', () => {
   const ovsPorts = async (h: Host) => (await h.stack.vsctl('list-ports', h.stack.bridge)).split(/\s+/).filter(Boolean);
   const links = async (h: Host) => (await h.stack.links()).split('\n').map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '');
   const poolAddresses = async (subnet: string) =>
-    (await a.stack.nbctl('--bare', '--columns=addresses', 'find', 'Address_Set', `external_ids:docker-ovn\\:pool="${VRF}|${subnet}"`)).split(/\s+/).filter(Boolean).sort();
+    allocatedInNb(a.stack, `${VRF}|${subnet}`);
   const switchIds = async (name: string) => a.stack.nbctl('get', 'Logical_Switch', name, 'external_ids');
   const ourSwitches = async (pattern: RegExp) => (await leftovers(a.stack)).switches.filter((s) => pattern.test(s));
 

@@ -1,12 +1,15 @@
 /**
  * Two driver instances (two sockets, one NB) allocating from one pool at the same time, as two hosts
  * sharing a network do: every address is handed out once, released addresses come back, exhaustion is
- * an Err, and a restart loses nothing (the state is in NB).
+ * an Err, and a restart loses nothing (the state is in NB). None of it reaches the Southbound DB, and
+ * pools of the earlier Address_Set layout are taken over on start.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createHash } from 'node:crypto';
 import { DriverProcess } from '../harness/driver-process';
-import { Stack } from '../harness/stack';
+import { allocatedInNb, poolRowInNb } from '../harness/ipam-nb';
+import { run, Stack, waitFor } from '../harness/stack';
 
 async function inBatches<T>(n: number, width: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(n);
@@ -42,6 +45,13 @@ describe('IPAM across driver instances', () => {
     assert.equal(r.status, 200, r.raw);
     return (r.body as { PoolID: string }).PoolID;
   };
+  /** After ovn-northd caught up: the Southbound DB holds no pool row and none of the addresses. */
+  const assertNothingInSb = async (addresses: string[]) => {
+    await stack.nbctl('--wait=sb', 'sync');
+    const sb = await run('ovsdb-client', ['dump', stack.sbRemote, 'OVN_Southbound']);
+    assert.doesNotMatch(sb, /docker-ovn|docker_ipam/);
+    assert.deepEqual(addresses.map((x) => x.split('/')[0]).filter((ip) => new RegExp(`\\b${ip.replace(/\./g, '\\.')}\\b`).test(sb)), []);
+  };
   const take = (d: DriverProcess, poolId: string) => d.post('/IpamDriver.RequestAddress', { PoolID: poolId, Address: '', Options: {} });
 
   it('hands out 2 x 200 distinct addresses concurrently, reuses released ones, survives a restart', async () => {
@@ -54,8 +64,9 @@ describe('IPAM across driver instances', () => {
     assert.equal(new Set(addresses).size, 400);
     for (const addr of addresses) assert.match(addr, /^10\.90\.[01]\.\d+\/23$/);
 
-    const inNb = () => stack.nbctl('--bare', '--columns=addresses', 'find', 'Address_Set', 'external_ids:docker-ovn\\:pool="ovn-local|10.90.0.0/23"').then((s) => s.trim().split(/\s+/).filter(Boolean));
-    assert.equal((await inNb()).length, 400);
+    const inNb = () => allocatedInNb(stack, 'ovn-local|10.90.0.0/23');
+    assert.deepEqual(await inNb(), addresses.map((x) => x.split('/')[0]).sort());
+    await assertNothingInSb(addresses);
 
     const released = addresses.slice(0, 5).map((x) => x.split('/')[0]);
     for (const ip of released) assert.equal((await b.post('/IpamDriver.ReleaseAddress', { PoolID: idA, Address: ip })).status, 200);
@@ -70,7 +81,7 @@ describe('IPAM across driver instances', () => {
     assert.ok(!addresses.includes((after.body as { Address: string }).Address), 'a restarted driver does not hand out a held address');
 
     for (const d of [a, b]) assert.equal((await d.post('/IpamDriver.ReleasePool', { PoolID: idA })).status, 200);
-    assert.equal((await stack.nbctl('--bare', '--columns=name', 'find', 'Address_Set')).trim(), '');
+    assert.equal((await stack.nbctl('--bare', '--columns=cidr', 'find', 'DHCP_Options')).trim(), '');
   });
 
   it('answers exhaustion, foreign addresses, taken addresses and unknown pools with non-200 Err', async () => {
@@ -85,5 +96,34 @@ describe('IPAM across driver instances', () => {
     assert.deepEqual([unknown.status, unknown.body], [500, { Err: 'RequestAddress: pool ovn-local|10.99.0.0/24 is not known to this driver (was it released?)' }]);
     assert.equal((await a.post('/IpamDriver.ReleasePool', { PoolID: id })).status, 200);
     assert.equal((await a.post('/IpamDriver.ReleasePool', { PoolID: id })).status, 200, 'releasing an unknown pool is fine');
+  });
+
+  it('takes over a pool of the earlier Address_Set layout on start: allocations, users and gateway kept', async () => {
+    // The rows a driver of the earlier layout made, written with ovsdb-client as that driver did.
+    const key = 'ovn-local|10.93.0.0/23';
+    const name = `docker_ipam_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+    const held = ['10.93.0.1', '10.93.0.2', '10.93.0.3', '10.93.1.10'];
+    const ids = { 'docker-ovn:owner': 'docker-ovn-driver', 'docker-ovn:pool': key, 'docker-ovn:refs': '1', 'docker-ovn:gateway': '10.93.0.1' };
+    await a.stop();
+    const row = { name, addresses: ['set', held], external_ids: ['map', Object.entries(ids)] };
+    await run('ovsdb-client', ['transact', stack.nbRemote, JSON.stringify(['OVN_Northbound', { op: 'insert', table: 'Address_Set', row }])]);
+    await a.spawn();
+    await waitFor(async () => (await stack.nbctl('--bare', '--columns=name', 'find', 'Address_Set', `name=${name}`)).trim() === '', { timeoutMs: 20_000, what: 'the Address_Set pool to be migrated' });
+    assert.deepEqual(await poolRowInNb(stack, key), { ...ids, 'docker-ovn:ipam': 'pool' });
+    assert.deepEqual(await allocatedInNb(stack, key), [...held].sort());
+
+    const id = await pool(b, '10.93.0.0/23');
+    assert.equal((await poolRowInNb(stack, key))?.['docker-ovn:refs'], '2');
+    assert.equal(((await take(a, id)).body as { Address: string }).Address, '10.93.0.4/23');
+    const gw = await b.post('/IpamDriver.RequestAddress', { PoolID: id, Address: '', Options: { RequestAddressType: 'com.docker.network.gateway' } });
+    assert.equal((gw.body as { Address: string }).Address, '10.93.0.1/23', 'the pool keeps its gateway');
+    const taken = await a.post('/IpamDriver.RequestAddress', { PoolID: id, Address: '10.93.1.10', Options: {} });
+    assert.equal(taken.status, 409, taken.raw);
+    assert.equal((await b.post('/IpamDriver.ReleaseAddress', { PoolID: id, Address: '10.93.0.2' })).status, 200);
+    assert.equal(((await take(b, id)).body as { Address: string }).Address, '10.93.0.2/23');
+    await assertNothingInSb(held);
+
+    for (const d of [a, b]) assert.equal((await d.post('/IpamDriver.ReleasePool', { PoolID: id })).status, 200);
+    assert.equal((await stack.nbctl('--bare', '--columns=cidr', 'find', 'DHCP_Options')).trim(), '');
   });
 });

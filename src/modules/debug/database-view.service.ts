@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AddressPoolRepository } from '../ovn/address-pool.repository';
 import { networksOf, endpointOf } from '../ovn/network-records';
 import { OvsdbSessions } from '../ovn/ovsdb-sessions';
 import { isOwned } from '../ovn/ownership';
@@ -11,7 +12,10 @@ import type { InterfaceRow, PortRow, RouterRow, SwitchPortRow, SwitchRow } from 
  */
 @Injectable()
 export class DatabaseViewService {
-  constructor(private readonly sessions: OvsdbSessions) {}
+  constructor(
+    private readonly sessions: OvsdbSessions,
+    private readonly pools: AddressPoolRepository,
+  ) {}
 
   database(): Record<string, unknown> {
     const nb = this.sessions.nb();
@@ -51,9 +55,7 @@ export class DatabaseViewService {
     const routers = ([...nb.cache.table('Logical_Router').values()] as unknown as RouterRow[])
       .filter((r) => isOwned(r.external_ids))
       .map((r) => ({ Name: r.name, UUID: r._uuid, Vrf: r.external_ids['docker-ovn:vrf'], Ports: r.ports.map((p) => nb.cache.get('Logical_Router_Port', p)).filter(Boolean).map((p) => ({ Name: p!.name, Networks: p!.networks, Mac: p!.mac })) }));
-    const pools = [...nb.cache.table('Address_Set').values()]
-      .filter((a) => isOwned(a.external_ids as Record<string, string>))
-      .map((a) => ({ Pool: (a.external_ids as Record<string, string>)['docker-ovn:pool'], Gateway: (a.external_ids as Record<string, string>)['docker-ovn:gateway'], Allocated: (a.addresses as string[]).length }));
+    const pools = this.pools.pools().map((p) => ({ Pool: p.key, Gateway: p.gateway, Allocated: p.allocated }));
     return { Chassis: this.chassis(), Networks: networks, Routers: routers, Pools: pools };
   }
 

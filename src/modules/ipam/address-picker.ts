@@ -10,14 +10,17 @@ export function usableBounds(subnet: Subnet): { first: bigint; last: bigint } {
   return size <= 1n ? { first: subnet.first, last: subnet.last } : { first: subnet.first + 1n, last: subnet.last };
 }
 
-/** The lowest usable address of `range` (within `subnet`) not in `taken`, or undefined when all are. */
-export function pickFree(subnet: Subnet, range: Subnet | undefined, taken: (ip: string) => boolean): string | undefined {
-  const pool = usableBounds(subnet);
-  const first = range && range.first > pool.first ? range.first : pool.first;
-  const last = range && range.last < pool.last ? range.last : pool.last;
-  for (let v = first; v <= last; v++) {
-    const ip = ipText(v, subnet.family);
-    if (!taken(ip)) return ip;
-  }
-  return undefined;
+/** What picking needs of a pool: its lowest free address in a span (an index lookup, not a scan). */
+export interface FreeAddresses {
+  lowestFree(first: bigint, last: bigint): bigint | undefined;
+}
+
+/** The lowest usable address of `range` (within `subnet`) that is free, or undefined when none is. */
+export function pickFree(subnet: Subnet, range: Subnet | undefined, pool: FreeAddresses): string | undefined {
+  const usable = usableBounds(subnet);
+  const first = range && range.first > usable.first ? range.first : usable.first;
+  const last = range && range.last < usable.last ? range.last : usable.last;
+  if (first > last) return undefined;
+  const v = pool.lowestFree(first, last);
+  return v === undefined ? undefined : ipText(v, subnet.family);
 }

@@ -58,26 +58,16 @@ export class IpamService {
     const ref = parsePoolId(req.PoolID);
     const key = poolKey(ref);
     const wanted = req.Address ? this.inPool(ref, req.Address) : undefined;
-    let ip: string;
-    if (req.Options?.RequestAddressType === GATEWAY_REQUEST) {
-      const pool = this.pool(key);
-      ip = wanted ?? pool.gateway ?? pickFree(ref.subnet, undefined, (a) => pool.taken.has(a)) ?? this.exhausted(ref);
-      await this.pools.reserveGateway(key, ip);
-    } else {
-      ip = await this.pools.allocate(key, (pool) => wanted ?? pickFree(ref.subnet, ref.range, (a) => pool.taken.has(a)) ?? this.exhausted(ref));
-    }
+    const ip =
+      req.Options?.RequestAddressType === GATEWAY_REQUEST
+        ? await this.pools.reserveGateway(key, (pool) => wanted ?? pool.gateway ?? pickFree(ref.subnet, undefined, pool) ?? this.exhausted(ref))
+        : await this.pools.allocate(key, (pool) => wanted ?? pickFree(ref.subnet, ref.range, pool) ?? this.exhausted(ref));
     return { Address: `${ip}/${ref.subnet.prefix}`, Data: {} };
   }
 
   async releaseAddress(poolId: string, address: string): Promise<void> {
     const ref = parsePoolId(poolId);
     await this.pools.release(poolKey(ref), this.inPool(ref, address));
-  }
-
-  private pool(key: string) {
-    const pool = this.pools.findPool(key);
-    if (!pool) throw new DriverError('POOL_NOT_FOUND', `pool ${key} is not known to this driver (was it released?)`);
-    return pool;
   }
 
   private inPool(ref: PoolRef, address: string): string {

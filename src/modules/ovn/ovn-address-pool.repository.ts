@@ -1,146 +1,185 @@
-import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { op, OvsdbClient } from 'ovsdb-client';
+import { Injectable, Logger } from '@nestjs/common';
+import { op, Op, OvsdbClient } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
+import { ipValue } from '../network/address';
 import { AddressPoolRepository, PoolRecord } from './address-pool.repository';
+import { BITS_KEY, blockRow, DHCP, DhcpRow, GATEWAY_KEY, legacyPool, legacyPoolKeys, migrationOps, POOL_KEY, poolRowIds, REFS_KEY, subnetOfKey, waitAbsent, waitSameIds } from './ipam-rows';
 import { optimistic } from './optimistic';
 import { OvsdbSessions } from './ovsdb-sessions';
-import { OWNER, OWNER_KEY, isOwned } from './ownership';
+import { OWNER, OWNER_KEY } from './ownership';
+import { bitsToHex } from './pool-blocks';
+import { PoolIndex, poolRecord, PoolState } from './pool-index';
 
-const AS = 'Address_Set';
-const POOL_KEY = 'docker-ovn:pool';
-const REFS_KEY = 'docker-ovn:refs';
-const GATEWAY_KEY = 'docker-ovn:gateway';
-
-interface AddressSetRow {
-  _uuid: string;
-  name: string;
-  addresses: string[];
-  external_ids: Record<string, string>;
-}
-
-/** Address_Set names must be valid in ACL match expressions ([A-Za-z_.][A-Za-z0-9_.]*). */
-function setName(key: string): string {
-  return `docker_ipam_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
-}
+const byUuid = (uuid: string) => [['_uuid', '==', uuid] as const];
 
 /**
- * IPAM pools as NB Address_Sets: `addresses` holds what is allocated, external_ids the pool, its users
- * and its gateway. Every change is one transaction whose `wait` (RFC 7047 §5.2.6) proves the state it
- * was computed from still holds, so two driver instances never hand out the same address.
+ * IPAM pools as NB DHCP_Options rows (see ipam-rows.ts): one row per pool, one per block of 256 addresses
+ * holding its bitmap. Every change is one small transaction on one block row whose `wait` (RFC 7047
+ * §5.2.6) proves the bitmap it was computed from still holds, so two driver instances never hand out the
+ * same address; a host's own requests on one pool are queued so that they do not collide with each other.
  */
 @Injectable()
 export class OvnAddressPoolRepository extends AddressPoolRepository {
+  private readonly logger = new Logger(OvnAddressPoolRepository.name);
+  private readonly index = new PoolIndex();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(private readonly sessions: OvsdbSessions) {
     super();
+    sessions.onClient((db, client) => {
+      if (db !== 'nb') return;
+      client.on('change', (batch) => {
+        this.index.apply(client.cache, batch);
+        // Pools of the earlier Address_Set layout move to DHCP_Options once NB is in sync.
+        if (batch.initial) for (const key of legacyPoolKeys(client.cache)) this.migrate(client, key).catch((e: unknown) => this.logger.warn(`pool ${key} stays in the Address_Set layout for now: ${String(e)}`));
+      });
+    });
   }
 
   async acquirePool(key: string): Promise<void> {
+    await this.upgraded(key);
     await optimistic(async () => {
       const nb = this.sessions.nb();
-      const row = this.row(nb, key);
+      const row = this.index.get(key)?.row;
       if (row) {
-        await nb.transact([this.sameIds(row), ...this.setRefs(row, refs(row) + 1)]);
+        await nb.transact([waitSameIds(row), this.setIds(row, { [REFS_KEY]: String(refs(row) + 1) })]);
         return;
       }
-      await nb.transact([
-        op.wait(AS, [['name', '==', setName(key)]], ['name'], '==', [], 0),
-        op.insert(AS, { name: setName(key), addresses: [], external_ids: { [OWNER_KEY]: OWNER, [POOL_KEY]: key, [REFS_KEY]: '1' } }),
-      ]);
+      await nb.transact([waitAbsent(key, 'pool'), op.insert(DHCP, { cidr: subnetOfKey(key).cidr, external_ids: poolRowIds(key, 1) })]);
     }, 20);
   }
 
   async releasePool(key: string): Promise<void> {
+    await this.upgraded(key);
     await optimistic(async () => {
       const nb = this.sessions.nb();
-      const row = this.row(nb, key);
+      const row = this.index.get(key)?.row;
       if (!row) return;
       const left = refs(row) - 1;
       if (left > 0) {
-        await nb.transact([this.sameIds(row), ...this.setRefs(row, left)]);
+        await nb.transact([waitSameIds(row), this.setIds(row, { [REFS_KEY]: String(left) })]);
         return;
       }
-      await nb.transact([this.sameIds(row), op.delete(AS, [['_uuid', '==', row._uuid]])]);
+      // The pool row and all its blocks in one delete: a concurrent allocation's wait on the pool row fails.
+      await nb.transact([waitSameIds(row), op.delete(DHCP, [['external_ids', 'includes', { [OWNER_KEY]: OWNER, [POOL_KEY]: key }]])]);
     }, 20);
   }
 
   findPool(key: string): PoolRecord | undefined {
-    const row = this.row(this.sessions.nb(), key);
-    return row && record(row);
+    this.sessions.nb();
+    const pool = this.index.get(key);
+    return pool && poolRecord(pool);
   }
 
-  async allocate(key: string, pick: (pool: PoolRecord) => string): Promise<string> {
-    let chosen = '';
-    await optimistic(async () => {
-      const nb = this.sessions.nb();
-      const row = this.requireRow(nb, key);
-      chosen = pick(record(row));
-      await this.take(nb, row, chosen, []);
-    }, 40);
-    return chosen;
+  pools(): PoolRecord[] {
+    return this.index.all().map(poolRecord);
   }
 
-  async reserveGateway(key: string, ip: string): Promise<void> {
-    await optimistic(async () => {
-      const nb = this.sessions.nb();
-      const row = this.requireRow(nb, key);
+  allocate(key: string, pick: (pool: PoolRecord) => string): Promise<string> {
+    return this.choose(key, pick, async (pool, ip) => this.take(pool, ip, []));
+  }
+
+  reserveGateway(key: string, pick: (pool: PoolRecord) => string): Promise<string> {
+    return this.choose(key, pick, async (pool, ip) => {
+      const row = pool.row!;
       const gateway = row.external_ids[GATEWAY_KEY];
       if (gateway === ip) return;
       if (gateway) throw new ConflictError('POOL_GATEWAY_MISMATCH', `pool ${key} already has gateway ${gateway}; networks sharing a pool share its gateway`);
-      await this.take(nb, row, ip, [op.mutate(AS, [['_uuid', '==', row._uuid]], [['external_ids', 'insert', { [GATEWAY_KEY]: ip }]])]);
+      await this.take(pool, ip, [waitSameIds(row), this.setIds(row, { [GATEWAY_KEY]: ip })]);
     });
   }
 
   async release(key: string, ip: string): Promise<void> {
+    await this.upgraded(key);
+    await this.queued(key, () =>
+      optimistic(async () => {
+        const pool = this.index.get(key);
+        const v = ipValue(ip);
+        if (!pool || !pool.blocks.has(v) || pool.row!.external_ids[GATEWAY_KEY] === ip) return;
+        const index = pool.blocks.blockOf(v);
+        const block = this.blockRow(pool, index);
+        const bits = pool.blocks.block(index)!.bits & ~(1n << (v - pool.blocks.baseOf(index)));
+        // An emptied block goes: NB holds rows only for blocks with allocations.
+        const change = bits === 0n ? op.delete(DHCP, byUuid(block._uuid)) : this.setIds(block, { [BITS_KEY]: bitsToHex(bits) });
+        await this.sessions.nb().transact([waitSameIds(block), change]);
+      }, 40),
+    );
+  }
+
+  /** Picks an address from the pool's current state and writes it, again while another host got there first. */
+  private async choose(key: string, pick: (pool: PoolRecord) => string, write: (pool: PoolState, ip: string) => Promise<void>): Promise<string> {
+    await this.upgraded(key);
+    return this.queued(key, async () => {
+      let chosen = '';
+      await optimistic(async () => {
+        const pool = this.requirePool(key);
+        chosen = pick(poolRecord(pool));
+        await write(pool, chosen);
+      }, 40);
+      return chosen;
+    });
+  }
+
+  /**
+   * Sets `ip`'s bit in its block, creating the block row if it has none; `more` joins the transaction.
+   * The pool row must still exist, so no block outlives its pool.
+   */
+  private async take(pool: PoolState, ip: string, more: Op[]): Promise<void> {
+    const v = ipValue(ip);
+    if (pool.blocks.has(v)) throw new ConflictError('ADDRESS_IN_USE', `address ${ip} is already allocated in pool ${pool.key}`);
+    const index = pool.blocks.blockOf(v);
+    const held = pool.blocks.block(index);
+    const bits = (held?.bits ?? 0n) | (1n << (v - pool.blocks.baseOf(index)));
+    const row = pool.row!;
+    const write = held
+      ? [waitSameIds(this.blockRow(pool, index)), this.setIds(this.blockRow(pool, index), { [BITS_KEY]: bitsToHex(bits) })]
+      : [waitAbsent(pool.key, 'block', index), op.insert(DHCP, blockRow(pool.key, pool.blocks.subnet, index, bits))];
+    await this.sessions.nb().transact([op.wait(DHCP, byUuid(row._uuid), ['cidr'], '==', [{ cidr: row.cidr }], 0), ...write, ...more]);
+  }
+
+  /** Replaces some external_ids of a row whose ids a preceding wait pinned. */
+  private setIds(row: DhcpRow, ids: Record<string, string>): Op {
+    return op.update(DHCP, byUuid(row._uuid), { external_ids: { ...row.external_ids, ...ids } });
+  }
+
+  private blockRow(pool: PoolState, index: bigint): DhcpRow {
+    const uuid = pool.blocks.block(index)!.uuid;
+    return this.sessions.nb().cache.get(DHCP, uuid) as unknown as DhcpRow;
+  }
+
+  private requirePool(key: string): PoolState {
+    this.sessions.nb();
+    const pool = this.index.get(key);
+    if (!pool) throw new DriverError('POOL_NOT_FOUND', `pool ${key} is not known to this driver (was it released?)`);
+    return pool;
+  }
+
+  /** A pool still in the earlier Address_Set layout is migrated before any verb touches it. */
+  private async upgraded(key: string): Promise<void> {
     const nb = this.sessions.nb();
-    const row = this.row(nb, key);
-    if (!row || !row.addresses.includes(ip) || row.external_ids[GATEWAY_KEY] === ip) return;
-    await nb.transact([op.mutate(AS, [['_uuid', '==', row._uuid]], [['addresses', 'delete', [ip]]])]);
+    if (legacyPool(nb.cache, key)) await this.migrate(nb, key);
   }
 
-  /** Inserts `ip` unless someone holds it: the wait selects the row only if it already has the address. */
-  private async take(nb: OvsdbClient, row: AddressSetRow, ip: string, more: ReturnType<typeof op.mutate>[]): Promise<void> {
-    if (row.addresses.includes(ip)) throw new ConflictError('ADDRESS_IN_USE', `address ${ip} is already allocated in pool ${row.external_ids[POOL_KEY]}`);
-    const [, result] = await nb.transact([
-      op.wait(AS, [['_uuid', '==', row._uuid], ['addresses', 'includes', [ip]]], ['name'], '==', [], 0),
-      op.mutate(AS, [['_uuid', '==', row._uuid]], [['addresses', 'insert', [ip]]]),
-      ...more,
-    ]);
-    if ((result as { count: number }).count !== 1) throw new DriverError('POOL_GONE', `pool ${row.external_ids[POOL_KEY]} was removed meanwhile`);
+  private async migrate(nb: OvsdbClient, key: string): Promise<void> {
+    await optimistic(async () => {
+      const legacy = legacyPool(nb.cache, key);
+      if (!legacy || this.index.get(key)) return;
+      await nb.transact(migrationOps(legacy));
+      this.logger.log(`pool ${key}: ${legacy.addresses.length} allocations moved from Address_Set ${legacy.name} to DHCP_Options rows`);
+    }, 20);
   }
 
-  private sameIds(row: AddressSetRow) {
-    return op.wait(AS, [['_uuid', '==', row._uuid]], ['external_ids'], '==', [{ external_ids: row.external_ids }], 0);
-  }
-
-  /** A map "insert" keeps an existing key's value (RFC 7047 §5.1), so the old count is deleted first. */
-  private setRefs(row: AddressSetRow, n: number) {
-    const where: [string, '==', string][] = [['_uuid', '==', row._uuid]];
-    return [op.mutate(AS, where, [['external_ids', 'delete', [REFS_KEY]]]), op.mutate(AS, where, [['external_ids', 'insert', { [REFS_KEY]: String(n) }]])];
-  }
-
-  private row(nb: OvsdbClient, key: string): AddressSetRow | undefined {
-    const [row] = nb.cache.lookup(AS, 'name', setName(key)) as unknown as AddressSetRow[];
-    return row && isOwned(row.external_ids) && row.external_ids[POOL_KEY] === key ? row : undefined;
-  }
-
-  private requireRow(nb: OvsdbClient, key: string): AddressSetRow {
-    const row = this.row(nb, key);
-    if (!row) throw new DriverError('POOL_NOT_FOUND', `pool ${key} is not known to this driver (was it released?)`);
-    return row;
+  /** Runs this host's changes to one pool one after the other (they would only collide with each other). */
+  private queued<T>(key: string, step: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(key) ?? Promise.resolve();
+    const next = prev.then(step, step);
+    const tail = next.catch(() => undefined);
+    this.queues.set(key, tail);
+    void tail.then(() => this.queues.get(key) === tail && this.queues.delete(key));
+    return next;
   }
 }
 
-function refs(row: AddressSetRow): number {
+function refs(row: DhcpRow): number {
   return Number(row.external_ids[REFS_KEY] ?? '0') || 0;
-}
-
-function record(row: AddressSetRow): PoolRecord {
-  return {
-    key: row.external_ids[POOL_KEY],
-    uuid: row._uuid,
-    taken: new Set(row.addresses),
-    gateway: row.external_ids[GATEWAY_KEY],
-    refs: refs(row),
-  };
 }

@@ -11,7 +11,10 @@ const NB_TABLES = {
   Logical_Switch: ['name', 'ports', 'external_ids', 'other_config'],
   Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up', 'type'],
   Logical_Router: ['name', 'ports', 'external_ids'],
+  /** Address_Set: IPAM pools of the earlier layout, migrated to DHCP_Options on start. */
   Address_Set: ['name', 'addresses', 'external_ids'],
+  /** IPAM pools and their allocation blocks. */
+  DHCP_Options: ['cidr', 'external_ids'],
   Logical_Router_Port: ['name', 'networks', 'mac', 'external_ids'],
 };
 
