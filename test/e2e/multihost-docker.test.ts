@@ -22,8 +22,8 @@ const dockerRun = async (h: DockerHost, net: string, ...extra: string[]) => (awa
 const field = async (h: DockerHost, container: string, net: string, name: string) =>
   (await h.docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${net}").${name}}}`, container)).trim();
 /** One ping, no retry: the first packet must get through. */
-const ping = (h: DockerHost, container: string, ip: string, size?: number) =>
-  h.docker('exec', container, 'ping', '-c1', '-W5', ...(size ? ['-s', String(size)] : []), ip);
+const ping = (h: DockerHost, container: string, ip: string, size?: number, waitS = 5) =>
+  h.docker('exec', container, 'ping', '-c1', `-W${waitS}`, ...(size ? ['-s', String(size)] : []), ip);
 /** The addresses of `ips` that do not answer from `container` (each tried twice). */
 const unreachable = async (h: DockerHost, container: string, ips: string[]) =>
   (await h.docker('exec', container, 'sh', '-c', 'for ip in "$@"; do ping -c1 -W2 $ip >/dev/null || ping -c1 -W2 $ip >/dev/null || echo $ip; done', 'sh', ...ips))
@@ -72,7 +72,7 @@ describe('two Docker hosts on one OVN (e2e)', () => {
     await mh?.down();
   });
 
-  it('one network on both engines is one switch: containers ping each other over Geneve, first packet and MTU-sized', async () => {
+  it('one network on both engines is one switch: containers ping each other over Geneve, first packet and MTU-sized; 1500 does not fit', async () => {
     await netCreate(a, 'mh-ping', '10.93.0.0/24');
     await netCreate(b, 'mh-ping', '10.93.0.0/24');
     const [idA, idB] = [(await a.docker('network', 'inspect', '-f', '{{.Id}}', 'mh-ping')).trim(), (await b.docker('network', 'inspect', '-f', '{{.Id}}', 'mh-ping')).trim()];
@@ -104,10 +104,16 @@ describe('two Docker hosts on one OVN (e2e)', () => {
     await ping(a, ca, '10.93.0.1');
     await ping(b, cb, '10.93.0.1');
 
-    await a.docker('rm', '-f', ca);
-    await b.docker('rm', '-f', cb);
-    await a.docker('network', 'rm', 'mh-ping');
-    await b.docker('network', 'rm', 'mh-ping');
+    // Without -o mtu a container keeps 1500: small packets cross, a full-size one does not fit the tunnel.
+    for (const h of mh.hosts) await h.docker('network', 'create', '-d', 'ovn', '--ipam-driver', 'ovn', '--subnet', '10.95.0.0/24', '--ipam-opt', `vrf=${VRF}`, '-o', `vrf=${VRF}`, 'mh-1500');
+    const [xa, xb] = [await dockerRun(a, 'mh-1500'), await dockerRun(b, 'mh-1500')];
+    const ipXb = await field(b, xb, 'mh-1500', 'IPAddress');
+    await ping(a, xa, ipXb);
+    await assert.rejects(ping(a, xa, ipXb, 1500 - 28, 1), /100% packet loss/);
+
+    await a.docker('rm', '-f', ca, xa);
+    await b.docker('rm', '-f', cb, xb);
+    for (const h of mh.hosts) await h.docker('network', 'rm', 'mh-ping', 'mh-1500');
     await nothingLeft();
   });
 
@@ -140,7 +146,9 @@ describe('two Docker hosts on one OVN (e2e)', () => {
     await netCreate(a, 'mh-rec', '10.92.0.0/24');
     await netCreate(b, 'mh-rec', '10.92.0.0/24');
     const onA = [await dockerRun(a, 'mh-rec'), await dockerRun(a, 'mh-rec')];
-    const onB = [await dockerRun(b, 'mh-rec', '--restart', 'always'), await dockerRun(b, 'mh-rec', '--restart', 'always')];
+    // sleep as pid 1 ignores SIGTERM: a short stop timeout keeps dockerd's shutdown short.
+    const restarting = ['--restart', 'always', '--stop-timeout', '1'];
+    const onB = [await dockerRun(b, 'mh-rec', ...restarting), await dockerRun(b, 'mh-rec', ...restarting)];
     const aState = async () => Promise.all(onA.map(async (c) => `${await field(a, c, 'mh-rec', 'EndpointID')} ${(await a.docker('inspect', '-f', '{{.State.StartedAt}}', c)).trim()}`));
     const before = await aState();
     const endpointsA = before.map((s) => s.split(' ')[0]!);
