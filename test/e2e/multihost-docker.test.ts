@@ -183,10 +183,13 @@ describe('two Docker hosts on one OVN (e2e)', () => {
 
     // Both orphans go, each removed by its own host's reconciler; NB ends up with exactly the live endpoints.
     const live = [...endpointsA, ...endpointsB].sort();
-    await waitFor(async () => JSON.stringify((await lsps()).sort()) === JSON.stringify(live), {
+    let inNb: string[] = [];
+    await waitFor(async () => JSON.stringify((inNb = (await lsps()).sort())) === JSON.stringify(live), {
       timeoutMs: 30_000,
       intervalMs: 250,
       what: 'NB to hold exactly the live endpoints of both hosts',
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}: live ${live.join(' ')}; in NB ${inNb.join(' ')}`);
     });
     const removedBy = (h: DockerHost) =>
       h.engine.driver.logs

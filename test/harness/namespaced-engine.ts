@@ -14,7 +14,7 @@
  *   await e.stop();
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { BUSYBOX_IMAGE, dockerWith } from './docker';
@@ -125,6 +125,10 @@ export class NamespacedEngine {
     await this.stopChild(this.dockerd, 'SIGTERM', 60_000);
     await this.stopChild(this.containerd, 'SIGTERM', 30_000);
     await this.stopChild(this.holder, 'SIGKILL', 10_000);
+    // The logs outlive the engine, for whoever reads a failure.
+    for (const name of ['dockerd', 'containerd', 'driver']) {
+      await copyFile(path.join(this.dir, `${name}.log`), `/tmp/docker-ovn-e2e-${this.netns}-${name}.log`).catch(() => undefined);
+    }
     await rm(this.dir, { recursive: true, force: true });
   }
 
