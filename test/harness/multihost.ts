@@ -115,7 +115,7 @@ export class TwoHosts {
           what: `a Geneve tunnel port in ${h.stack.chassis}'s br-int`,
         });
       }
-      for (const h of hosts) engines.push(await NamespacedEngine.start({ netns: h.netns, stack: h.stack, driverEnv: opts.driverEnv }));
+      for (const h of hosts) engines.push(await NamespacedEngine.start({ netns: h.netns, stack: h.stack, label: `multihost-${h.label}`, driverEnv: opts.driverEnv }));
       const [a, b] = hosts.map((h, i) => ({ ...h, chassis: h.stack.chassis, engine: engines[i]!, docker: (...args: string[]) => engines[i]!.docker(...args) }));
       return new TwoHosts(a!, b!, tag);
     } catch (err) {

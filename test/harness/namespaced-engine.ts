@@ -8,7 +8,7 @@
  * per engine by flag: containerd's address/root/state, dockerd's data root, API socket (`-H`) and pidfile.
  * containerd is the engine's own: it must see the overlay mounts dockerd makes in the private mount namespace.
  *
- *   const e = await NamespacedEngine.start({ netns: 'hostB', stack: chassisB });
+ *   const e = await NamespacedEngine.start({ netns: 'hostB', stack: chassisB, label: 'host-b' });
  *   await e.docker('run', '-d', '--net', 'n', BUSYBOX_IMAGE, 'sleep', '600');
  *   await e.restartDockerd({ kill: true });
  *   await e.stop();
@@ -26,6 +26,8 @@ export interface EngineOptions {
   netns: string;
   /** The host's chassis: the driver uses its Open_vSwitch DB and integration bridge. */
   stack: Stack;
+  /** Names the engine's logs kept after stop(): /tmp/docker-ovn-e2e-LABEL-{dockerd,containerd,driver}.log. */
+  label: string;
   /** Environment of the driver (its NB comes from the Open_vSwitch DB's external_ids:ovn-nb unless set here). */
   driverEnv?: Record<string, string>;
 }
@@ -44,10 +46,11 @@ export class NamespacedEngine {
     readonly stack: Stack,
     /** Everything of this engine that is on disk (data root, exec root, sockets, logs). */
     readonly dir: string,
+    private readonly label: string,
   ) {}
 
   static async start(opts: EngineOptions): Promise<NamespacedEngine> {
-    const engine = new NamespacedEngine(opts.netns, opts.stack, await mkdtemp('/tmp/mh-engine-'));
+    const engine = new NamespacedEngine(opts.netns, opts.stack, await mkdtemp('/tmp/mh-engine-'), opts.label);
     try {
       await engine.enterNamespaces();
       await engine.startContainerd();
@@ -127,7 +130,7 @@ export class NamespacedEngine {
     await this.stopChild(this.holder, 'SIGKILL', 10_000);
     // The logs outlive the engine, for whoever reads a failure.
     for (const name of ['dockerd', 'containerd', 'driver']) {
-      await copyFile(path.join(this.dir, `${name}.log`), `/tmp/docker-ovn-e2e-${this.netns}-${name}.log`).catch(() => undefined);
+      await copyFile(path.join(this.dir, `${name}.log`), `/tmp/docker-ovn-e2e-${this.label}-${name}.log`).catch(() => undefined);
     }
     await rm(this.dir, { recursive: true, force: true });
   }
