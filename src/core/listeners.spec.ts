@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isHttpOnlyPath } from './listeners';
+import { isHttpOnlyPath, Listeners } from './listeners';
 
 describe(isHttpOnlyPath.name, () => {
   it('keeps the swagger UI and the operator endpoints off the plugin socket', () => {
@@ -13,5 +13,12 @@ describe(isHttpOnlyPath.name, () => {
     for (const p of ['/Plugin.Activate', '/NetworkDriver.Join', '/IpamDriver.RequestAddress', '/NetworkDriver.Frobnicate', '/', '/metricsx', undefined]) {
       assert.ok(!isHttpOnlyPath(p), String(p));
     }
+  });
+});
+
+describe(Listeners.name, () => {
+  it('never closes an idle dockerd connection on the plugin socket (dockerd would retry with an empty body)', () => {
+    const server = new Listeners().serverFactory(() => undefined);
+    assert.equal(server.keepAliveTimeout, 0);
   });
 });

@@ -37,6 +37,11 @@ export class Listeners {
       }
       handler(req, res);
     });
+    // dockerd's plugin client keeps connections open for good and, when a request on a connection the
+    // server has just closed for idleness fails, retries it with the body already consumed: an empty
+    // RequestAddress or Join. Node's 5 s idle timeout made that race real under load; dockerd closes idle
+    // connections itself (close() below closes them on shutdown).
+    server.keepAliveTimeout = 0;
     this.servers.push(server);
     return server;
   };

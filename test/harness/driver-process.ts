@@ -3,7 +3,7 @@
  * in /run/docker/plugins. `post` speaks to it exactly as dockerd does (POST, no Content-Type).
  *
  * With `netns` the process runs in that network namespace (`ip netns exec NS node ...`), so the veths it
- * makes are there: another "host" on this machine (test/harness/multihost.ts). Its socket can then live
+ * makes are there: another "host" on this machine (test/harness/multihost.ts, namespaced-engine.ts). Its socket can then live
  * outside /run/docker/plugins (`socket`), where the machine's dockerd does not find it.
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -62,6 +62,12 @@ export interface DriverOptions {
   socket?: string;
   /** Run the process in this network namespace (default: the current one). */
   netns?: string;
+  /**
+   * Run the process under this command prefix instead (e.g. `nsenter -t PID -m -n --`: another host's mount and
+   * network namespaces); `socketHere` is then where this process reaches `socket`, seen from here.
+   */
+  wrap?: string[];
+  socketHere?: string;
   env?: Record<string, string>;
 }
 
@@ -71,10 +77,12 @@ export class DriverProcess {
 
   private constructor(
     readonly name: string,
+    /** The plugin socket, as this process reaches it. */
     readonly socket: string,
     private readonly env: NodeJS.ProcessEnv,
     /** Network namespace the process runs in, or undefined for the current one. */
     readonly netns?: string,
+    private readonly wrap?: string[],
   ) {}
 
   static async start(opts: DriverOptions): Promise<DriverProcess> {
@@ -91,7 +99,7 @@ export class DriverProcess {
       OVN_DRIVER_LOG_FILE: path.join(opts.stack.dir, `${name}.log`),
       ...opts.env,
     };
-    const driver = new DriverProcess(name, socket, env, opts.netns);
+    const driver = new DriverProcess(name, opts.socketHere ?? socket, env, opts.netns, opts.wrap);
     await driver.spawn();
     return driver;
   }
@@ -110,7 +118,8 @@ export class DriverProcess {
     const main = path.join(repoRoot(), 'dist', 'src', 'main.js');
     // `ip netns exec` execs the program after setns: the child's pid is node's, and signals reach it.
     const node = [process.execPath, ...NODE_FLAGS, main];
-    const [cmd, args] = this.netns ? ['ip', ['netns', 'exec', this.netns, ...node]] : [node[0]!, node.slice(1)];
+    const prefix = this.wrap ?? (this.netns ? ['ip', 'netns', 'exec', this.netns] : []);
+    const [cmd, args] = prefix.length > 0 ? [prefix[0]!, [...prefix.slice(1), ...node]] : [node[0]!, node.slice(1)];
     const child = spawn(cmd, args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout?.on('data', (c: Buffer) => (this.output += c.toString()));

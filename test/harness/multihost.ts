@@ -1,167 +1,192 @@
 /**
- * Two "hosts" on one machine, one OVN central, Geneve between them (docs/REAL-STACK.md, "Two chassis
- * on one machine"):
+ * Two Docker hosts on one machine, one OVN central, Geneve between them (docs/REAL-STACK.md, "Two
+ * chassis on one machine"). Each host is a network namespace holding its chassis (OVS DB, ovs-vswitchd with
+ * the userspace datapath, ovn-controller) and a complete Docker engine with the driver as plugin `ovn`
+ * ({@link NamespacedEngine}). Two networks link them, as on many real sites:
  *
- *   host A  the machine's own network namespace: the full stack (NB, SB, northd = the central; OVS DB,
- *           ovs-vswitchd, ovn-controller = chassis A), the driver as a legacy plugin in /run/docker/plugins,
- *           driven by the machine's real dockerd.
- *   host B  a network namespace of its own: a chassis-only stack on A's central (scripts/stack.sh with
- *           STACK_CENTRAL), the driver inside that namespace (`ip netns exec`) on a socket dockerd does not
- *           see, driven by {@link SocketDockerd}: the requests dockerd sends (test/fixtures), and the
- *           sandbox plumbing dockerd does (a namespace per "container").
+ *   - the management network: a Linux bridge here holding the central's address (NB, SB and northd run in the
+ *     machine's own namespace) and a veth to each host, where ovn-controller and the driver reach the central
+ *     over TCP. Kernel to kernel only: a TCP segment that the kernel sends with its checksum left to the
+ *     device (veth offload) arrives broken when OVS's userspace datapath picks it up, so the central is not
+ *     reached through br-phy.
+ *   - the tunnel network: a veth pair between the hosts, each end in its host's br-phy, which holds the host's
+ *     Geneve encap address (the userspace datapath's tunnel endpoint).
  *
- * A veth pair links the namespaces; each end sits in its host's br-phy (a netdev bridge), which holds the
- * host's Geneve encap address, as the userspace datapath needs for tunnels.
+ *        central 10.254.14.254 (management bridge)
+ *          |                      |
+ *   host A 10.254.14.1       host B 10.254.14.2
+ *   br-phy 10.254.13.1 ----- br-phy 10.254.13.2
  *
- *   const mh = await MultiHost.up();
- *   ... mh.a.driver (dockerd's), mh.b.dockerd.createNetwork(...), mh.b.dockerd.run(...)
+ * Each host is configured by the README's "Multi-host" blocks, run verbatim with the host's values.
+ *
+ *   const mh = await TwoHosts.up();
+ *   await mh.a.engine.docker('network', 'create', '-d', 'ovn', ...);
  *   await mh.down();
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { readFile, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DriverProcess, WireReply } from './driver-process';
+import { docBlock } from './doc-blocks';
+import { NamespacedEngine } from './namespaced-engine';
 import { run, Stack, waitFor } from './stack';
 
-/** One host: its chassis, its driver, and where its processes and devices live. */
-export interface Host {
+export interface DockerHost {
   label: 'A' | 'B';
+  /** The host's chassis (host A's stack also holds the central). */
   stack: Stack;
-  driver: DriverProcess;
-  /** Network namespace of the host, or undefined for the machine's own (host A). */
-  netns: string | undefined;
+  engine: NamespacedEngine;
+  netns: string;
   /** Geneve encap address (plain IP). */
   encapIp: string;
   chassis: string;
-  /** Run a program in the host's network namespace. */
-  exec(cmd: string, ...args: string[]): Promise<string>;
+  /** The docker CLI against this host's engine. */
+  docker(...args: string[]): Promise<string>;
 }
 
-export interface MultiHostOptions {
-  /** Environment of both drivers (e.g. OVN_DRIVER_RECONCILE_INTERVAL_S). */
-  driverEnv?: Record<string, string>;
-  /** /24 of the link between the hosts; A is .1, B is .2. Default 10.254.12.0/24. */
-  linkPrefix?: string;
+const PREFIX = '10.254.13';
+const MGMT_PREFIX = '10.254.14';
+const CENTRAL_IP = `${MGMT_PREFIX}.254`;
+
+/** Runs a README block with bash, `set -eu`, in a network namespace with the given variables. */
+export async function runDocBlock(id: string, netns: string | undefined, vars: Record<string, string>): Promise<string> {
+  const cmd = ['bash', '-euc', docBlock(id)];
+  const argv = netns ? ['ip', 'netns', 'exec', netns, ...cmd] : cmd;
+  return run(argv[0]!, argv.slice(1), { env: { ...process.env, ...vars } });
 }
 
-const DOCKER_GATEWAY = 'com.docker.network.gateway';
-
-/** Ping `ip` from a network namespace (busybox-static), retrying briefly: the remote chassis may still be binding. */
-export async function pingFromNetns(netns: string, ip: string, opts: { attempts?: number; size?: number } = {}): Promise<string> {
-  const size = opts.size ? ['-s', String(opts.size)] : [];
-  let last: unknown;
-  for (let i = 0; i < (opts.attempts ?? 10); i++) {
-    try {
-      return await run('ip', ['netns', 'exec', netns, 'busybox', 'ping', '-c1', '-W2', ...size, ip], { timeout: 10_000 });
-    } catch (err) {
-      last = err;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
-  throw last;
-}
-
-export class MultiHost {
+export class TwoHosts {
   private torn = false;
 
   private constructor(
-    readonly a: Host,
-    readonly b: Host,
-    /** Plays dockerd for host B. */
-    readonly dockerdB: SocketDockerd,
-    private readonly links: { netnsB: string; vethA: string },
+    readonly a: DockerHost,
+    readonly b: DockerHost,
+    private readonly tag: string,
   ) {}
 
+  get hosts(): DockerHost[] {
+    return [this.a, this.b];
+  }
+
+  /** The central's stack (NB, SB, northd live in host A's stack directory). */
+  get central(): Stack {
+    return this.a.stack;
+  }
+
   /** Builds both hosts; on any failure tears down what it had made. */
-  static async up(opts: MultiHostOptions = {}): Promise<MultiHost> {
+  static async up(opts: { driverEnv?: Record<string, string> } = {}): Promise<TwoHosts> {
     const tag = randomBytes(2).toString('hex');
-    const netnsB = `mh-${tag}-b`;
-    const vethA = `mh${tag}a`;
-    const vethB = `mh${tag}b`;
-    const prefix = opts.linkPrefix ?? '10.254.12';
-    const made: { stacks: Stack[]; drivers: DriverProcess[]; dockerd?: SocketDockerd } = { stacks: [], drivers: [] };
+    const names = TwoHosts.names(tag);
+    const stacks: Stack[] = [];
+    const engines: NamespacedEngine[] = [];
     try {
-      await run('ip', ['netns', 'add', netnsB]);
-      await run('ip', ['-n', netnsB, 'link', 'set', 'lo', 'up']);
-      await run('ip', ['link', 'add', vethA, 'type', 'veth', 'peer', 'name', vethB, 'netns', netnsB]);
+      await run('ip', ['link', 'add', names.bridge, 'type', 'bridge']);
+      await run('ip', ['addr', 'add', `${CENTRAL_IP}/24`, 'dev', names.bridge]);
+      await run('ip', ['link', 'set', names.bridge, 'up']);
+      await run('ip', ['netns', 'add', names.netns.a]);
+      await run('ip', ['netns', 'add', names.netns.b]);
+      await run('ip', ['link', 'add', names.tunnel.a, 'netns', names.netns.a, 'type', 'veth', 'peer', 'name', names.tunnel.b, 'netns', names.netns.b]);
+      for (const [h, i] of [['a', 1], ['b', 2]] as const) {
+        const [ns, mgmt] = [names.netns[h], names.mgmt[h]];
+        await run('ip', ['link', 'add', mgmt, 'type', 'veth', 'peer', 'name', 'mgmt0', 'netns', ns]);
+        await run('ip', ['link', 'set', mgmt, 'master', names.bridge, 'up']);
+        await run('ip', ['-n', ns, 'addr', 'add', `${MGMT_PREFIX}.${i}/24`, 'dev', 'mgmt0']);
+        await run('ip', ['-n', ns, 'link', 'set', 'mgmt0', 'up']);
+      }
+      const stackA = await Stack.up({ netns: names.netns.a, chassis: `mh-${tag}-a`, encapIp: `${PREFIX}.1/24`, phyPort: names.tunnel.a });
+      stacks.push(stackA);
+      // The central serves the hosts over TCP: its ovsdb-servers take their listeners from the DBs' connection
+      // tables (as ovn-ctl starts them), which the README's central block fills.
+      await stackA.appctl('nb', 'ovsdb-server/add-remote', 'db:OVN_Northbound,NB_Global,connections');
+      await stackA.appctl('sb', 'ovsdb-server/add-remote', 'db:OVN_Southbound,SB_Global,connections');
+      await runDocBlock('multihost-central', undefined, { OVN_NB_DB: stackA.nbRemote, OVN_SB_DB: stackA.sbRemote, CENTRAL_IP });
+      const stackB = await Stack.up({ central: stackA, netns: names.netns.b, chassis: `mh-${tag}-b`, encapIp: `${PREFIX}.2/24`, phyPort: names.tunnel.b });
+      stacks.push(stackB);
 
-      const stackA = await Stack.up({ chassis: `mh-${tag}-a`, encapIp: `${prefix}.1/24`, phyPort: vethA });
-      made.stacks.push(stackA);
-      const stackB = await Stack.up({ central: stackA, netns: netnsB, chassis: `mh-${tag}-b`, encapIp: `${prefix}.2/24`, phyPort: vethB });
-      made.stacks.push(stackB);
-
-      // The underlay works, and each chassis has its Geneve tunnel to the other in br-int.
-      await run('ip', ['netns', 'exec', netnsB, 'busybox', 'ping', '-c1', '-W2', `${prefix}.1`]);
-      for (const s of [stackA, stackB]) {
-        await waitFor(async () => /geneve/.test(await s.vsctl('--bare', '--columns=type', 'list', 'Interface')), {
-          timeoutMs: 20_000,
-          what: `a Geneve tunnel port in ${s.chassis}'s br-int`,
+      const hosts = [stackA, stackB].map((stack, i) => ({ stack, label: i === 0 ? 'A' : 'B', netns: i === 0 ? names.netns.a : names.netns.b, encapIp: `${PREFIX}.${i + 1}` }) as const);
+      for (const h of hosts) await TwoHosts.configure(h.stack, h.netns, h.encapIp);
+      // The userspace datapath pushes a Geneve packet only once it knows the other end's MAC (its tunnel
+      // neighbour cache, filled by snooping ARP on br-phy), and drops the packets it has to ARP for: the hosts
+      // say hello over the tunnel network first, as any traffic between real hosts would have done.
+      await run('ip', ['netns', 'exec', names.netns.a, 'busybox', 'ping', '-c1', '-W2', `${PREFIX}.2`]);
+      await run('ip', ['netns', 'exec', names.netns.b, 'busybox', 'ping', '-c1', '-W2', `${PREFIX}.1`]);
+      for (const h of hosts) {
+        await waitFor(async () => /geneve/.test(await h.stack.vsctl('--bare', '--columns=type', 'list', 'Interface')), {
+          timeoutMs: 30_000,
+          what: `a Geneve tunnel port in ${h.stack.chassis}'s br-int`,
         });
       }
-
-      const driverA = await DriverProcess.start({ stack: stackA, name: `ovnmh${tag}`, env: opts.driverEnv });
-      made.drivers.push(driverA);
-      const dockerd = await SocketDockerd.start({ netns: netnsB, apiSocket: `${stackB.dir}/docker-api.sock` });
-      made.dockerd = dockerd;
-      const driverB = await DriverProcess.start({
-        stack: stackB,
-        name: `ovnmh${tag}b`,
-        netns: netnsB,
-        socket: `${stackB.dir}/driver.sock`,
-        env: { ...opts.driverEnv, OVN_DRIVER_DOCKER_SOCKET: dockerd.apiSocket },
-      });
-      made.drivers.push(driverB);
-      await dockerd.attach(driverB);
-
-      const host = (label: 'A' | 'B', stack: Stack, driver: DriverProcess, netns: string | undefined, encapIp: string): Host => ({
-        label,
-        stack,
-        driver,
-        netns,
-        encapIp,
-        chassis: stack.chassis,
-        exec: (cmd, ...args) => (netns ? run('ip', ['netns', 'exec', netns, cmd, ...args]) : run(cmd, args)),
-      });
-      return new MultiHost(host('A', stackA, driverA, undefined, `${prefix}.1`), host('B', stackB, driverB, netnsB, `${prefix}.2`), dockerd, {
-        netnsB,
-        vethA,
-      });
+      for (const h of hosts) engines.push(await NamespacedEngine.start({ netns: h.netns, stack: h.stack, label: `multihost-${h.label}`, driverEnv: opts.driverEnv }));
+      const [a, b] = hosts.map((h, i) => ({ ...h, chassis: h.stack.chassis, engine: engines[i]!, docker: (...args: string[]) => engines[i]!.docker(...args) }));
+      return new TwoHosts(a!, b!, tag);
     } catch (err) {
-      await made.dockerd?.close().catch(() => undefined);
-      for (const d of made.drivers.reverse()) await d.stop().catch(() => undefined);
-      for (const s of made.stacks.reverse()) await s.down().catch(() => undefined);
-      await run('ip', ['link', 'del', vethA]).catch(() => undefined);
-      await run('ip', ['netns', 'del', netnsB]).catch(() => undefined);
+      for (const e of engines.reverse()) await e.stop().catch(() => undefined);
+      for (const s of stacks.reverse()) await s.down().catch(() => undefined);
+      await TwoHosts.removeLinks(tag);
       throw err;
     }
   }
 
-  get hosts(): Host[] {
-    return [this.a, this.b];
+  /**
+   * The README's per-host block, with this host's values: the chassis' OVN settings in its Open_vSwitch DB
+   * (ovs-vsctl finds it through OVS_RUNDIR, as it finds /var/run/openvswitch/db.sock on a host), which
+   * ovn-controller follows (to the central's SB over TCP) and the driver reads (its NB).
+   */
+  private static async configure(stack: Stack, netns: string, ip: string): Promise<void> {
+    await symlink(path.join(stack.dir, 'ovs.sock'), path.join(stack.dir, 'db.sock'));
+    await runDocBlock('multihost-host', netns, { OVS_RUNDIR: stack.dir, CENTRAL_IP, HOST_IP: ip, HOST_NAME: stack.chassis });
+    const want = `connected tcp:${CENTRAL_IP}:6642 ${ip}`;
+    let seen = '';
+    await waitFor(
+      async () => {
+        const connected = (await stack.appctl('ovn-controller', 'connection-status')).trim();
+        const remote = (await stack.vsctl('get', 'Open_vSwitch', '.', 'external_ids:ovn-remote')).trim().replace(/"/g, '');
+        const encap = (await stack.sbctl('--bare', '--columns=ip', 'find', 'Encap', `chassis_name=${stack.chassis}`)).trim();
+        seen = `${connected} ${remote} ${encap}`;
+        return seen === want;
+      },
+      { timeoutMs: 30_000, what: `${stack.chassis} on the central's SB over TCP with encap ${ip}` },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message} (want "${want}", saw "${seen}")`);
+    });
+  }
+
+  private static names(tag: string) {
+    return {
+      bridge: `mh${tag}ul`,
+      netns: { a: `mh-${tag}-a`, b: `mh-${tag}-b` },
+      mgmt: { a: `mh${tag}ma`, b: `mh${tag}mb` },
+      tunnel: { a: `mh${tag}ta`, b: `mh${tag}tb` },
+    };
+  }
+
+  private static async removeLinks(tag: string): Promise<void> {
+    const n = TwoHosts.names(tag);
+    for (const link of [n.mgmt.a, n.mgmt.b, n.bridge]) await run('ip', ['link', 'del', link]).catch(() => undefined);
+    for (const ns of [n.netns.a, n.netns.b]) await run('ip', ['netns', 'del', ns]).catch(() => undefined);
   }
 
   /** Chassis names registered in the central's SB. */
   async chassisInSb(): Promise<string[]> {
-    return (await this.a.stack.sbctl('--bare', '--columns=name', 'list', 'Chassis')).split(/\s+/).filter(Boolean).sort();
+    return (await this.central.sbctl('--bare', '--columns=name', 'list', 'Chassis')).split(/\s+/).filter(Boolean).sort();
   }
 
   /** Name of the chassis a logical port is bound to in SB ('' if unbound). */
   async boundChassis(logicalPort: string): Promise<string> {
-    const uuid = (await this.a.stack.sbctl('--bare', '--columns=chassis', 'find', 'Port_Binding', `logical_port=${logicalPort}`)).trim();
+    const uuid = (await this.central.sbctl('--bare', '--columns=chassis', 'find', 'Port_Binding', `logical_port=${logicalPort}`)).trim();
     if (!uuid) return '';
-    return (await this.a.stack.sbctl('get', 'Chassis', uuid, 'name')).trim().replace(/^"|"$/g, '');
+    return (await this.central.sbctl('get', 'Chassis', uuid, 'name')).trim().replace(/^"|"$/g, '');
   }
 
   /** The datapath flows of a host's ovs-vswitchd (tnl_push / tnl_pop show Geneve in use). */
-  datapathFlows(host: Host): Promise<string> {
+  datapathFlows(host: DockerHost): Promise<string> {
     return host.stack.appctl('vswitchd', 'dpctl/dump-flows');
   }
 
   /**
-   * Stops everything, in the order that leaves SB clean: host B's chassis (its ovn-controller says goodbye
-   * to SB on `exit`), then host A's the same way while the central still runs, then the central. Returns
-   * the chassis left in SB just before the central went down (expected: none). Idempotent.
+   * Stops everything, in the order that leaves SB clean: both engines, host B's chassis (its ovn-controller
+   * says goodbye to SB on `exit`), host A's ovn-controller the same way while the central still runs, then
+   * host A's stack with the central. Returns the chassis left in SB just before the central went down
+   * (expected: none). Idempotent.
    */
   async down(): Promise<{ chassisLeft: string[] }> {
     if (this.torn) return { chassisLeft: [] };
@@ -175,9 +200,7 @@ export class MultiHost {
       }
     };
     let chassisLeft: string[] = [];
-    await step(() => this.dockerdB.close());
-    await step(() => this.b.driver.stop());
-    await step(() => this.a.driver.stop());
+    await step(() => Promise.all(this.hosts.map((h) => h.engine.stop())));
     await step(() => this.b.stack.down());
     await step(async () => {
       const pid = Number((await readFile(path.join(this.a.stack.dir, 'ovn-controller.pid'), 'utf8')).trim());
@@ -188,253 +211,19 @@ export class MultiHost {
       chassisLeft = await this.chassisInSb();
     });
     await step(() => this.a.stack.down());
-    await step(() => run('ip', ['link', 'del', this.links.vethA]).catch(async (e: unknown) => {
-      if ((await run('ip', ['link', 'show', this.links.vethA]).then(() => true, () => false))) throw e;
-    }));
-    await step(() => run('ip', ['netns', 'del', this.links.netnsB]));
+    await TwoHosts.removeLinks(this.tag);
     if (errors.length > 0) throw new AggregateError(errors, `multi-host teardown: ${errors.map(String).join('; ')}`);
     return { chassisLeft };
   }
 
-  /** Names of this harness's namespaces and devices still on the machine (expected after down(): none). */
+  /** This harness's namespaces and devices still on the machine (expected after down(): none). */
   async remains(): Promise<string[]> {
-    const netns = (await run('ip', ['netns', 'list'])).split('\n').map((l) => l.split(' ')[0]!).filter((n) => n === this.links.netnsB || n.startsWith(`${this.links.netnsB}-`));
+    const n = TwoHosts.names(this.tag);
+    const netns = (await run('ip', ['netns', 'list'])).split('\n').map((l) => l.split(' ')[0]!).filter((x) => x === n.netns.a || x === n.netns.b);
     const links = (await run('ip', ['-o', 'link', 'show']))
       .split('\n')
       .map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '')
-      .filter((n) => n === this.links.vethA || n === 'br-phy');
+      .filter((x) => x.startsWith(`mh${this.tag}`) || x === 'br-phy');
     return [...netns, ...links];
-  }
-}
-
-/** A network as host B's "dockerd" made it. */
-export interface SocketNetwork {
-  id: string;
-  poolId: string;
-  /** Pool CIDR as IPAM answered. */
-  pool: string;
-  /** Gateway CIDR as IPAM answered (what CreateNetwork carries). */
-  gateway: string;
-  addressSpace: string;
-}
-
-/** A "container": a network namespace with the endpoint's interface in it, as dockerd plumbs it. */
-export interface Sandbox {
-  /** The sandbox's network namespace (its SandboxKey is /run/netns/NAME). */
-  netns: string;
-  network: SocketNetwork;
-  endpointId: string;
-  /** CIDR, from IPAM. */
-  address: string;
-  /** Plain IP. */
-  ip: string;
-  mac: string;
-  /** Join's InterfaceName.SrcName: the name the interface goes back to on Leave. */
-  srcName: string;
-  join: JoinReply;
-}
-
-interface JoinReply {
-  InterfaceName: { SrcName: string; DstPrefix: string; DstName?: string };
-  Gateway?: string;
-  GatewayIPv6?: string;
-  StaticRoutes?: { Destination: string; RouteType: number; NextHop?: string }[];
-}
-
-const NO_PORTS = { 'com.docker.network.endpoint.exposedports': [], 'com.docker.network.portmap': [] };
-
-/**
- * dockerd for a host that has none: every verb with exactly the body dockerd 20.10 sends
- * (test/fixtures/dockerd-20.10-remote-driver-and-ipam.jsonl), with the driver as both network and
- * IPAM driver, and the sandbox plumbing dockerd does after Join (libnetwork osl): move SrcName into the
- * sandbox, rename it DstPrefix+0, set the endpoint's MAC and address, bring it up, add the routes; on
- * stop, move it back under SrcName before Leave. It also answers the Docker API call the driver's
- * reconciler makes (GET /networks/{id}) from what it made, on its own unix socket.
- */
-export class SocketDockerd {
-  private driverProcess?: DriverProcess;
-  private localSpace = '';
-  private readonly networks = new Map<string, { net: SocketNetwork; endpoints: Map<string, string> }>();
-  private readonly sandboxes = new Set<Sandbox>();
-  private counter = 0;
-  /** Every request sent, in order: [path, body]. */
-  readonly sent: [string, unknown][] = [];
-
-  private readonly server: Server = createServer((req, res) => this.answer(req, res));
-
-  private constructor(
-    /** The host's network namespace (where the driver makes its veths). */
-    readonly netns: string,
-    readonly apiSocket: string,
-  ) {}
-
-  static async start(opts: { netns: string; apiSocket: string }): Promise<SocketDockerd> {
-    await rm(opts.apiSocket, { force: true });
-    const dockerd = new SocketDockerd(opts.netns, opts.apiSocket);
-    await new Promise<void>((resolve, reject) => {
-      dockerd.server.once('error', reject);
-      dockerd.server.listen(opts.apiSocket, () => resolve());
-    });
-    return dockerd;
-  }
-
-  /** GET /networks/{id} of the Docker Engine API: the network's endpoints that this "dockerd" knows. */
-  private answer(req: IncomingMessage, res: ServerResponse): void {
-    const m = /^(?:\/v[\d.]+)?\/networks\/([^/?]+)/.exec(req.url ?? '');
-    const entry = m && req.method === 'GET' ? this.networks.get(decodeURIComponent(m[1]!)) : undefined;
-    res.setHeader('content-type', 'application/json');
-    if (!entry) {
-      res.statusCode = 404;
-      res.end(JSON.stringify({ message: `network ${m?.[1] ?? req.url} not found` }));
-      return;
-    }
-    const containers: Record<string, { EndpointID: string }> = {};
-    for (const [endpointId, sandbox] of entry.endpoints) containers[sandbox] = { EndpointID: endpointId };
-    res.end(JSON.stringify({ Id: entry.net.id, Driver: 'ovn', Containers: containers }));
-  }
-
-  get driver(): DriverProcess {
-    if (!this.driverProcess) throw new Error('SocketDockerd: no driver attached');
-    return this.driverProcess;
-  }
-
-  /** Discovery as dockerd does it: Activate, both GetCapabilities, GetDefaultAddressSpaces (empty bodies). */
-  async attach(driver: DriverProcess): Promise<void> {
-    this.driverProcess = driver;
-    const activate = (await this.call('/Plugin.Activate')) as { Implements?: string[] };
-    if (!activate.Implements?.includes('NetworkDriver') || !activate.Implements.includes('IpamDriver')) {
-      throw new Error(`Plugin.Activate: ${JSON.stringify(activate)}`);
-    }
-    await this.call('/NetworkDriver.GetCapabilities');
-    await this.call('/IpamDriver.GetCapabilities');
-    this.localSpace = ((await this.call('/IpamDriver.GetDefaultAddressSpaces')) as { LocalDefaultAddressSpace: string }).LocalDefaultAddressSpace;
-  }
-
-  /** POST a verb; anything but 200 without Err/Error throws with the reply. */
-  async call(verb: string, body?: unknown): Promise<Record<string, unknown>> {
-    this.sent.push([verb, body]);
-    const r: WireReply = await this.driver.post(verb, body);
-    const b = r.body as Record<string, unknown> | undefined;
-    if (r.status !== 200 || typeof b !== 'object' || b === null || b.Err || b.Error) throw new Error(`${verb} ${JSON.stringify(body ?? null)} -> ${r.status} ${r.raw}`);
-    return b;
-  }
-
-  /** `docker network create -d DRV --ipam-driver DRV --subnet S [--gateway G] [--ipam-opt vrf=V -o vrf=V] [-o mtu=M]`. */
-  async createNetwork(opts: { subnet: string; gateway?: string; vrf?: string; mtu?: number }): Promise<SocketNetwork> {
-    const ipamOptions: Record<string, string> = opts.vrf ? { vrf: opts.vrf } : {};
-    const generic: Record<string, string> = { ...ipamOptions, ...(opts.mtu ? { mtu: String(opts.mtu) } : {}) };
-    const pool = await this.call('/IpamDriver.RequestPool', { AddressSpace: this.localSpace, Pool: opts.subnet, SubPool: '', Options: ipamOptions, V6: false });
-    const poolId = pool.PoolID as string;
-    const gw = await this.call('/IpamDriver.RequestAddress', { PoolID: poolId, Address: opts.gateway ?? '', Options: { RequestAddressType: DOCKER_GATEWAY } });
-    const net: SocketNetwork = { id: randomBytes(32).toString('hex'), poolId, pool: pool.Pool as string, gateway: gw.Address as string, addressSpace: this.localSpace };
-    await this.call('/NetworkDriver.CreateNetwork', {
-      NetworkID: net.id,
-      Options: { 'com.docker.network.enable_ipv6': false, 'com.docker.network.generic': generic },
-      IPv4Data: [{ AddressSpace: net.addressSpace, Gateway: net.gateway, Pool: net.pool }],
-      IPv6Data: [],
-    });
-    this.networks.set(net.id, { net, endpoints: new Map() });
-    return net;
-  }
-
-  /** `docker network rm`: ReleaseAddress (gateway), ReleasePool, DeleteNetwork, in the fixture's order. */
-  async removeNetwork(net: SocketNetwork): Promise<void> {
-    await this.call('/IpamDriver.ReleaseAddress', { PoolID: net.poolId, Address: net.gateway.split('/')[0] });
-    await this.call('/IpamDriver.ReleasePool', { PoolID: net.poolId });
-    await this.call('/NetworkDriver.DeleteNetwork', { NetworkID: net.id });
-    this.networks.delete(net.id);
-  }
-
-  /** `docker run --net NET [--ip IP]`: RequestAddress, CreateEndpoint, Join, (plumbing), ProgramExternalConnectivity, EndpointOperInfo ×2. */
-  async run(net: SocketNetwork, opts: { ip?: string } = {}): Promise<Sandbox> {
-    const addr = await this.call('/IpamDriver.RequestAddress', { PoolID: net.poolId, Address: opts.ip ?? '', Options: {} });
-    const address = addr.Address as string;
-    const endpointId = randomBytes(32).toString('hex');
-    const sandboxNs = `${this.netns}-s${++this.counter}`;
-    // dockerd knows the endpoint from here on (the reconciler asks it).
-    this.networks.get(net.id)?.endpoints.set(endpointId, sandboxNs);
-    const created = await this.call('/NetworkDriver.CreateEndpoint', {
-      NetworkID: net.id,
-      EndpointID: endpointId,
-      Interface: { Address: address, AddressIPv6: '', MacAddress: '' },
-      Options: NO_PORTS,
-    });
-    const mac = (created.Interface as { MacAddress?: string } | undefined)?.MacAddress;
-    if (!mac) throw new Error(`CreateEndpoint answered no MAC for an endpoint without one: ${JSON.stringify(created)}`);
-    await run('ip', ['netns', 'add', sandboxNs]);
-    const join = (await this.call('/NetworkDriver.Join', { NetworkID: net.id, EndpointID: endpointId, SandboxKey: `/run/netns/${sandboxNs}`, Options: NO_PORTS })) as unknown as JoinReply;
-    const sandbox: Sandbox = { netns: sandboxNs, network: net, endpointId, address, ip: address.split('/')[0]!, mac, srcName: join.InterfaceName.SrcName, join };
-    this.sandboxes.add(sandbox);
-    await this.plumb(sandbox);
-    await this.call('/NetworkDriver.ProgramExternalConnectivity', { NetworkID: net.id, EndpointID: endpointId, Options: NO_PORTS });
-    await this.call('/NetworkDriver.EndpointOperInfo', { NetworkID: net.id, EndpointID: endpointId });
-    await this.call('/NetworkDriver.EndpointOperInfo', { NetworkID: net.id, EndpointID: endpointId });
-    return sandbox;
-  }
-
-  /** `docker stop` + `docker rm`: RevokeExternalConnectivity, (interface back), Leave, DeleteEndpoint, ReleaseAddress. */
-  async stop(sandbox: Sandbox): Promise<void> {
-    const { network: net, endpointId } = sandbox;
-    await this.call('/NetworkDriver.RevokeExternalConnectivity', { NetworkID: net.id, EndpointID: endpointId });
-    await this.unplumb(sandbox);
-    await this.call('/NetworkDriver.Leave', { NetworkID: net.id, EndpointID: endpointId });
-    await this.call('/NetworkDriver.DeleteEndpoint', { NetworkID: net.id, EndpointID: endpointId });
-    this.networks.get(net.id)?.endpoints.delete(endpointId);
-    await this.call('/IpamDriver.ReleaseAddress', { PoolID: net.poolId, Address: sandbox.ip });
-    await run('ip', ['netns', 'del', sandbox.netns]);
-    this.sandboxes.delete(sandbox);
-  }
-
-  /** Ping from a sandbox (retries briefly). */
-  ping(sandbox: Sandbox, ip: string, opts: { attempts?: number; size?: number } = {}): Promise<string> {
-    return pingFromNetns(sandbox.netns, ip, opts);
-  }
-
-  /** What a test left: stops every sandbox and removes every network through the verbs, ignoring errors. */
-  async reset(): Promise<void> {
-    for (const s of [...this.sandboxes]) {
-      await this.stop(s).catch(() => undefined);
-      if (this.sandboxes.delete(s)) await run('ip', ['netns', 'del', s.netns]).catch(() => undefined);
-    }
-    for (const { net } of [...this.networks.values()]) {
-      await this.removeNetwork(net).catch(() => undefined);
-      this.networks.delete(net.id);
-    }
-  }
-
-  /** Deletes the sandboxes still there and stops answering the Docker API. Sends no verbs. */
-  async close(): Promise<void> {
-    for (const s of this.sandboxes) await run('ip', ['netns', 'del', s.netns]).catch(() => undefined);
-    this.sandboxes.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await rm(this.apiSocket, { force: true });
-  }
-
-  private async plumb(s: Sandbox): Promise<void> {
-    const { InterfaceName: name, Gateway, StaticRoutes } = s.join;
-    const dst = name.DstName || `${name.DstPrefix}0`;
-    const ip = (...args: string[]) => run('ip', ['-n', s.netns, ...args]);
-    await run('ip', ['-n', this.netns, 'link', 'set', name.SrcName, 'netns', s.netns]);
-    await ip('link', 'set', 'lo', 'up');
-    await ip('link', 'set', name.SrcName, 'name', dst);
-    await ip('link', 'set', dst, 'address', s.mac);
-    await ip('addr', 'add', s.address, 'dev', dst);
-    await ip('link', 'set', dst, 'up');
-    if (Gateway) await ip('route', 'add', 'default', 'via', Gateway, 'dev', dst);
-    for (const r of StaticRoutes ?? []) {
-      await (r.RouteType === 1 ? ip('route', 'add', r.Destination, 'dev', dst) : ip('route', 'add', r.Destination, 'via', r.NextHop!, 'dev', dst));
-    }
-  }
-
-  private async unplumb(s: Sandbox): Promise<void> {
-    const { InterfaceName: name } = s.join;
-    const dst = name.DstName || `${name.DstPrefix}0`;
-    const ip = (...args: string[]) => run('ip', ['-n', s.netns, ...args]);
-    // gone already if the driver (or a test) removed the host end
-    if (!(await ip('link', 'show', 'dev', dst).then(() => true, () => false))) return;
-    await ip('link', 'set', dst, 'down');
-    await ip('link', 'set', dst, 'name', s.srcName);
-    await ip('link', 'set', s.srcName, 'netns', this.netns);
   }
 }
