@@ -56,7 +56,7 @@ describe('command blocks of README.md and docs/*.md', () => {
     // A test file that runs doc blocks names each ID it runs as a string literal.
     const runners = testSources()
       .map((f) => readFileSync(f, 'utf8'))
-      .filter((text) => /docBlock\(/.test(text) && !text.includes('export function docBlock('));
+      .filter((text) => /docBlock\(/i.test(text) && !text.includes('export function docBlock('));
     const unused = blocks.filter((b) => b.id && !runners.some((text) => text.includes(`'${b.id}'`))).map((b) => `${b.file}:${b.line} run: ${b.id}`);
     assert.deepEqual(unused, [], 'blocks marked run: that no test runs');
   });
