@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ChangeBatch, Op, OvnNorthbound } from 'ovsdb-client';
+import { retryOnConflict, type ChangeBatch, type Op, type OvnNorthbound } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
 import { ipValue } from '../network/address';
 import { AddressPoolRepository, PoolRecord } from './address-pool.repository';
 import { BITS_KEY, blockRow, legacyPool, legacyPoolKeys, migrationOps, POOL_KEY, poolRowIds, REFS_KEY, subnetOfKey, waitAbsent, waitSameIds } from './ipam-rows';
-import { optimistic } from './optimistic';
 import { OvsdbSessions, type NbClient } from './ovsdb-sessions';
 import { nbOp, type DhcpRow } from './rows';
 import { GATEWAY_KEY, OWNER, OWNER_KEY } from './ownership';
@@ -38,7 +37,7 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
 
   async acquirePool(key: string): Promise<void> {
     await this.upgraded(key);
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const nb = this.sessions.nb();
       const row = this.index.get(key)?.row;
       if (row) {
@@ -46,12 +45,12 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
         return;
       }
       await nb.transact([waitAbsent(key, 'pool'), nbOp.insert('DHCP_Options', { cidr: subnetOfKey(key).cidr, external_ids: poolRowIds(key, 1) })]);
-    }, 20);
+    }, { client: this.sessions.nb(), attempts: 20 });
   }
 
   async releasePool(key: string): Promise<void> {
     await this.upgraded(key);
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const nb = this.sessions.nb();
       const row = this.index.get(key)?.row;
       if (!row) return;
@@ -62,7 +61,7 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
       }
       // The pool row and all its blocks in one delete: a concurrent allocation's wait on the pool row fails.
       await nb.transact([waitSameIds(row), nbOp.delete('DHCP_Options', [['external_ids', 'includes', { [OWNER_KEY]: OWNER, [POOL_KEY]: key }]])]);
-    }, 20);
+    }, { client: this.sessions.nb(), attempts: 20 });
   }
 
   findPool(key: string): PoolRecord | undefined {
@@ -92,7 +91,7 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
   async release(key: string, ip: string): Promise<void> {
     await this.upgraded(key);
     await this.queued(key, () =>
-      optimistic(async () => {
+      retryOnConflict(async () => {
         const pool = this.index.get(key);
         const v = ipValue(ip);
         if (!pool || !pool.blocks.has(v) || pool.row!.external_ids[GATEWAY_KEY] === ip) return;
@@ -102,7 +101,7 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
         // An emptied block goes: NB holds rows only for blocks with allocations.
         const change = bits === 0n ? nbOp.delete('DHCP_Options', byUuid(block._uuid)) : this.setIds(block, { [BITS_KEY]: bitsToHex(bits) });
         await this.sessions.nb().transact([waitSameIds(block), change]);
-      }, 40),
+      }, { client: this.sessions.nb(), attempts: 40 }),
     );
   }
 
@@ -111,11 +110,11 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
     await this.upgraded(key);
     return this.queued(key, async () => {
       let chosen = '';
-      await optimistic(async () => {
+      await retryOnConflict(async () => {
         const pool = this.requirePool(key);
         chosen = pick(poolRecord(pool));
         await write(pool, chosen);
-      }, 40);
+      }, { client: this.sessions.nb(), attempts: 40 });
       return chosen;
     });
   }
@@ -161,12 +160,12 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
   }
 
   private async migrate(nb: NbClient, key: string): Promise<void> {
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const legacy = legacyPool(nb.cache, key);
       if (!legacy || this.index.get(key)) return;
       await nb.transact(migrationOps(legacy));
       this.logger.log(`pool ${key}: ${legacy.addresses.length} allocations moved from Address_Set ${legacy.name} to DHCP_Options rows`);
-    }, 20);
+    }, { client: nb, attempts: 20 });
   }
 
   /** Runs this host's changes to one pool one after the other (they would only collide with each other). */

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
-import { namedUuid, type ChangeBatch, type OvnNorthbound, type RowChange } from 'ovsdb-client';
+import { namedUuid, retryOnConflict, type ChangeBatch, type OvnNorthbound, type RowChange } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
 import type { NetworkSpec } from '../network/network-spec';
 import { lookup } from './cache-indexes';
 import { endpointOf, lspAddresses, networksOf, storedNetwork } from './network-records';
 import { NorthboundRepository } from './northbound.repository';
 import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
-import { optimistic } from './optimistic';
 import { gatewayOps, removeGatewayOps } from './router-ops';
 import { OvsdbSessions, type NbClient } from './ovsdb-sessions';
 import {
@@ -99,7 +98,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     const key = switchIds(spec)[SWITCH_KEY];
     const name = switchName(spec.vrf, spec.ipv4.subnet.cidr);
     const value = storedNetwork(spec);
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const nb = this.sessions.nb();
       const sw = lookup.switchByKey(nb.cache, key);
       if (sw?.external_ids[networkKey(spec.networkId)] === value) return;
@@ -124,14 +123,14 @@ export class OvnNorthboundRepository extends NorthboundRepository {
           external_ids: { ...switchIds(spec), [networkKey(spec.networkId)]: value },
         }),
       ]);
-    });
+    }, { client: this.sessions.nb(), attempts: 8 });
     const record = this.findNetwork(spec.networkId);
     if (!record) throw new DriverError('OVN_NETWORK_MISSING', `network ${spec.networkId} vanished from NB right after it was created`);
     return record;
   }
 
   async removeNetwork(networkId: string): Promise<void> {
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const nb = this.sessions.nb();
       const sw = this.switchOf(nb, networkId);
       if (!sw) return;
@@ -147,7 +146,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         nbOp.delete('Logical_Switch', [['_uuid', '==', sw._uuid]]),
         ...removeGatewayOps(nb, sw.external_ids[VRF_KEY], sw.name),
       ]);
-    });
+    }, { client: this.sessions.nb(), attempts: 8 });
   }
 
   findNetwork(networkId: string): NetworkRecord | undefined {
@@ -164,7 +163,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   private async insertPort(spec: EndpointSpec, chassis: string | undefined): Promise<void> {
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const nb = this.sessions.nb();
       const sw = this.switchOf(nb, spec.networkId);
       if (!sw) throw new DriverError('NETWORK_NOT_FOUND', `network ${spec.networkId} is not known to this driver`);
@@ -195,7 +194,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         nbOp.insert('Logical_Switch_Port', { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
         nbOp.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
       ]);
-    }, 20);
+    }, { client: this.sessions.nb(), attempts: 20 });
   }
 
   async deleteEndpoint(endpointId: string): Promise<void> {
