@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Op, OvnNorthbound, OvsdbCache } from 'ovsdb-client';
-import { ipText, ipValue, parseSubnet, Subnet } from '../network/address';
+import { ipText, ipValue, parseSubnet, Subnet } from '../../domain/address';
 import { GATEWAY_KEY, OWNER, OWNER_KEY, isOwned } from './ownership';
 import { bitsToHex, BLOCK_SIZE } from './pool-blocks';
 import { nbOp, type DhcpRow } from './rows';

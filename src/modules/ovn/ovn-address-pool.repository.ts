@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { retryOnConflict, type ChangeBatch, type Op, type OvnNorthbound } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
-import { ipValue } from '../network/address';
+import { ipValue } from '../../domain/address';
 import { AddressPoolRepository, PoolRecord } from './address-pool.repository';
 import { BITS_KEY, blockRow, legacyPool, legacyPoolKeys, migrationOps, POOL_KEY, poolRowIds, REFS_KEY, subnetOfKey, waitAbsent, waitSameIds } from './ipam-rows';
 import { OvsdbSessions, type NbClient } from './ovsdb-sessions';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
 import { namedUuid, retryOnConflict, type ChangeBatch, type OvnNorthbound, type RowChange } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
-import type { NetworkSpec } from '../network/network-spec';
+import type { NetworkSpec } from '../../domain/network-spec';
 import { lookup } from './cache-indexes';
 import { endpointOf, lspAddresses, networksOf, storedNetwork } from './network-records';
 import { NorthboundRepository } from './northbound.repository';

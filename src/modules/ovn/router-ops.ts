@@ -1,5 +1,5 @@
 import { namedUuid, type OvnNorthbound, type Op, type Where } from 'ovsdb-client';
-import { randomMac } from '../endpoint/mac';
+import { randomMac } from '../../domain/mac';
 import { OWNER, OWNER_KEY, VRF_KEY, isOwned } from './ownership';
 import type { NbClient } from './ovsdb-sessions';
 import { nbOp, type RouterRow } from './rows';
