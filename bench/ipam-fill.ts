@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ipText } from '../src/modules/network/address';
+import { ipText } from '../src/domain/address';
 import { blockRow, subnetOfKey } from '../src/modules/ovn/ipam-rows';
 import { BLOCK_SIZE } from '../src/modules/ovn/pool-blocks';
 import type { DriverProcess } from '../test/harness/driver-process';

@@ -1,4 +1,4 @@
-import { OvsdbClient, OvsdbLogger } from 'ovsdb-client';
+import { OvsdbClient, type OpenVSwitch, type OvsdbLogger } from 'ovsdb-client';
 import type { DriverConfig } from './driver-config';
 
 /**
@@ -19,7 +19,7 @@ export async function readOvnNbFromOvs(remote: string, timeoutMs: number): Promi
     if (typeof err === 'string') lastError = err;
   };
   const logger: OvsdbLogger = { debug: capture, info: capture, warn: capture, error: capture };
-  const client = new OvsdbClient({
+  const client = new OvsdbClient<OpenVSwitch.TableMap>({
     remotes: remote,
     database: 'Open_vSwitch',
     tables: { Open_vSwitch: ['external_ids'] },
@@ -36,7 +36,7 @@ export async function readOvnNbFromOvs(remote: string, timeoutMs: number): Promi
       throw new Error(`the local Open_vSwitch DB ${remote} did not answer within ${timeoutMs} ms${lastError ? ` (${lastError})` : ''}`);
     });
     for (const row of client.cache.table('Open_vSwitch').values()) {
-      const nb = (row.external_ids as Record<string, string> | undefined)?.['ovn-nb'];
+      const nb = row.external_ids['ovn-nb'];
       if (nb) return nb;
     }
     return undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ArgumentsHost } from '@nestjs/common';
-import { OvsdbDisconnectedError, OvsdbOpError, OvsdbTimeoutError } from 'ovsdb-client';
+import { OvsdbConflictError, OvsdbDisconnectedError, OvsdbOpError, OvsdbTimeoutError } from 'ovsdb-client';
 import { ConflictError } from '../protocol/errors';
 import { WireExceptionFilter } from './wire-exception.filter';
 
@@ -33,6 +33,11 @@ describe(WireExceptionFilter.name, () => {
       assert.equal(r.status, 503);
       assert.match(r.body.Err, /^CreateEndpoint: OVSDB not reachable \(.*\); retry later$/);
     }
+  });
+
+  it('answers 409 when optimistic concurrency gave up on rows other writers kept changing', () => {
+    const r = answer(new OvsdbConflictError(20, new OvsdbOpError('timed out', 'wait failed', 0, 'wait')), '/NetworkDriver.CreateNetwork');
+    assert.deepEqual(r, { status: 409, body: { Err: 'CreateNetwork: OVN Northbound kept changing under this request (20 attempts); try again' } });
   });
 
   it('keeps a driver error its own status and message', () => {

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OvsdbDisconnectedError, OvsdbTimeoutError } from 'ovsdb-client';
+import { OvsdbConflictError, OvsdbDisconnectedError, OvsdbTimeoutError } from 'ovsdb-client';
 import { DriverError } from '../protocol/errors';
 import { verbOf } from '../protocol/routes';
 
@@ -37,6 +37,12 @@ export class WireExceptionFilter implements ExceptionFilter {
     if (exception instanceof OvsdbTimeoutError || exception instanceof OvsdbDisconnectedError) {
       this.logger.warn({ verb }, exception.message);
       return [HttpStatus.SERVICE_UNAVAILABLE, `OVSDB not reachable (${exception.message}); retry later`];
+    }
+    // Optimistic concurrency gave up: other writers kept changing the rows this verb read. The same answer
+    // as any other conflict with existing state (409); dockerd's caller can simply try again.
+    if (exception instanceof OvsdbConflictError) {
+      this.logger.warn({ verb, attempts: exception.attempts }, exception.message);
+      return [HttpStatus.CONFLICT, `OVN Northbound kept changing under this request (${exception.attempts} attempts); try again`];
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

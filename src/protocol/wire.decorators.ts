@@ -2,7 +2,6 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  Equals,
   IsArray,
   IsBoolean,
   IsInt,
@@ -146,9 +145,4 @@ export function WireList(type: () => new () => object, opts: WireOptions = {}): 
     ValidateNested({ each: true }),
     Type(type),
   );
-}
-
-/** A constant value (used for fixed reply fields). */
-export function WireConst(value: string | number | boolean, opts: WireOptions = {}): PropertyDecorator {
-  return applyDecorators(api(opts, { enum: [value] }), ...presence(opts), Equals(value));
 }

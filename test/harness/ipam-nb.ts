@@ -2,7 +2,7 @@
  * The driver's IPAM state read straight from NB with ovn-nbctl (not through the driver): the addresses a
  * pool's DHCP_Options block rows mark allocated, and the pool's own row.
  */
-import { ipText } from '../../src/modules/network/address';
+import { ipText } from '../../src/domain/address';
 import { BITS_KEY, BLOCK_KEY, subnetOfKey } from '../../src/modules/ovn/ipam-rows';
 import { BLOCK_SIZE, hexToBits } from '../../src/modules/ovn/pool-blocks';
 import type { Stack } from './stack';

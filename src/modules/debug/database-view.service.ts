@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AddressPoolRepository } from '../ovn/address-pool.repository';
 import { networksOf, endpointOf } from '../ovn/network-records';
 import { OvsdbSessions } from '../ovn/ovsdb-sessions';
-import { isOwned } from '../ovn/ownership';
-import type { InterfaceRow, PortRow, RouterRow, SwitchPortRow, SwitchRow } from '../ovn/rows';
+import { lookup } from '../ovn/cache-indexes';
+import { isOwned, NETWORK_ID_KEY, VRF_KEY } from '../ovn/ownership';
 
 /**
  * The seed's `/NetworkDriver.Database`, read from the replicas of NB and the local OVS DB that the
@@ -20,9 +20,9 @@ export class DatabaseViewService {
   database(): Record<string, unknown> {
     const nb = this.sessions.nb();
     const ovs = this.sessions.ovs.state === 'ready' ? this.sessions.ovs : undefined;
-    const ifaces = ovs ? ([...ovs.cache.table('Interface').values()] as unknown as InterfaceRow[]) : [];
+    const ifaces = ovs ? [...ovs.cache.table('Interface').values()] : [];
     const byIfaceId = new Map(ifaces.filter((i) => i.external_ids['iface-id']).map((i) => [i.external_ids['iface-id'], i]));
-    const switches = ([...nb.cache.table('Logical_Switch').values()] as unknown as SwitchRow[]).filter((s) => isOwned(s.external_ids));
+    const switches = [...nb.cache.table('Logical_Switch').values()].filter((s) => isOwned(s.external_ids));
     const networks = switches.flatMap((sw) =>
       networksOf(sw).map((net) => ({
         NetworkID: net.networkId,
@@ -35,8 +35,9 @@ export class DatabaseViewService {
         Internal: net.internal,
         LogicalSwitch: { Name: sw.name, UUID: sw._uuid },
         Endpoints: sw.ports
-          .map((uuid) => nb.cache.get('Logical_Switch_Port', uuid) as unknown as SwitchPortRow | undefined)
-          .filter((lsp): lsp is SwitchPortRow => !!lsp && isOwned(lsp.external_ids) && lsp.external_ids['docker-ovn:network-id'] === net.networkId)
+          .map((uuid) => nb.cache.get('Logical_Switch_Port', uuid))
+          .filter((lsp) => !!lsp && isOwned(lsp.external_ids) && lsp.external_ids[NETWORK_ID_KEY] === net.networkId)
+          .map((lsp) => lsp!)
           .map((lsp) => {
             const ep = endpointOf(lsp);
             const iface = byIfaceId.get(lsp.name);
@@ -52,11 +53,11 @@ export class DatabaseViewService {
           }),
       })),
     );
-    const routers = ([...nb.cache.table('Logical_Router').values()] as unknown as RouterRow[])
+    const routers = [...nb.cache.table('Logical_Router').values()]
       .filter((r) => isOwned(r.external_ids))
-      .map((r) => ({ Name: r.name, UUID: r._uuid, Vrf: r.external_ids['docker-ovn:vrf'], Ports: r.ports.map((p) => nb.cache.get('Logical_Router_Port', p)).filter(Boolean).map((p) => ({ Name: p!.name, Networks: p!.networks, Mac: p!.mac })) }));
+      .map((r) => ({ Name: r.name, UUID: r._uuid, Vrf: r.external_ids[VRF_KEY], Ports: r.ports.map((p) => nb.cache.get('Logical_Router_Port', p)).filter(Boolean).map((p) => ({ Name: p!.name, Networks: p!.networks, Mac: p!.mac })) }));
     const pools = this.pools.pools().map((p) => ({ Pool: p.key, Gateway: p.gateway, Allocated: p.allocated }));
-    return { Chassis: this.chassis(), Networks: networks, Routers: routers, Pools: pools };
+    return { Chassis: lookup.chassis(this.sessions.ovs.cache), Networks: networks, Routers: routers, Pools: pools };
   }
 
   /** br-int as OVS has it: its ports with their interfaces (read-only). */
@@ -64,25 +65,19 @@ export class DatabaseViewService {
     const ovs = this.sessions.localOvs();
     const bridge = [...ovs.cache.table('Bridge').values()].find((b) => b.name === name);
     if (!bridge) return { Bridge: name, Ports: [] };
-    const ports = (bridge.ports as string[])
-      .map((p) => ovs.cache.get('Port', p) as unknown as PortRow | undefined)
-      .filter((p): p is PortRow => !!p)
+    const ports = bridge.ports
+      .map((p) => ovs.cache.get('Port', p))
+      .filter((p) => !!p)
+      .map((p) => p!)
       .map((p) => ({
         Name: p.name,
         UUID: p._uuid,
         Interfaces: p.interfaces
-          .map((i) => ovs.cache.get('Interface', i) as unknown as InterfaceRow | undefined)
-          .filter((i): i is InterfaceRow => !!i)
+          .map((i) => ovs.cache.get('Interface', i))
+          .filter((i) => !!i)
+          .map((i) => i!)
           .map((i) => ({ Name: i.name, Type: i.type, OfPort: i.ofport === undefined ? undefined : Number(i.ofport), Error: i.error, ExternalIds: i.external_ids })),
       }));
     return { Bridge: name, UUID: bridge._uuid, Ports: ports };
-  }
-
-  private chassis(): string | undefined {
-    for (const row of this.sessions.ovs.cache.table('Open_vSwitch').values()) {
-      const id = (row.external_ids as Record<string, string> | undefined)?.['system-id'];
-      if (id) return id;
-    }
-    return undefined;
   }
 }

@@ -9,14 +9,14 @@ import type {
 } from '../../protocol/endpoint.dto';
 import { BadRequestError, DriverError } from '../../protocol/errors';
 import { LinkOps } from '../host/link-ops';
-import { contains, parseSubnet } from '../network/address';
+import { contains, parseSubnet } from '../../domain/address';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord, NetworkRecord } from '../ovn/ovn.model';
 import { SandboxRoutesService } from './sandbox-routes.service';
 import { EndpointActivity } from './endpoint-activity';
 import { sandboxId, vethNames } from './interface-names';
-import { macForIPv4 } from './mac';
+import { macForIPv4 } from '../../domain/mac';
 
 /** Endpoint verbs. Owns the step order of Join and its rollback; repositories own the transactions. */
 @Injectable()

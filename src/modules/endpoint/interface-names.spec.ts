@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sandboxId, vethNames } from './interface-names';
-import { macForIPv4, randomMac } from './mac';
+import { macForIPv4, randomMac } from '../../domain/mac';
 
 describe(vethNames.name, () => {
   it('fits IFNAMSIZ and differs per end', () => {

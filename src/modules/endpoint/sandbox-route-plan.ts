@@ -1,4 +1,4 @@
-import { parseSubnet, type Subnet } from '../network/address';
+import { parseSubnet, type Subnet } from '../../domain/address';
 import type { SandboxRoute, SandboxState } from '../host/sandbox-route-ops';
 
 /** One of this driver's endpoints in the sandbox: its network's vrf, subnets and gateways. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
 import { SandboxRouteOps } from '../host/sandbox-route-ops';
-import { addressOf } from '../network/address';
+import { addressOf } from '../../domain/address';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord } from '../ovn/ovn.model';

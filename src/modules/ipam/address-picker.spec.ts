@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ipValue, parseSubnet } from '../network/address';
+import { ipValue, parseSubnet } from '../../domain/address';
 import { FreeAddresses, pickFree, usableBounds } from './address-picker';
 import { formatPoolId, parsePoolId } from './pool-id';
 

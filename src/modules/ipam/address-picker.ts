@@ -1,4 +1,4 @@
-import { ipText, Subnet } from '../network/address';
+import { ipText, Subnet } from '../../domain/address';
 
 /**
  * Addresses a container may get in `subnet`: not the IPv4 network and broadcast addresses (unless the

@@ -8,7 +8,7 @@ import type {
   RequestPoolRequest,
   RequestPoolResponse,
 } from '../../protocol/ipam.dto';
-import { canonicalIp, contains, parseSubnet } from '../network/address';
+import { canonicalIp, contains, parseSubnet } from '../../domain/address';
 import { AddressPoolRepository } from '../ovn/address-pool.repository';
 import { pickFree, usableBounds } from './address-picker';
 import { formatPoolId, parsePoolId, poolKey, PoolRef, SPACE_NAME } from './pool-id';

@@ -1,5 +1,5 @@
 import { BadRequestError } from '../../protocol/errors';
-import { parseSubnet, Subnet } from '../network/address';
+import { parseSubnet, Subnet } from '../../domain/address';
 
 /** vrf / address-space names: they become part of PoolIDs and OVN external_ids. */
 export const SPACE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
 import type { CapabilitiesResponse, CreateNetworkRequest } from '../../protocol/network.dto';
 import { NorthboundRepository } from '../ovn/northbound.repository';
-import { parseNetworkSpec } from './network-spec';
+import { parseNetworkSpec } from '../../domain/network-spec';
 
 /** Network verbs: parse and check what Docker asks, then one NB transaction. */
 @Injectable()

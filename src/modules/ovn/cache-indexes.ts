@@ -1,7 +1,6 @@
-import type { OvsdbCache, Row } from 'ovsdb-client';
+import type { OpenVSwitch, OvnNorthbound, OvsdbCache } from 'ovsdb-client';
 import { lspIps } from './network-records';
 import { CHASSIS_KEY, isOwned, NETWORK_KEY_PREFIX, SWITCH_KEY, VRF_KEY } from './ownership';
-import type { BridgeRow, InterfaceRow, PortRow, SwitchPortRow, SwitchRow } from './rows';
 
 /**
  * Client indexes of the two caches, so a verb finds its rows in O(1) however large NB grows (ovn-northd and
@@ -25,9 +24,11 @@ export const INDEX = {
   portByInterface: 'interfaces',
 } as const;
 
-const ids = (row: Row) => (row as unknown as { external_ids: Record<string, string> }).external_ids;
+const ids = (row: { external_ids: Record<string, string> }) => row.external_ids;
+type NbCache = OvsdbCache<OvnNorthbound.TableMap>;
+type OvsCache = OvsdbCache<OpenVSwitch.TableMap>;
 
-export function addNorthboundIndexes(cache: OvsdbCache): void {
+export function addNorthboundIndexes(cache: NbCache): void {
   cache.addMultiIndex('Logical_Switch', INDEX.switchByNetwork, (row) =>
     isOwned(ids(row))
       ? Object.keys(ids(row))
@@ -37,29 +38,27 @@ export function addNorthboundIndexes(cache: OvsdbCache): void {
   );
   cache.addIndex('Logical_Switch', INDEX.switchByKey, (row) => (isOwned(ids(row)) ? ids(row)[SWITCH_KEY] : undefined));
   cache.addIndex('Logical_Switch', INDEX.switchByVrf, (row) => (isOwned(ids(row)) ? ids(row)[VRF_KEY] : undefined));
-  cache.addMultiIndex('Logical_Switch_Port', INDEX.portByIp, (row) => lspIps(row as unknown as SwitchPortRow));
+  cache.addMultiIndex('Logical_Switch_Port', INDEX.portByIp, (row) => lspIps(row));
   cache.addIndex('Logical_Switch_Port', INDEX.portByChassis, (row) => (isOwned(ids(row)) ? ids(row)[CHASSIS_KEY] : undefined));
 }
 
-export function addOpenVswitchIndexes(cache: OvsdbCache): void {
+export function addOpenVswitchIndexes(cache: OvsCache): void {
   cache.addIndex('Interface', INDEX.interfaceByIfaceId, (row) => ids(row)['iface-id']);
-  cache.addMultiIndex('Port', INDEX.portByInterface, (row) => (row as unknown as PortRow).interfaces);
-}
-
-function rows<T>(cache: OvsdbCache, table: string, index: string, key: string): T[] {
-  return cache.lookup(table, index, key) as unknown as T[];
+  cache.addMultiIndex('Port', INDEX.portByInterface, (row) => row.interfaces);
 }
 
 /** Typed lookups over those indexes. */
 export const lookup = {
-  switchOfNetwork: (cache: OvsdbCache, networkId: string) => rows<SwitchRow>(cache, 'Logical_Switch', INDEX.switchByNetwork, networkId)[0],
-  switchByKey: (cache: OvsdbCache, key: string) => rows<SwitchRow>(cache, 'Logical_Switch', INDEX.switchByKey, key)[0],
-  switchesOfVrf: (cache: OvsdbCache, vrf: string) => rows<SwitchRow>(cache, 'Logical_Switch', INDEX.switchByVrf, vrf),
-  portsWithIp: (cache: OvsdbCache, ip: string) => rows<SwitchPortRow>(cache, 'Logical_Switch_Port', INDEX.portByIp, ip),
-  switchPort: (cache: OvsdbCache, name: string) => rows<SwitchPortRow>(cache, 'Logical_Switch_Port', 'name', name)[0],
-  portsOnChassis: (cache: OvsdbCache, chassis: string) => rows<SwitchPortRow>(cache, 'Logical_Switch_Port', INDEX.portByChassis, chassis),
-  interfacesOf: (cache: OvsdbCache, ifaceId: string) => rows<InterfaceRow>(cache, 'Interface', INDEX.interfaceByIfaceId, ifaceId),
-  interfaceNamed: (cache: OvsdbCache, name: string) => rows<InterfaceRow>(cache, 'Interface', 'name', name)[0],
-  portsWith: (cache: OvsdbCache, interfaceUuid: string) => rows<PortRow>(cache, 'Port', INDEX.portByInterface, interfaceUuid),
-  bridgeNamed: (cache: OvsdbCache, name: string) => rows<BridgeRow>(cache, 'Bridge', 'name', name)[0],
+  switchOfNetwork: (cache: NbCache, networkId: string) => cache.lookup('Logical_Switch', INDEX.switchByNetwork, networkId)[0],
+  switchByKey: (cache: NbCache, key: string) => cache.lookup('Logical_Switch', INDEX.switchByKey, key)[0],
+  switchesOfVrf: (cache: NbCache, vrf: string) => cache.lookup('Logical_Switch', INDEX.switchByVrf, vrf),
+  portsWithIp: (cache: NbCache, ip: string) => cache.lookup('Logical_Switch_Port', INDEX.portByIp, ip),
+  switchPort: (cache: NbCache, name: string) => cache.lookup('Logical_Switch_Port', 'name', name)[0],
+  portsOnChassis: (cache: NbCache, chassis: string) => cache.lookup('Logical_Switch_Port', INDEX.portByChassis, chassis),
+  interfacesOf: (cache: OvsCache, ifaceId: string) => cache.lookup('Interface', INDEX.interfaceByIfaceId, ifaceId),
+  interfaceNamed: (cache: OvsCache, name: string) => cache.lookup('Interface', 'name', name)[0],
+  portsWith: (cache: OvsCache, interfaceUuid: string) => cache.lookup('Port', INDEX.portByInterface, interfaceUuid),
+  bridgeNamed: (cache: OvsCache, name: string) => cache.lookup('Bridge', 'name', name)[0],
+  /** This host's chassis name: the system-id ovn-controller registers it under. */
+  chassis: (cache: OvsCache) => [...cache.table('Open_vSwitch').values()].map((row) => row.external_ids['system-id']).find((id) => !!id),
 };

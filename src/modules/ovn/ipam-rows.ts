@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { op, Op, OvsdbCache } from 'ovsdb-client';
-import { ipText, ipValue, parseSubnet, Subnet } from '../network/address';
-import { OWNER, OWNER_KEY, isOwned } from './ownership';
+import type { Op, OvnNorthbound, OvsdbCache } from 'ovsdb-client';
+import { ipText, ipValue, parseSubnet, Subnet } from '../../domain/address';
+import { GATEWAY_KEY, OWNER, OWNER_KEY, isOwned } from './ownership';
 import { bitsToHex, BLOCK_SIZE } from './pool-blocks';
+import { nbOp, type DhcpRow } from './rows';
 
 /**
  * The NB rows of an IPAM pool. DHCP_Options rows: ovn-northd copies none of them to the Southbound DB (it
@@ -10,21 +11,14 @@ import { bitsToHex, BLOCK_SIZE } from './pool-blocks';
  * ovn-controller ever sees an allocation. One row per pool (its users and gateway), one per block of 256
  * addresses that has an allocation (its bitmap).
  */
-export const DHCP = 'DHCP_Options';
 export const POOL_KEY = 'docker-ovn:pool';
 /** "pool" or "block". */
 export const ROLE_KEY = 'docker-ovn:ipam';
 export const REFS_KEY = 'docker-ovn:refs';
-export const GATEWAY_KEY = 'docker-ovn:gateway';
 /** Block rows: the block's index in the pool (decimal) and its bitmap (bitsToHex). */
 export const BLOCK_KEY = 'docker-ovn:block';
 export const BITS_KEY = 'docker-ovn:bits';
 
-export interface DhcpRow {
-  _uuid: string;
-  cidr: string;
-  external_ids: Record<string, string>;
-}
 
 /** The subnet a pool key ("space|cidr") names. */
 export function subnetOfKey(key: string): Subnet {
@@ -45,39 +39,34 @@ export function blockRow(key: string, subnet: Subnet, index: bigint, bits: bigin
 /** Waits (RFC 7047 §5.2.6, timeout 0) that no row of the pool has this role (and block index). */
 export function waitAbsent(key: string, role: 'pool' | 'block', index?: bigint): Op {
   const ids: Record<string, string> = { [POOL_KEY]: key, [ROLE_KEY]: role, ...(index === undefined ? {} : { [BLOCK_KEY]: index.toString() }) };
-  return op.wait(DHCP, [['external_ids', 'includes', ids]], ['cidr'], '==', [], 0);
+  return nbOp.wait('DHCP_Options', [['external_ids', 'includes', ids]], ['cidr'], '==', [], 0);
 }
 
 /** Waits that the row still has exactly these external_ids: the state a change was computed from holds. */
 export function waitSameIds(row: DhcpRow): Op {
-  return op.wait(DHCP, [['_uuid', '==', row._uuid]], ['external_ids'], '==', [{ external_ids: row.external_ids }], 0);
+  return nbOp.wait('DHCP_Options', [['_uuid', '==', row._uuid]], ['external_ids'], '==', [{ external_ids: row.external_ids }], 0);
 }
 
 // ------------------------------------------------------------------------------------ legacy layout
 
 /** The layout of earlier releases: one NB Address_Set per pool, `addresses` = every allocated address. */
-const LEGACY_TABLE = 'Address_Set';
 
-export interface LegacyPoolRow {
-  _uuid: string;
-  name: string;
-  addresses: string[];
-  external_ids: Record<string, string>;
-}
+export type LegacyPoolRow = Pick<OvnNorthbound.AddressSet, '_uuid' | 'name' | 'addresses' | 'external_ids'>;
+type NbCache = OvsdbCache<OvnNorthbound.TableMap>;
 
 function legacyName(key: string): string {
   return `docker_ipam_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
 }
 
 /** The pool's Address_Set of the earlier layout, if NB still has one. */
-export function legacyPool(cache: OvsdbCache, key: string): LegacyPoolRow | undefined {
-  const [row] = cache.lookup(LEGACY_TABLE, 'name', legacyName(key)) as unknown as LegacyPoolRow[];
+export function legacyPool(cache: NbCache, key: string): LegacyPoolRow | undefined {
+  const [row] = cache.lookup('Address_Set', 'name', legacyName(key));
   return row && isOwned(row.external_ids) && row.external_ids[POOL_KEY] === key ? row : undefined;
 }
 
 /** Keys of every pool NB holds in the earlier layout. */
-export function legacyPoolKeys(cache: OvsdbCache): string[] {
-  return (cache.rows(LEGACY_TABLE) as unknown as LegacyPoolRow[]).filter((r) => isOwned(r.external_ids) && r.external_ids[POOL_KEY]).map((r) => r.external_ids[POOL_KEY]);
+export function legacyPoolKeys(cache: NbCache): string[] {
+  return cache.rows('Address_Set').filter((r) => isOwned(r.external_ids) && r.external_ids[POOL_KEY]).map((r) => r.external_ids[POOL_KEY]);
 }
 
 /**
@@ -101,10 +90,10 @@ export function migrationOps(row: LegacyPoolRow): Op[] {
   }
   const refs = Number(row.external_ids[REFS_KEY] ?? '1') || 1;
   return [
-    op.wait(LEGACY_TABLE, [['_uuid', '==', row._uuid]], ['addresses', 'external_ids'], '==', [{ addresses: row.addresses, external_ids: row.external_ids }], 0),
+    nbOp.wait('Address_Set', [['_uuid', '==', row._uuid]], ['addresses', 'external_ids'], '==', [{ addresses: row.addresses, external_ids: row.external_ids }], 0),
     waitAbsent(key, 'pool'),
-    op.insert(DHCP, { cidr: subnet.cidr, external_ids: poolRowIds(key, refs, row.external_ids[GATEWAY_KEY]) }),
-    ...[...blocks].map(([index, bits]) => op.insert(DHCP, blockRow(key, subnet, index, bits))),
-    op.delete(LEGACY_TABLE, [['_uuid', '==', row._uuid]]),
+    nbOp.insert('DHCP_Options', { cidr: subnet.cidr, external_ids: poolRowIds(key, refs, row.external_ids[GATEWAY_KEY]) }),
+    ...[...blocks].map(([index, bits]) => nbOp.insert('DHCP_Options', blockRow(key, subnet, index, bits))),
+    nbOp.delete('Address_Set', [['_uuid', '==', row._uuid]]),
   ];
 }

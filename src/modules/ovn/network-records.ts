@@ -1,4 +1,4 @@
-import type { NetworkSpec } from '../network/network-spec';
+import type { NetworkSpec } from '../../domain/network-spec';
 import type { EndpointRecord, NetworkRecord } from './ovn.model';
 import { ADDRESS6_KEY, ADDRESS_KEY, CHASSIS_KEY, ENDPOINT_ID_KEY, NETWORK_ID_KEY, NETWORK_KEY_PREFIX, VRF_KEY } from './ownership';
 import type { SwitchPortRow, SwitchRow } from './rows';

@@ -1,5 +1,5 @@
 import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
-import type { NetworkSpec } from '../network/network-spec';
+import type { NetworkSpec } from '../../domain/network-spec';
 
 /**
  * Logical networks in the OVN Northbound DB. Each mutating method is one checked transaction;

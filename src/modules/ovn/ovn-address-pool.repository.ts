@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { op, Op, OvsdbClient } from 'ovsdb-client';
+import { retryOnConflict, type ChangeBatch, type Op, type OvnNorthbound } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
-import { ipValue } from '../network/address';
+import { ipValue } from '../../domain/address';
 import { AddressPoolRepository, PoolRecord } from './address-pool.repository';
-import { BITS_KEY, blockRow, DHCP, DhcpRow, GATEWAY_KEY, legacyPool, legacyPoolKeys, migrationOps, POOL_KEY, poolRowIds, REFS_KEY, subnetOfKey, waitAbsent, waitSameIds } from './ipam-rows';
-import { optimistic } from './optimistic';
-import { OvsdbSessions } from './ovsdb-sessions';
-import { OWNER, OWNER_KEY } from './ownership';
+import { BITS_KEY, blockRow, legacyPool, legacyPoolKeys, migrationOps, POOL_KEY, poolRowIds, REFS_KEY, subnetOfKey, waitAbsent, waitSameIds } from './ipam-rows';
+import { OvsdbSessions, type NbClient } from './ovsdb-sessions';
+import { nbOp, type DhcpRow } from './rows';
+import { GATEWAY_KEY, OWNER, OWNER_KEY } from './ownership';
 import { bitsToHex } from './pool-blocks';
 import { PoolIndex, poolRecord, PoolState } from './pool-index';
 
@@ -26,9 +26,8 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
 
   constructor(private readonly sessions: OvsdbSessions) {
     super();
-    sessions.onClient((db, client) => {
-      if (db !== 'nb') return;
-      client.on('change', (batch) => {
+    sessions.onNbClient((client) => {
+      client.on('change', (batch: ChangeBatch<OvnNorthbound.TableMap>) => {
         this.index.apply(client.cache, batch);
         // Pools of the earlier Address_Set layout move to DHCP_Options once NB is in sync.
         if (batch.initial) for (const key of legacyPoolKeys(client.cache)) this.migrate(client, key).catch((e: unknown) => this.logger.warn(`pool ${key} stays in the Address_Set layout for now: ${String(e)}`));
@@ -38,20 +37,20 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
 
   async acquirePool(key: string): Promise<void> {
     await this.upgraded(key);
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const nb = this.sessions.nb();
       const row = this.index.get(key)?.row;
       if (row) {
         await nb.transact([waitSameIds(row), this.setIds(row, { [REFS_KEY]: String(refs(row) + 1) })]);
         return;
       }
-      await nb.transact([waitAbsent(key, 'pool'), op.insert(DHCP, { cidr: subnetOfKey(key).cidr, external_ids: poolRowIds(key, 1) })]);
-    }, 20);
+      await nb.transact([waitAbsent(key, 'pool'), nbOp.insert('DHCP_Options', { cidr: subnetOfKey(key).cidr, external_ids: poolRowIds(key, 1) })]);
+    }, { client: this.sessions.nb(), attempts: 20 });
   }
 
   async releasePool(key: string): Promise<void> {
     await this.upgraded(key);
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const nb = this.sessions.nb();
       const row = this.index.get(key)?.row;
       if (!row) return;
@@ -61,8 +60,8 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
         return;
       }
       // The pool row and all its blocks in one delete: a concurrent allocation's wait on the pool row fails.
-      await nb.transact([waitSameIds(row), op.delete(DHCP, [['external_ids', 'includes', { [OWNER_KEY]: OWNER, [POOL_KEY]: key }]])]);
-    }, 20);
+      await nb.transact([waitSameIds(row), nbOp.delete('DHCP_Options', [['external_ids', 'includes', { [OWNER_KEY]: OWNER, [POOL_KEY]: key }]])]);
+    }, { client: this.sessions.nb(), attempts: 20 });
   }
 
   findPool(key: string): PoolRecord | undefined {
@@ -92,7 +91,7 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
   async release(key: string, ip: string): Promise<void> {
     await this.upgraded(key);
     await this.queued(key, () =>
-      optimistic(async () => {
+      retryOnConflict(async () => {
         const pool = this.index.get(key);
         const v = ipValue(ip);
         if (!pool || !pool.blocks.has(v) || pool.row!.external_ids[GATEWAY_KEY] === ip) return;
@@ -100,9 +99,9 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
         const block = this.blockRow(pool, index);
         const bits = pool.blocks.block(index)!.bits & ~(1n << (v - pool.blocks.baseOf(index)));
         // An emptied block goes: NB holds rows only for blocks with allocations.
-        const change = bits === 0n ? op.delete(DHCP, byUuid(block._uuid)) : this.setIds(block, { [BITS_KEY]: bitsToHex(bits) });
+        const change = bits === 0n ? nbOp.delete('DHCP_Options', byUuid(block._uuid)) : this.setIds(block, { [BITS_KEY]: bitsToHex(bits) });
         await this.sessions.nb().transact([waitSameIds(block), change]);
-      }, 40),
+      }, { client: this.sessions.nb(), attempts: 40 }),
     );
   }
 
@@ -111,11 +110,11 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
     await this.upgraded(key);
     return this.queued(key, async () => {
       let chosen = '';
-      await optimistic(async () => {
+      await retryOnConflict(async () => {
         const pool = this.requirePool(key);
         chosen = pick(poolRecord(pool));
         await write(pool, chosen);
-      }, 40);
+      }, { client: this.sessions.nb(), attempts: 40 });
       return chosen;
     });
   }
@@ -133,18 +132,18 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
     const row = pool.row!;
     const write = held
       ? [waitSameIds(this.blockRow(pool, index)), this.setIds(this.blockRow(pool, index), { [BITS_KEY]: bitsToHex(bits) })]
-      : [waitAbsent(pool.key, 'block', index), op.insert(DHCP, blockRow(pool.key, pool.blocks.subnet, index, bits))];
-    await this.sessions.nb().transact([op.wait(DHCP, byUuid(row._uuid), ['cidr'], '==', [{ cidr: row.cidr }], 0), ...write, ...more]);
+      : [waitAbsent(pool.key, 'block', index), nbOp.insert('DHCP_Options', blockRow(pool.key, pool.blocks.subnet, index, bits))];
+    await this.sessions.nb().transact([nbOp.wait('DHCP_Options', byUuid(row._uuid), ['cidr'], '==', [{ cidr: row.cidr }], 0), ...write, ...more]);
   }
 
   /** Replaces some external_ids of a row whose ids a preceding wait pinned. */
   private setIds(row: DhcpRow, ids: Record<string, string>): Op {
-    return op.update(DHCP, byUuid(row._uuid), { external_ids: { ...row.external_ids, ...ids } });
+    return nbOp.update('DHCP_Options', byUuid(row._uuid), { external_ids: { ...row.external_ids, ...ids } });
   }
 
   private blockRow(pool: PoolState, index: bigint): DhcpRow {
     const uuid = pool.blocks.block(index)!.uuid;
-    return this.sessions.nb().cache.get(DHCP, uuid) as unknown as DhcpRow;
+    return this.sessions.nb().cache.get('DHCP_Options', uuid)!;
   }
 
   private requirePool(key: string): PoolState {
@@ -160,13 +159,13 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
     if (legacyPool(nb.cache, key)) await this.migrate(nb, key);
   }
 
-  private async migrate(nb: OvsdbClient, key: string): Promise<void> {
-    await optimistic(async () => {
+  private async migrate(nb: NbClient, key: string): Promise<void> {
+    await retryOnConflict(async () => {
       const legacy = legacyPool(nb.cache, key);
       if (!legacy || this.index.get(key)) return;
       await nb.transact(migrationOps(legacy));
       this.logger.log(`pool ${key}: ${legacy.addresses.length} allocations moved from Address_Set ${legacy.name} to DHCP_Options rows`);
-    }, 20);
+    }, { client: nb, attempts: 20 });
   }
 
   /** Runs this host's changes to one pool one after the other (they would only collide with each other). */

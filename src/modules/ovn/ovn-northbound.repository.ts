@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
-import { namedUuid, op, OvsdbClient, type ChangeBatch, type RowChange } from 'ovsdb-client';
+import { namedUuid, retryOnConflict, type ChangeBatch, type OvnNorthbound, type RowChange } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
-import type { NetworkSpec } from '../network/network-spec';
+import type { NetworkSpec } from '../../domain/network-spec';
 import { lookup } from './cache-indexes';
 import { endpointOf, lspAddresses, networksOf, storedNetwork } from './network-records';
 import { NorthboundRepository } from './northbound.repository';
 import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
-import { optimistic } from './optimistic';
 import { gatewayOps, removeGatewayOps } from './router-ops';
-import { OvsdbSessions } from './ovsdb-sessions';
+import { OvsdbSessions, type NbClient } from './ovsdb-sessions';
 import {
   ADDRESS6_KEY,
   ADDRESS_KEY,
@@ -29,9 +28,7 @@ import {
   networkKey,
   switchName,
 } from './ownership';
-import type { SwitchPortRow, SwitchRow } from './rows';
-
-const LS = 'Logical_Switch';
+import { nbOp, type SwitchPortRow, type SwitchRow } from './rows';
 
 /** The switch's own external_ids: ownership, its (vrf, subnet) key, its gateway. */
 function switchIds(spec: NetworkSpec): Record<string, string> {
@@ -66,16 +63,15 @@ function refuseOtherGateway(sw: SwitchRow, spec: NetworkSpec): void {
     }
   }
 }
-const LSP = 'Logical_Switch_Port';
 
 /** Switch keys that decide which subnets a vrf routes. */
 const ROUTING_KEYS = [VRF_KEY, SUBNET_KEY, SUBNET6_KEY, GATEWAY_KEY, GATEWAY6_KEY];
 
 /** A switch of this driver came, went, or changed what its vrf routes. */
-function changesVrfRouting(c: RowChange): boolean {
-  if (c.table !== LS) return false;
-  const before = c.old?.external_ids as Record<string, string> | undefined;
-  const after = c.new?.external_ids as Record<string, string> | undefined;
+function changesVrfRouting(c: RowChange<OvnNorthbound.TableMap>): boolean {
+  if (c.table !== 'Logical_Switch') return false;
+  const before = c.old?.external_ids;
+  const after = c.new?.external_ids;
   if (!isOwned(before) && !isOwned(after)) return false;
   return c.type !== 'update' || ROUTING_KEYS.some((k) => before?.[k] !== after?.[k]);
 }
@@ -102,7 +98,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     const key = switchIds(spec)[SWITCH_KEY];
     const name = switchName(spec.vrf, spec.ipv4.subnet.cidr);
     const value = storedNetwork(spec);
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const nb = this.sessions.nb();
       const sw = lookup.switchByKey(nb.cache, key);
       if (sw?.external_ids[networkKey(spec.networkId)] === value) return;
@@ -110,8 +106,8 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         refuseOtherGateway(sw, spec);
         // Another network (maybe on another host) made the switch: add ours to it, if it is still there.
         await nb.transact([
-          op.wait(LS, [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
-          op.mutate(LS, [['_uuid', '==', sw._uuid]], [['external_ids', 'insert', { [networkKey(spec.networkId)]: value }]]),
+          nbOp.wait('Logical_Switch', [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
+          nbOp.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['external_ids', 'insert', { [networkKey(spec.networkId)]: value }]]),
         ]);
         return;
       }
@@ -119,38 +115,38 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       const gateway = gatewayNetworks(spec);
       const gw = gateway.length > 0 ? gatewayOps(nb, spec.vrf, name, gateway) : undefined;
       await nb.transact([
-        op.wait(LS, [['name', '==', name]], ['name'], '==', [], 0),
+        nbOp.wait('Logical_Switch', [['name', '==', name]], ['name'], '==', [], 0),
         ...(gw?.ops ?? []),
-        op.insert(LS, {
+        nbOp.insert('Logical_Switch', {
           name,
           ports: gw ? [gw.switchPort] : [],
           external_ids: { ...switchIds(spec), [networkKey(spec.networkId)]: value },
         }),
       ]);
-    });
+    }, { client: this.sessions.nb(), attempts: 8 });
     const record = this.findNetwork(spec.networkId);
     if (!record) throw new DriverError('OVN_NETWORK_MISSING', `network ${spec.networkId} vanished from NB right after it was created`);
     return record;
   }
 
   async removeNetwork(networkId: string): Promise<void> {
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const nb = this.sessions.nb();
       const sw = this.switchOf(nb, networkId);
       if (!sw) return;
       const others = Object.keys(sw.external_ids).filter((k) => k.startsWith(NETWORK_KEY_PREFIX) && k !== networkKey(networkId));
       if (others.length > 0) {
-        await nb.transact([op.mutate(LS, [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]])]);
+        await nb.transact([nbOp.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]])]);
         return;
       }
       // Last network: remove the switch, unless another host added a network since we read it.
       // Its ports are not root rows and go with it (ovn-nb.ovsschema).
       await nb.transact([
-        op.wait(LS, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
-        op.delete(LS, [['_uuid', '==', sw._uuid]]),
+        nbOp.wait('Logical_Switch', [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
+        nbOp.delete('Logical_Switch', [['_uuid', '==', sw._uuid]]),
         ...removeGatewayOps(nb, sw.external_ids[VRF_KEY], sw.name),
       ]);
-    });
+    }, { client: this.sessions.nb(), attempts: 8 });
   }
 
   findNetwork(networkId: string): NetworkRecord | undefined {
@@ -167,7 +163,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   private async insertPort(spec: EndpointSpec, chassis: string | undefined): Promise<void> {
-    await optimistic(async () => {
+    await retryOnConflict(async () => {
       const nb = this.sessions.nb();
       const sw = this.switchOf(nb, spec.networkId);
       if (!sw) throw new DriverError('NETWORK_NOT_FOUND', `network ${spec.networkId} is not known to this driver`);
@@ -194,11 +190,11 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         // counter in the switch's external_ids would make ovn-northd, which handles a port added to a
         // switch incrementally but any other switch column by recomputing everything
         // (northd.c ls_changes_can_be_handled, OVN 23.09 and later), recompute on every container start.
-        op.wait(LS, [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0),
-        op.insert(LSP, { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
-        op.mutate(LS, [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
+        nbOp.wait('Logical_Switch', [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0),
+        nbOp.insert('Logical_Switch_Port', { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
+        nbOp.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
       ]);
-    }, 20);
+    }, { client: this.sessions.nb(), attempts: 20 });
   }
 
   async deleteEndpoint(endpointId: string): Promise<void> {
@@ -209,10 +205,10 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     const own = this.switchOf(nb, lsp.external_ids[NETWORK_ID_KEY] ?? '');
     const holders = own?.ports.includes(lsp._uuid)
       ? [own]
-      : [...(nb.cache.table(LS).values() as Iterable<SwitchRow>)].filter((s) => s.ports.includes(lsp._uuid));
+      : [...nb.cache.table('Logical_Switch').values()].filter((s) => s.ports.includes(lsp._uuid));
     await nb.transact([
-      ...holders.map((s) => op.mutate(LS, [['_uuid', '==', s._uuid]], [['ports', 'delete', [lsp._uuid]]])),
-      op.delete(LSP, [['_uuid', '==', lsp._uuid]]),
+      ...holders.map((s) => nbOp.mutate('Logical_Switch', [['_uuid', '==', s._uuid]], [['ports', 'delete', [lsp._uuid]]])),
+      nbOp.delete('Logical_Switch_Port', [['_uuid', '==', lsp._uuid]]),
     ]);
   }
 
@@ -239,15 +235,14 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   onVrfChange(listener: () => void): void {
-    this.sessions.onClient((db, client) => {
-      if (db !== 'nb') return;
-      client.on('change', (batch: ChangeBatch) => {
+    this.sessions.onNbClient((client) => {
+      client.on('change', (batch: ChangeBatch<OvnNorthbound.TableMap>) => {
         if (batch.initial || batch.changes.some(changesVrfRouting)) listener();
       });
     });
   }
 
-  private refuseTakenAddresses(nb: OvsdbClient, sw: SwitchRow, spec: EndpointSpec, chassis: string | undefined): void {
+  private refuseTakenAddresses(nb: NbClient, sw: SwitchRow, spec: EndpointSpec, chassis: string | undefined): void {
     for (const ip of [spec.address, spec.addressIPv6].filter((a): a is string => !!a).map((a) => a.split('/')[0]!)) {
       const port = lookup.portsWithIp(nb.cache, ip).find((p) => sw.ports.includes(p._uuid));
       if (port) {
@@ -264,11 +259,11 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     }
   }
 
-  private switchOf(nb: OvsdbClient, networkId: string): SwitchRow | undefined {
+  private switchOf(nb: NbClient, networkId: string): SwitchRow | undefined {
     return lookup.switchOfNetwork(nb.cache, networkId);
   }
 
-  private lsp(nb: OvsdbClient, name: string): SwitchPortRow | undefined {
+  private lsp(nb: NbClient, name: string): SwitchPortRow | undefined {
     return lookup.switchPort(nb.cache, name);
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { namedUuid, op, OvsdbClient } from 'ovsdb-client';
+import { namedUuid } from 'ovsdb-client';
 import { DriverError } from '../../protocol/errors';
 import { AttachSpec, LocalSwitchRepository } from './local-switch.repository';
 import type { PortRecord } from './ovn.model';
 import { lookup } from './cache-indexes';
-import { OvsdbSessions } from './ovsdb-sessions';
+import { OvsdbSessions, type OvsClient } from './ovsdb-sessions';
 import { NETWORK_ID_KEY, OWNER, OWNER_KEY, SANDBOX_KEY } from './ownership';
-import type { BridgeRow, InterfaceRow, PortRow } from './rows';
+import { ovsOp, type BridgeRow, type InterfaceRow, type PortRow } from './rows';
 
 /** external_ids ovn-controller reads and writes on an OVS Interface (ovn-controller(8), "OVN Database Integration"). */
 const IFACE_ID = 'iface-id';
@@ -31,11 +31,7 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
   }
 
   chassis(): string | undefined {
-    for (const row of this.sessions.ovs.cache.table('Open_vSwitch').values()) {
-      const id = (row.external_ids as Record<string, string> | undefined)?.['system-id'];
-      if (id) return id;
-    }
-    return undefined;
+    return lookup.chassis(this.sessions.ovs.cache);
   }
 
   async attachPort(spec: AttachSpec): Promise<void> {
@@ -48,7 +44,7 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     const stale = this.portsOf(ovs, [...lookup.interfacesOf(ovs.cache, spec.ifaceId), ...(named ? [named] : [])]);
     await ovs.transact([
       ...this.removePortOps(ovs, stale),
-      op.insert(
+      ovsOp.insert(
         'Interface',
         {
           name: spec.portName,
@@ -64,8 +60,8 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
         },
         { uuidName: 'iface' },
       ),
-      op.insert('Port', { name: spec.portName, interfaces: [namedUuid('iface')], external_ids: { [OWNER_KEY]: OWNER } }, { uuidName: 'port' }),
-      op.mutate('Bridge', [['_uuid', '==', bridge._uuid]], [['ports', 'insert', [namedUuid('port')]]]),
+      ovsOp.insert('Port', { name: spec.portName, interfaces: [namedUuid('iface')], external_ids: { [OWNER_KEY]: OWNER } }, { uuidName: 'port' }),
+      ovsOp.mutate('Bridge', [['_uuid', '==', bridge._uuid]], [['ports', 'insert', [namedUuid('port')]]]),
     ]);
   }
 
@@ -95,32 +91,32 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     );
   }
 
-  private removePortOps(ovs: OvsdbClient, ports: PortRow[]) {
+  private removePortOps(ovs: OvsClient, ports: PortRow[]) {
     const uuids = new Set(ports.map((p) => p._uuid));
     const ops = [];
     for (const b of this.bridges(ovs)) {
       const mine = b.ports.filter((p) => uuids.has(p));
-      if (mine.length > 0) ops.push(op.mutate('Bridge', [['_uuid', '==', b._uuid]], [['ports', 'delete', mine]]));
+      if (mine.length > 0) ops.push(ovsOp.mutate('Bridge', [['_uuid', '==', b._uuid]], [['ports', 'delete', mine]]));
     }
     for (const p of ports) {
-      ops.push(op.delete('Port', [['_uuid', '==', p._uuid]]));
-      for (const i of p.interfaces) ops.push(op.delete('Interface', [['_uuid', '==', i]]));
+      ops.push(ovsOp.delete('Port', [['_uuid', '==', p._uuid]]));
+      for (const i of p.interfaces) ops.push(ovsOp.delete('Interface', [['_uuid', '==', i]]));
     }
     return ops;
   }
 
   /** The Ports holding these interfaces, each once. */
-  private portsOf(ovs: OvsdbClient, ifaces: InterfaceRow[]): PortRow[] {
+  private portsOf(ovs: OvsClient, ifaces: InterfaceRow[]): PortRow[] {
     const ports = new Map<string, PortRow>();
     for (const iface of ifaces) for (const p of lookup.portsWith(ovs.cache, iface._uuid)) ports.set(p._uuid, p);
     return [...ports.values()];
   }
 
-  private interfaces(ovs: OvsdbClient): InterfaceRow[] {
-    return [...(ovs.cache.table('Interface').values() as Iterable<InterfaceRow>)];
+  private interfaces(ovs: OvsClient): InterfaceRow[] {
+    return [...ovs.cache.table('Interface').values()];
   }
 
-  private bridges(ovs: OvsdbClient): BridgeRow[] {
-    return [...(ovs.cache.table('Bridge').values() as Iterable<BridgeRow>)];
+  private bridges(ovs: OvsClient): BridgeRow[] {
+    return [...ovs.cache.table('Bridge').values()];
   }
 }

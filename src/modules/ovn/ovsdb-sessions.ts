@@ -1,12 +1,19 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import { OvsdbClient } from 'ovsdb-client';
+import { OpenVSwitch, OvnNorthbound, OvsdbClient } from 'ovsdb-client';
 import { DriverConfig } from '../../config/driver-config';
 import { UnavailableError } from '../../protocol/errors';
 import { addNorthboundIndexes, addOpenVswitchIndexes } from './cache-indexes';
 
+/** The NB session, checked against the OVN Northbound model. */
+export type NbClient = OvsdbClient<OvnNorthbound.TableMap>;
+/** The local OVS session, checked against the Open_vSwitch model. */
+export type OvsClient = OvsdbClient<OpenVSwitch.TableMap>;
+type NbTables = { [T in keyof OvnNorthbound.TableMap]?: (keyof OvnNorthbound.TableMap[T] & string)[] };
+type OvsTables = { [T in keyof OpenVSwitch.TableMap]?: (keyof OpenVSwitch.TableMap[T] & string)[] };
+
 /** Columns the driver reads from the OVN Northbound DB (monitored into the cache). */
-const NB_TABLES = {
+const NB_TABLES: NbTables = {
   NB_Global: ['nb_cfg', 'hv_cfg'],
   Logical_Switch: ['name', 'ports', 'external_ids', 'other_config'],
   Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up', 'type'],
@@ -19,7 +26,7 @@ const NB_TABLES = {
 };
 
 /** Columns the driver reads from the local Open_vSwitch DB. */
-const OVS_TABLES = {
+const OVS_TABLES: OvsTables = {
   Open_vSwitch: ['external_ids', 'bridges'],
   Bridge: ['name', 'ports'],
   Port: ['name', 'interfaces', 'external_ids'],
@@ -41,14 +48,15 @@ const RECOVERY = { probeIntervalMs: 2000, reconnectMinMs: 100, reconnectMaxMs: 2
 @Injectable()
 export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OvsdbSessions.name);
-  readonly ovs: OvsdbClient;
-  private nbClient?: OvsdbClient;
+  readonly ovs: OvsClient;
+  private nbClient?: NbClient;
   private nbRemote?: string;
   private closed = false;
   private readonly clientCallbacks: ((db: 'nb' | 'ovs', client: OvsdbClient) => void)[] = [];
+  private readonly nbCallbacks: ((client: NbClient) => void)[] = [];
 
   constructor(private readonly config: DriverConfig) {
-    this.ovs = new OvsdbClient({
+    this.ovs = new OvsdbClient<OpenVSwitch.TableMap>({
       remotes: config.OVN_DRIVER_OVS_DB,
       database: 'Open_vSwitch',
       tables: OVS_TABLES,
@@ -72,14 +80,14 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** The NB session, or an UnavailableError when it is not connected and synced right now. */
-  nb(): OvsdbClient {
+  nb(): NbClient {
     if (!this.nbClient) throw new UnavailableError('OVN Northbound DB remote is not known yet: set OVN_DRIVER_NB or external_ids:ovn-nb in the local Open_vSwitch DB');
     if (this.nbClient.state !== 'ready') throw new UnavailableError(`OVN Northbound DB (${this.nbRemote}) is not connected`);
     return this.nbClient;
   }
 
   /** The local OVS session, or an UnavailableError when it is not connected and synced right now. */
-  localOvs(): OvsdbClient {
+  localOvs(): OvsClient {
     if (this.ovs.state !== 'ready') throw new UnavailableError(`local Open_vSwitch DB (${this.config.OVN_DRIVER_OVS_DB}) is not connected`);
     return this.ovs;
   }
@@ -94,15 +102,21 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
     if (this.nbClient) cb('nb', this.nbClient);
   }
 
+  /** Calls `cb` with the typed NB client as soon as it exists (for the repositories' change listeners). */
+  onNbClient(cb: (client: NbClient) => void): void {
+    this.nbCallbacks.push(cb);
+    if (this.nbClient) cb(this.nbClient);
+  }
+
   /** Both sessions connected and their caches synced. */
   ready(): boolean {
     return this.ovs.state === 'ready' && this.nbClient?.state === 'ready';
   }
 
-  private makeNb(remote: string): OvsdbClient {
+  private makeNb(remote: string): NbClient {
     this.nbRemote = remote;
     this.logger.log(`OVN Northbound DB: ${remote}`);
-    const client = new OvsdbClient({
+    const client = new OvsdbClient<OvnNorthbound.TableMap>({
       remotes: remote,
       database: 'OVN_Northbound',
       tables: NB_TABLES,
@@ -113,6 +127,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
     });
     addNorthboundIndexes(client.cache);
     for (const cb of this.clientCallbacks) cb('nb', client);
+    for (const cb of this.nbCallbacks) cb(client);
     return client;
   }
 
@@ -129,7 +144,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
         const remote = await this.ovs.waitFor(
           (cache) => {
             for (const row of cache.table('Open_vSwitch').values()) {
-              const nb = (row.external_ids as Record<string, string> | undefined)?.['ovn-nb'];
+              const nb = row.external_ids['ovn-nb'];
               if (nb) return nb;
             }
             return undefined;

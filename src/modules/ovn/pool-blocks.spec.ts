@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ipText, ipValue, parseSubnet } from '../network/address';
+import { ipText, ipValue, parseSubnet } from '../../domain/address';
 import { bitsToHex, hexToBits, PoolBlocks } from './pool-blocks';
 
 /** Sets addresses the way the repository does: one block row per 256 addresses. */

@@ -1,4 +1,4 @@
-import type { Subnet } from '../network/address';
+import type { Subnet } from '../../domain/address';
 
 /** Addresses per allocation block: one NB row holds the allocation bitmap of this many addresses. */
 export const BLOCK_SIZE = 256n;

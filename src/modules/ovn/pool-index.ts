@@ -1,7 +1,8 @@
-import type { ChangeBatch, OvsdbCache } from 'ovsdb-client';
+import type { ChangeBatch, OvnNorthbound, OvsdbCache } from 'ovsdb-client';
 import type { PoolRecord } from './address-pool.repository';
-import { BITS_KEY, BLOCK_KEY, DHCP, DhcpRow, GATEWAY_KEY, POOL_KEY, REFS_KEY, ROLE_KEY, subnetOfKey } from './ipam-rows';
-import { isOwned } from './ownership';
+import type { DhcpRow } from './rows';
+import { BITS_KEY, BLOCK_KEY, POOL_KEY, REFS_KEY, ROLE_KEY, subnetOfKey } from './ipam-rows';
+import { GATEWAY_KEY, isOwned } from './ownership';
 import { hexToBits, PoolBlocks } from './pool-blocks';
 
 /** A pool as the index holds it: its row (absent while only block rows arrived) and its blocks. */
@@ -28,16 +29,16 @@ export class PoolIndex {
   }
 
   /** Follows one monitor batch; the (re)synchronizing one rebuilds the index from the cache. */
-  apply(cache: OvsdbCache, batch: ChangeBatch): void {
+  apply(cache: OvsdbCache<OvnNorthbound.TableMap>, batch: ChangeBatch<OvnNorthbound.TableMap>): void {
     if (batch.initial) {
       this.pools.clear();
-      for (const row of cache.table(DHCP).values()) this.add(row as unknown as DhcpRow);
+      for (const row of cache.table('DHCP_Options').values()) this.add(row);
       return;
     }
     for (const c of batch.changes) {
-      if (c.table !== DHCP) continue;
-      if (c.old) this.remove(c.old as unknown as DhcpRow);
-      if (c.new) this.add(c.new as unknown as DhcpRow);
+      if (c.table !== 'DHCP_Options') continue;
+      if (c.old) this.remove(c.old);
+      if (c.new) this.add(c.new);
     }
   }
 

@@ -1,10 +1,8 @@
-import { namedUuid, op, Op, OvsdbClient, Where } from 'ovsdb-client';
-import { randomMac } from '../endpoint/mac';
+import { namedUuid, type OvnNorthbound, type Op, type Where } from 'ovsdb-client';
+import { randomMac } from '../../domain/mac';
 import { OWNER, OWNER_KEY, VRF_KEY, isOwned } from './ownership';
-import type { RouterRow } from './rows';
-
-const LR = 'Logical_Router';
-const LRP = 'Logical_Router_Port';
+import type { NbClient } from './ovsdb-sessions';
+import { nbOp, type RouterRow } from './rows';
 
 /** The vrf's router: one OVN Logical_Router per vrf routes between its networks. */
 export function routerName(vrf: string): string {
@@ -16,8 +14,8 @@ export function gatewayPortNames(switchName: string): { lrp: string; lsp: string
   return { lrp: `${switchName}-gw`, lsp: `${switchName}-to-gw` };
 }
 
-export function findRouter(nb: OvsdbClient, vrf: string): RouterRow | undefined {
-  for (const r of nb.cache.table(LR).values() as Iterable<RouterRow>) {
+export function findRouter(nb: NbClient, vrf: string): RouterRow | undefined {
+  for (const r of nb.cache.table('Logical_Router').values()) {
     if (isOwned(r.external_ids) && r.external_ids[VRF_KEY] === vrf) return r;
   }
   return undefined;
@@ -29,7 +27,7 @@ export function findRouter(nb: OvsdbClient, vrf: string): RouterRow | undefined 
  * returned for the switch's `ports`.
  */
 export function gatewayOps(
-  nb: OvsdbClient,
+  nb: NbClient,
   vrf: string,
   switchName: string,
   networks: string[],
@@ -38,19 +36,19 @@ export function gatewayOps(
   const owner = { [OWNER_KEY]: OWNER };
   const ops: Op[] = [];
   const router = findRouter(nb, vrf);
-  let routerWhere: Where;
+  let routerWhere: Where<OvnNorthbound.LogicalRouter>;
   if (router) {
     routerWhere = [['_uuid', '==', router._uuid]];
-    ops.push(op.wait(LR, routerWhere, ['name'], '==', [{ name: router.name }], 0));
+    ops.push(nbOp.wait('Logical_Router', routerWhere, ['name'], '==', [{ name: router.name }], 0));
   } else {
-    ops.push(op.wait(LR, [['name', '==', routerName(vrf)]], ['name'], '==', [], 0));
-    ops.push(op.insert(LR, { name: routerName(vrf), external_ids: { ...owner, [VRF_KEY]: vrf } }, { uuidName: 'router' }));
+    ops.push(nbOp.wait('Logical_Router', [['name', '==', routerName(vrf)]], ['name'], '==', [], 0));
+    ops.push(nbOp.insert('Logical_Router', { name: routerName(vrf), external_ids: { ...owner, [VRF_KEY]: vrf } }, { uuidName: 'router' }));
     routerWhere = [['_uuid', '==', namedUuid('router')]];
   }
-  ops.push(op.insert(LRP, { name: names.lrp, mac: randomMac(), networks, external_ids: owner }, { uuidName: 'lrp' }));
-  ops.push(op.mutate(LR, routerWhere, [['ports', 'insert', [namedUuid('lrp')]]]));
+  ops.push(nbOp.insert('Logical_Router_Port', { name: names.lrp, mac: randomMac(), networks, external_ids: owner }, { uuidName: 'lrp' }));
+  ops.push(nbOp.mutate('Logical_Router', routerWhere, [['ports', 'insert', [namedUuid('lrp')]]]));
   ops.push(
-    op.insert(
+    nbOp.insert(
       'Logical_Switch_Port',
       { name: names.lsp, type: 'router', addresses: ['router'], options: { 'router-port': names.lrp }, external_ids: owner },
       { uuidName: 'lsp_gw' },
@@ -63,15 +61,15 @@ export function gatewayOps(
  * Ops removing a switch's router port, and the vrf's router with its last port (the wait makes sure no
  * other host added a port since it was read).
  */
-export function removeGatewayOps(nb: OvsdbClient, vrf: string, switchName: string): Op[] {
+export function removeGatewayOps(nb: NbClient, vrf: string, switchName: string): Op[] {
   const router = findRouter(nb, vrf);
   if (!router) return [];
   const { lrp } = gatewayPortNames(switchName);
-  const port = [...nb.cache.table(LRP).values()].find((p) => p.name === lrp && router.ports.includes(p._uuid));
+  const port = [...nb.cache.table('Logical_Router_Port').values()].find((p) => p.name === lrp && router.ports.includes(p._uuid));
   if (!port) return [];
-  const where: Where = [['_uuid', '==', router._uuid]];
+  const where: Where<OvnNorthbound.LogicalRouter> = [['_uuid', '==', router._uuid]];
   if (router.ports.length === 1) {
-    return [op.wait(LR, where, ['ports'], '==', [{ ports: router.ports }], 0), op.delete(LR, where)];
+    return [nbOp.wait('Logical_Router', where, ['ports'], '==', [{ ports: router.ports }], 0), nbOp.delete('Logical_Router', where)];
   }
-  return [op.mutate(LR, where, [['ports', 'delete', [port._uuid]]])];
+  return [nbOp.mutate('Logical_Router', where, [['ports', 'delete', [port._uuid]]])];
 }

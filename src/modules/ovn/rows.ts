@@ -1,46 +1,18 @@
-/** The columns the driver monitors, as ovsdb-client decodes them (sets → arrays, string maps → objects). */
-export interface SwitchRow {
-  _uuid: string;
-  name: string;
-  ports: string[];
-  external_ids: Record<string, string>;
-}
+import { opsFor, type OpenVSwitch, type OvnNorthbound } from 'ovsdb-client';
 
-export interface SwitchPortRow {
-  _uuid: string;
-  name: string;
-  addresses: string[];
-  port_security: string[];
-  external_ids: Record<string, string>;
-  up?: boolean;
-  type: string;
-}
+/**
+ * The rows the driver reads, as the generated models type them. Each is the columns it monitors (see
+ * ovsdb-sessions.ts): a column outside the Pick reads as `undefined` at run time, so naming one here
+ * without monitoring it would lie.
+ */
+export type SwitchRow = Pick<OvnNorthbound.LogicalSwitch, '_uuid' | 'name' | 'ports' | 'external_ids'>;
+export type SwitchPortRow = Pick<OvnNorthbound.LogicalSwitchPort, '_uuid' | 'name' | 'addresses' | 'port_security' | 'external_ids' | 'up' | 'type'>;
+export type RouterRow = Pick<OvnNorthbound.LogicalRouter, '_uuid' | 'name' | 'ports' | 'external_ids'>;
+export type DhcpRow = Pick<OvnNorthbound.DHCPOptions, '_uuid' | 'cidr' | 'external_ids'>;
+export type BridgeRow = Pick<OpenVSwitch.Bridge, '_uuid' | 'name' | 'ports'>;
+export type PortRow = Pick<OpenVSwitch.Port, '_uuid' | 'name' | 'interfaces' | 'external_ids'>;
+export type InterfaceRow = Pick<OpenVSwitch.Interface, '_uuid' | 'name' | 'type' | 'external_ids' | 'ofport' | 'error'>;
 
-export interface BridgeRow {
-  _uuid: string;
-  name: string;
-  ports: string[];
-}
-
-export interface PortRow {
-  _uuid: string;
-  name: string;
-  interfaces: string[];
-  external_ids: Record<string, string>;
-}
-
-export interface InterfaceRow {
-  _uuid: string;
-  name: string;
-  type: string;
-  external_ids: Record<string, string>;
-  ofport?: number | bigint;
-  error?: string;
-}
-
-export interface RouterRow {
-  _uuid: string;
-  name: string;
-  ports: string[];
-  external_ids: Record<string, string>;
-}
+/** Op builders checked against the NB and Open_vSwitch models (table names, columns, value shapes). */
+export const nbOp = opsFor<OvnNorthbound.TableMap>();
+export const ovsOp = opsFor<OpenVSwitch.TableMap>();

@@ -1,10 +1,9 @@
-import { BadRequestError } from '../../protocol/errors';
-import type { CreateNetworkRequest, IPAMData } from '../../protocol/network.dto';
+import { BadRequestError } from '../protocol/errors';
+import type { CreateNetworkRequest, IPAMData } from '../protocol/network.dto';
 import { addressOf, contains, parseSubnet, Subnet } from './address';
 
 /** Docker's option keys in CreateNetwork (libnetwork/netlabel/labels.go). */
 export const GENERIC_OPTIONS = 'com.docker.network.generic';
-export const ENABLE_IPV6 = 'com.docker.network.enable_ipv6';
 export const INTERNAL = 'com.docker.network.internal';
 
 /** The `-o` options this driver understands, with what they mean. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BadRequestError } from '../../protocol/errors';
-import type { CreateNetworkRequest } from '../../protocol/network.dto';
+import { BadRequestError } from '../protocol/errors';
+import type { CreateNetworkRequest } from '../protocol/network.dto';
 import { parseNetworkSpec } from './network-spec';
 
 const ID = 'a'.repeat(64);
