@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DriverConfig } from '../../config/driver-config';
 import { AddressPoolRepository } from '../ovn/address-pool.repository';
 import { networksOf, endpointOf } from '../ovn/network-records';
 import { OvsdbSessions } from '../ovn/ovsdb-sessions';
@@ -15,6 +16,7 @@ export class DatabaseViewService {
   constructor(
     private readonly sessions: OvsdbSessions,
     private readonly pools: AddressPoolRepository,
+    private readonly config: DriverConfig,
   ) {}
 
   database(): Record<string, unknown> {
@@ -57,7 +59,7 @@ export class DatabaseViewService {
       .filter((r) => isOwned(r.external_ids))
       .map((r) => ({ Name: r.name, UUID: r._uuid, Vrf: r.external_ids[VRF_KEY], Ports: r.ports.map((p) => nb.cache.get('Logical_Router_Port', p)).filter(Boolean).map((p) => ({ Name: p!.name, Networks: p!.networks, Mac: p!.mac })) }));
     const pools = this.pools.pools().map((p) => ({ Pool: p.key, Gateway: p.gateway, Allocated: p.allocated }));
-    return { Chassis: lookup.chassis(this.sessions.ovs.cache), Networks: networks, Routers: routers, Pools: pools };
+    return { Chassis: lookup.chassis(this.sessions.ovs.cache), Host: this.host(), Networks: networks, Routers: routers, Pools: pools };
   }
 
   /** br-int as OVS has it: its ports with their interfaces (read-only). */
@@ -79,5 +81,19 @@ export class DatabaseViewService {
           .map((i) => ({ Name: i.name, Type: i.type, OfPort: i.ofport === undefined ? undefined : Number(i.ofport), Error: i.error, ExternalIds: i.external_ids })),
       }));
     return { Bridge: name, UUID: bridge._uuid, Ports: ports };
+  }
+
+  /** What `docker-ovn-driver doctor` checks on this host: the chassis settings ovn-controller reads from OVS. */
+  private host(): Record<string, string | undefined> {
+    const row = [...this.sessions.ovs.cache.table('Open_vSwitch').values()][0];
+    const ids: Record<string, string> = row?.external_ids ?? {};
+    return {
+      SystemId: ids['system-id'],
+      EncapIp: ids['ovn-encap-ip'],
+      EncapType: ids['ovn-encap-type'],
+      NbRemote: this.config.OVN_DRIVER_NB ?? ids['ovn-nb'],
+      SbRemote: ids['ovn-remote'],
+      OvsVersion: typeof row?.ovs_version === 'string' ? row.ovs_version : undefined,
+    };
   }
 }

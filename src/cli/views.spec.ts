@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { driverChecks, GENEVE_OVERHEAD, ovnControllerCheck } from './doctor';
+import { endpointRows, table, toDot, toMermaid, topology, type DatabaseView } from './views';
+
+const db: DatabaseView = {
+  Chassis: 'host-1',
+  Host: { SystemId: 'host-1', EncapIp: '192.0.2.1' },
+  Routers: [{ Name: 'docker-vrf-blue', Vrf: 'blue', Ports: [] }],
+  Networks: [
+    {
+      NetworkID: 'aaaaaaaaaaaaaaaa',
+      Vrf: 'blue',
+      Subnet: '10.0.0.0/24',
+      Mtu: 1500,
+      LogicalSwitch: { Name: 'docker-net-a' },
+      Endpoints: [
+        { EndpointID: 'e1e1e1e1e1e1e1e1', LogicalSwitchPort: { Name: 'lsp-1', Up: true }, Address: '10.0.0.2/24', Chassis: 'host-1', OvsInterface: { Name: 'veth1', OvnInstalled: true } },
+        { EndpointID: 'e2e2e2e2e2e2e2e2', LogicalSwitchPort: { Name: 'lsp-2', Up: false }, Address: '10.0.0.3/24', Chassis: 'host-2' },
+      ],
+    },
+  ],
+};
+
+describe('CLI views', () => {
+  it('filters endpoints by id prefix and says what is not installed', () => {
+    assert.deepEqual(endpointRows(db, ['e2e2']).map((r) => [r.lsp, r.chassis, r.up, r.installed, r.ovsPort]), [['lsp-2', 'host-2', false, false, '']]);
+    assert.equal(endpointRows(db).length, 2);
+  });
+
+  it('links switches to their vrf router and groups endpoints by chassis in dot and mermaid', () => {
+    const t = topology(db);
+    assert.equal(t.switches[0]!.router, 'docker-vrf-blue');
+    const dot = toDot(t);
+    assert.match(dot, /n_docker_vrf_blue -- n_docker_net_a;/);
+    assert.match(dot, /subgraph cluster_n_host_2 \{/);
+    assert.match(toMermaid(t), /subgraph n_chassis_host_1\["chassis host-1"\]/);
+  });
+
+  it('pads table columns', () => {
+    assert.equal(table(['A', 'BB'], [['xyz', '1']]), 'A    BB\nxyz  1');
+  });
+});
+
+describe('doctor checks', () => {
+  it('fails a missing encap ip with a fix, and only warns about an MTU too big for Geneve', () => {
+    const noEncap = { ...db, Host: { SystemId: 'host-1' }, Networks: [{ ...db.Networks[0]!, Mtu: 1500 }] };
+    const checks = driverChecks({ nb: 'ready', ovs: 'ready' }, noEncap, { Bridge: 'br-int', UUID: 'u' }, 1500);
+    const encap = checks.find((c) => c.name === 'encap ip set')!;
+    assert.equal(encap.ok, false);
+    assert.match(encap.fix!, /ovn-encap-ip/);
+    const mtu = checks.find((c) => c.name === 'MTU fits Geneve')!;
+    assert.deepEqual([mtu.ok, mtu.warning], [false, true]);
+    assert.ok(driverChecks({ nb: 'ready', ovs: 'ready' }, noEncap, undefined, 1500 + GENEVE_OVERHEAD).find((c) => c.name === 'MTU fits Geneve')!.ok);
+  });
+
+  it('reports ovn-controller not running from a pidfile naming no process', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'doctor-'));
+    assert.equal(ovnControllerCheck(dir).ok, false);
+    writeFileSync(path.join(dir, 'ovn-controller.pid'), `${process.pid}\n`);
+    assert.equal(ovnControllerCheck(dir).ok, true);
+    writeFileSync(path.join(dir, 'ovn-controller.pid'), '999999999\n');
+    assert.match(ovnControllerCheck(dir).fix!, /start ovn-controller/);
+    rmSync(dir, { recursive: true });
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * The `docker-ovn-driver` CLI against a real driver, dockerd and OVN: what it shows of networks and
+ * containers, and `doctor` noticing a stopped ovn-controller (with the fix) and its return.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { docker } from '../harness/docker';
+import { kill } from '../harness/daemons';
+import { freePort, repoRoot, waitFor } from '../harness/stack';
+import { leftovers, NOTHING } from './leftovers';
+import { useOvnDocker } from './ovn-docker';
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(url: string, ...args: string[]): Promise<CliRun> {
+  const main = path.join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
+  return new Promise((resolve) => {
+    execFile(process.execPath, [main, '--url', url, ...args], { timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('docker-ovn-driver CLI (e2e)', () => {
+  // Filled before the driver starts (hooks run in order): the driver's HTTP listener on a free port.
+  const env: Record<string, string> = {};
+  let url = '';
+  before(async () => {
+    const port = await freePort();
+    env.OVN_DRIVER_PORT = String(port);
+    url = `http://127.0.0.1:${port}`;
+  });
+  const t = useOvnDocker(env);
+
+  it('shows status, networks, the endpoints of a container and the topology, and leaves nothing behind', async () => {
+    const status = await cli(url, '--json', 'status');
+    assert.equal(status.code, 0, status.stderr);
+    const s = JSON.parse(status.stdout) as Record<string, unknown>;
+    assert.equal(s.ready, true);
+    assert.equal(s.chassis, t.stack.chassis);
+    assert.equal(s.networks, 0);
+
+    await t.netCreate('cli-a', '--subnet', '10.60.1.0/24', '-o', 'vrf=cli');
+    const netId = (await docker('network', 'inspect', '-f', '{{.Id}}', 'cli-a')).trim();
+    const c = await t.run('cli-a');
+    const ip = await t.ipOf(c, 'cli-a');
+
+    const networks = await cli(url, 'networks');
+    assert.equal(networks.code, 0, networks.stderr);
+    assert.match(networks.stdout, new RegExp(`${netId.slice(0, 12)}\\s+cli\\s+10\\.60\\.1\\.0/24`));
+
+    // ovn-controller marks the port installed shortly after the container starts
+    const rows = await waitFor(
+      async () => {
+        const r = await cli(url, '--json', 'endpoints', c);
+        const list = JSON.parse(r.stdout) as { address: string; chassis: string; up: boolean; installed: boolean; ovsPort: string }[];
+        return list.length === 1 && list[0]!.installed && list[0]!.up ? list : undefined;
+      },
+      { timeoutMs: 20_000, what: `endpoint of ${c} installed and up` },
+    );
+    assert.equal(rows[0]!.address, `${ip}/24`);
+    assert.equal(rows[0]!.chassis, t.stack.chassis);
+    assert.notEqual(rows[0]!.ovsPort, '');
+    const text = await cli(url, 'endpoints', c);
+    assert.match(text.stdout, new RegExp(`${ip}/24\\s+\\S+\\s+${t.stack.chassis}\\s+yes\\s+yes`));
+    assert.equal((await cli(url, 'endpoints', 'no-such-container')).code, 1);
+
+    const json = JSON.parse((await cli(url, 'topology', '--format', 'json')).stdout) as { routers: { vrf: string }[]; endpoints: { address: string }[] };
+    assert.deepEqual(json.routers.map((r) => r.vrf), ['cli']);
+    assert.deepEqual(json.endpoints.map((e) => e.address), [`${ip}/24`]);
+    const dot = await cli(url, 'topology', '--format', 'dot');
+    assert.match(dot.stdout, /^graph topology \{/);
+    assert.match(dot.stdout, new RegExp(`chassis ${t.stack.chassis}`));
+    assert.ok(dot.stdout.includes(ip));
+    const mermaid = await cli(url, 'topology', '--format', 'mermaid');
+    assert.match(mermaid.stdout, /^graph LR/);
+    assert.ok(mermaid.stdout.includes(ip));
+
+    await docker('rm', '-f', c);
+    await docker('network', 'rm', 'cli-a');
+    assert.deepEqual(await leftovers(t.stack), NOTHING);
+  });
+
+  it('doctor fails with a fix while ovn-controller is stopped, and passes once it runs again', async () => {
+    const ok = await cli(url, 'doctor', '--ovn-rundir', t.stack.dir);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /ok\s+ovn-controller running/);
+
+    const restart = await kill(t.stack, 'ovn-controller.pid');
+    try {
+      const failed = await cli(url, 'doctor', '--ovn-rundir', t.stack.dir);
+      assert.equal(failed.code, 1, failed.stdout);
+      assert.match(failed.stdout, /FAIL\s+ovn-controller running: pid \d+ .* is not running\n\s+fix: start ovn-controller/);
+    } finally {
+      await restart();
+    }
+    const again = await cli(url, 'doctor', '--ovn-rundir', t.stack.dir);
+    assert.equal(again.code, 0, again.stdout);
+  });
+
+  it('exits 2 when the driver is not reachable, and on a usage error', async () => {
+    assert.equal((await cli('http://127.0.0.1:1', 'status')).code, 2);
+    assert.equal((await cli(url, 'topology', '--format', 'png')).code, 2);
+  });
+});
