@@ -69,6 +69,10 @@ describe('debug views', () => {
     await driver.post('/NetworkDriver.Leave', { NetworkID: net, EndpointID: ep });
     await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: ep });
     await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net });
-    assert.deepEqual((await get({ port }, '/NetworkDriver.Database')).body, { Chassis: stack.chassis, Networks: [], Routers: [], Pools: [] });
+    const { Host, ...rest } = (await get({ port }, '/NetworkDriver.Database')).body as { Host: { SystemId?: string; EncapType?: string } };
+    assert.deepEqual(rest, { Chassis: stack.chassis, Networks: [], Routers: [], Pools: [] });
+    // What `docker-ovn-driver doctor` reads: the chassis settings of this host's Open vSwitch.
+    assert.equal(Host.SystemId, stack.chassis);
+    assert.equal(Host.EncapType, 'geneve');
   });
 });
