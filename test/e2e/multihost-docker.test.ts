@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE } from '../harness/docker';
+import { allocatedInNb } from '../harness/ipam-nb';
 import { DockerHost, runDocBlock, TwoHosts } from '../harness/multihost';
 import { waitFor } from '../harness/stack';
 import { leftovers, NOTHING } from './leftovers';
@@ -53,8 +54,7 @@ describe('two Docker hosts on one OVN (e2e)', () => {
   const lsps = async () => (await leftovers(mh.central)).ports.filter((p) => /^[0-9a-f]{64}$/.test(p));
   const switchIds = (name: string) => mh.central.nbctl('get', 'Logical_Switch', name, 'external_ids');
   const ourSwitches = async (pattern: RegExp) => (await leftovers(mh.central)).switches.filter((s) => pattern.test(s));
-  const poolAddresses = async (subnet: string) =>
-    (await mh.central.nbctl('--bare', '--columns=addresses', 'find', 'Address_Set', `external_ids:docker-ovn\\:pool="${VRF}|${subnet}"`)).split(/\s+/).filter(Boolean).sort();
+  const poolAddresses = (subnet: string) => allocatedInNb(mh.central, `${VRF}|${subnet}`);
   const nothingLeft = async () => {
     for (const h of mh.hosts) assert.deepEqual(await leftovers(h.stack), NOTHING, `left on host ${h.label}`);
   };
