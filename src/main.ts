@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createDriverApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/load-config';
-import { OvnNotConfiguredError, requireNorthboundRemote } from './config/northbound-remote';
+import { OvnNotConfiguredError, withNorthboundRemote } from './config/northbound-remote';
 
 /**
  * Starts the driver: config first (a bad value, or no OVN Northbound DB to use, stops here with exit 2), then
@@ -11,8 +11,7 @@ import { OvnNotConfiguredError, requireNorthboundRemote } from './config/northbo
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
-    await requireNorthboundRemote(config);
+    config = await withNorthboundRemote(loadConfig());
   } catch (e) {
     if (e instanceof ConfigError || e instanceof OvnNotConfiguredError) {
       process.stderr.write(`docker-ovn-driver: ${e.message}\n`);

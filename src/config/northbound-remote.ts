@@ -73,3 +73,15 @@ export async function requireNorthboundRemote(
       'and make the local Open_vSwitch DB reachable (OVN_DRIVER_OVS_DB)',
   );
 }
+
+/**
+ * The config the application runs with: `config` with OVN_DRIVER_NB set to the remote
+ * {@link requireNorthboundRemote} found. Resolved once at start, so the sessions never look for it again.
+ */
+export async function withNorthboundRemote(
+  config: Readonly<DriverConfig>,
+  read?: (remote: string, timeoutMs: number) => Promise<string | undefined>,
+): Promise<Readonly<DriverConfig>> {
+  const nb = await requireNorthboundRemote(config, read);
+  return Object.freeze(Object.assign(Object.create(Object.getPrototypeOf(config) as object) as DriverConfig, config, { OVN_DRIVER_NB: nb }));
+}

@@ -26,12 +26,11 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
 
   constructor(private readonly sessions: OvsdbSessions) {
     super();
-    sessions.onNbClient((client) => {
-      client.on('change', (batch: ChangeBatch<OvnNorthbound.TableMap>) => {
-        this.index.apply(client.cache, batch);
-        // Pools of the earlier Address_Set layout move to DHCP_Options once NB is in sync.
-        if (batch.initial) for (const key of legacyPoolKeys(client.cache)) this.migrate(client, key).catch((e: unknown) => this.logger.warn(`pool ${key} stays in the Address_Set layout for now: ${String(e)}`));
-      });
+    const client = sessions.nbSession;
+    client.on('change', (batch: ChangeBatch<OvnNorthbound.TableMap>) => {
+      this.index.apply(client.cache, batch);
+      // Pools of the earlier Address_Set layout move to DHCP_Options once NB is in sync.
+      if (batch.initial) for (const key of legacyPoolKeys(client.cache)) this.migrate(client, key).catch((e: unknown) => this.logger.warn(`pool ${key} stays in the Address_Set layout for now: ${String(e)}`));
     });
   }
 

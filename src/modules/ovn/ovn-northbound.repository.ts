@@ -235,10 +235,8 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   onVrfChange(listener: () => void): void {
-    this.sessions.onNbClient((client) => {
-      client.on('change', (batch: ChangeBatch<OvnNorthbound.TableMap>) => {
-        if (batch.initial || batch.changes.some(changesVrfRouting)) listener();
-      });
+    this.sessions.nbSession.on('change', (batch: ChangeBatch<OvnNorthbound.TableMap>) => {
+      if (batch.initial || batch.changes.some(changesVrfRouting)) listener();
     });
   }
 

@@ -42,20 +42,19 @@ const RECOVERY = { probeIntervalMs: 2000, reconnectMinMs: 100, reconnectMaxMs: 2
 /**
  * The two long-lived OVSDB sessions: the local Open_vSwitch DB and the OVN Northbound DB. Both connect
  * in the background after the listeners are up (dockerd gives a plugin seconds to appear) and reconnect
- * by themselves. Without OVN_DRIVER_NB, the NB remote is read from Open_vSwitch external_ids:ovn-nb, as
- * the seed driver did.
+ * by themselves. The NB remote comes resolved in the config (main.ts: OVN_DRIVER_NB, else the local
+ * Open_vSwitch external_ids:ovn-nb, read once before listening).
  */
 @Injectable()
 export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OvsdbSessions.name);
   readonly ovs: OvsClient;
-  private nbClient?: NbClient;
-  private nbRemote?: string;
-  private closed = false;
-  private readonly clientCallbacks: ((db: 'nb' | 'ovs', client: OvsdbClient) => void)[] = [];
-  private readonly nbCallbacks: ((client: NbClient) => void)[] = [];
+  /** The NB session; use {@link nb} for one that is connected. */
+  readonly nbSession: NbClient;
+  readonly nbRemote: string;
 
   constructor(private readonly config: DriverConfig) {
+    if (!config.OVN_DRIVER_NB) throw new Error('OVN_DRIVER_NB must be resolved before the sessions are made (withNorthboundRemote)');
     this.ovs = new OvsdbClient<OpenVSwitch.TableMap>({
       remotes: config.OVN_DRIVER_OVS_DB,
       database: 'Open_vSwitch',
@@ -65,25 +64,33 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       leaderOnly: false,
     });
     addOpenVswitchIndexes(this.ovs.cache);
-    if (config.OVN_DRIVER_NB) this.nbClient = this.makeNb(config.OVN_DRIVER_NB);
+    this.nbRemote = config.OVN_DRIVER_NB;
+    this.nbSession = new OvsdbClient<OvnNorthbound.TableMap>({
+      remotes: this.nbRemote,
+      database: 'OVN_Northbound',
+      tables: NB_TABLES,
+      requestTimeoutMs: config.OVN_DRIVER_OVSDB_TIMEOUT_MS,
+      ...RECOVERY,
+      leaderOnly: true,
+      tls: this.tls(),
+    });
+    addNorthboundIndexes(this.nbSession.cache);
   }
 
   onApplicationBootstrap(): void {
+    this.logger.log(`OVN Northbound DB: ${this.nbRemote}`);
     this.ovs.start();
-    if (this.nbClient) this.nbClient.start();
-    else void this.discoverNb();
+    this.nbSession.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
-    await Promise.allSettled([this.ovs.close(), this.nbClient?.close()]);
+    await Promise.allSettled([this.ovs.close(), this.nbSession.close()]);
   }
 
   /** The NB session, or an UnavailableError when it is not connected and synced right now. */
   nb(): NbClient {
-    if (!this.nbClient) throw new UnavailableError('OVN Northbound DB remote is not known yet: set OVN_DRIVER_NB or external_ids:ovn-nb in the local Open_vSwitch DB');
-    if (this.nbClient.state !== 'ready') throw new UnavailableError(`OVN Northbound DB (${this.nbRemote}) is not connected`);
-    return this.nbClient;
+    if (this.nbSession.state !== 'ready') throw new UnavailableError(`OVN Northbound DB (${this.nbRemote}) is not connected`);
+    return this.nbSession;
   }
 
   /** The local OVS session, or an UnavailableError when it is not connected and synced right now. */
@@ -92,70 +99,14 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
     return this.ovs;
   }
 
-  /**
-   * Calls `cb` with each session's client as soon as it exists: the local OVS one at once, the NB one at
-   * once or when its remote is discovered from external_ids:ovn-nb (for metrics and health).
-   */
-  onClient(cb: (db: 'nb' | 'ovs', client: OvsdbClient) => void): void {
-    this.clientCallbacks.push(cb);
-    cb('ovs', this.ovs);
-    if (this.nbClient) cb('nb', this.nbClient);
-  }
-
-  /** Calls `cb` with the typed NB client as soon as it exists (for the repositories' change listeners). */
-  onNbClient(cb: (client: NbClient) => void): void {
-    this.nbCallbacks.push(cb);
-    if (this.nbClient) cb(this.nbClient);
-  }
-
   /** Both sessions connected and their caches synced. */
   ready(): boolean {
-    return this.ovs.state === 'ready' && this.nbClient?.state === 'ready';
-  }
-
-  private makeNb(remote: string): NbClient {
-    this.nbRemote = remote;
-    this.logger.log(`OVN Northbound DB: ${remote}`);
-    const client = new OvsdbClient<OvnNorthbound.TableMap>({
-      remotes: remote,
-      database: 'OVN_Northbound',
-      tables: NB_TABLES,
-      requestTimeoutMs: this.config.OVN_DRIVER_OVSDB_TIMEOUT_MS,
-      ...RECOVERY,
-      leaderOnly: true,
-      tls: this.tls(),
-    });
-    addNorthboundIndexes(client.cache);
-    for (const cb of this.clientCallbacks) cb('nb', client);
-    for (const cb of this.nbCallbacks) cb(client);
-    return client;
+    return this.ovs.state === 'ready' && this.nbSession.state === 'ready';
   }
 
   private tls() {
     const { OVN_DRIVER_SSL_KEY: key, OVN_DRIVER_SSL_CERT: cert, OVN_DRIVER_SSL_CA: ca } = this.config;
     if (!key || !cert || !ca) return undefined;
     return { key: readFileSync(key), cert: readFileSync(cert), ca: readFileSync(ca) };
-  }
-
-  /** Waits for the local OVS DB, then follows its external_ids:ovn-nb. */
-  private async discoverNb(): Promise<void> {
-    while (!this.closed && !this.nbClient) {
-      try {
-        const remote = await this.ovs.waitFor(
-          (cache) => {
-            for (const row of cache.table('Open_vSwitch').values()) {
-              const nb = row.external_ids['ovn-nb'];
-              if (nb) return nb;
-            }
-            return undefined;
-          },
-          { timeoutMs: 60_000 },
-        );
-        this.nbClient = this.makeNb(remote);
-        this.nbClient.start();
-      } catch {
-        if (!this.closed) this.logger.warn('waiting for external_ids:ovn-nb in the local Open_vSwitch DB (or set OVN_DRIVER_NB)');
-      }
-    }
   }
 }
