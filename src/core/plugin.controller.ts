@@ -1,16 +1,14 @@
-import { Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { ActivateResponse } from '../protocol/plugin.dto';
 import { PLUGIN_ACTIVATE } from '../protocol/routes';
+import { Verb } from '../protocol/verb.decorator';
 
 /** The plugin handshake (moby pkg/plugins/plugins.go). */
 @ApiTags('Plugin')
 @Controller()
 export class PluginController {
-  @Post(PLUGIN_ACTIVATE)
-  @HttpCode(200)
-  @ApiOperation({ operationId: 'Activate', summary: 'Handshake: the subsystems this plugin implements' })
-  @ApiOkResponse({ type: ActivateResponse })
+  @Verb(PLUGIN_ACTIVATE, { summary: 'Handshake: the subsystems this plugin implements', ok: ActivateResponse })
   Activate(): ActivateResponse {
     return { Implements: ['NetworkDriver', 'IpamDriver'] };
   }
