@@ -27,7 +27,9 @@ describe(OvsdbSessions.name, () => {
     const sock = path.join(dir, 'db.sock');
     ovsRemote = `unix:${sock}`;
     execFileSync('ovsdb-tool', ['create', db, VSWITCH_SCHEMA]);
-    server = spawn('ovsdb-server', [`--remote=punix:${sock}`, `--unixctl=${path.join(dir, 'ctl')}`, '-vconsole:off', db], { stdio: 'ignore' });
+    server = spawn('ovsdb-server', [`--remote=punix:${sock}`, `--unixctl=${path.join(dir, 'ctl')}`, '-vconsole:off', db], {
+      stdio: 'ignore',
+    });
     for (let i = 0; !existsSync(sock); i++) {
       if (i > 200) throw new Error('ovsdb-server did not come up');
       await sleep(25);
@@ -57,7 +59,9 @@ describe(OvsdbSessions.name, () => {
   });
 
   it('takes OVN_DRIVER_NB as given', async () => {
-    const config = await withNorthboundRemote(loadConfig({ OVN_DRIVER_NB: 'unix:/run/ovn/ovnnb_db.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock' }));
+    const config = await withNorthboundRemote(
+      loadConfig({ OVN_DRIVER_NB: 'unix:/run/ovn/ovnnb_db.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock' }),
+    );
     assert.equal(new OvsdbSessions(config).nbRemote, 'unix:/run/ovn/ovnnb_db.sock');
   });
 
