@@ -21,7 +21,8 @@ export type ClientState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'cl
  * A long-lived OVSDB connection with a replicated cache.
  *
  * Events: `state(state, previous)`, `change(batch: ChangeBatch)`, `locked(lockId)`, `stolen(lockId)`,
- * `notification(method, params)` for notifications it does not consume itself (e.g. your own monitors).
+ * `notification(method, params)` for notifications it does not consume itself (e.g. your own monitors),
+ * `incompatible(err: OvsdbSchemaMismatchError)` when the server's schema lacks monitored tables or columns.
  *
  * `M` is a table map (e.g. `OvnNorthbound.TableMap`): with it, `cache`, `op` and the `tables` option are
  * checked against the model's table and column names. Without it everything is a loose `Row`.
@@ -70,6 +71,7 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
       onMonitorReply: (method, schema, selection, result) => this.onMonitorReply(method, schema, selection, result),
       established: (peer) => this.relock(peer),
       reconnecting: () => this.setState('reconnecting'),
+      incompatible: (err) => this.emit('incompatible', err),
     });
   }
 

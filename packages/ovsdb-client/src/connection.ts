@@ -1,4 +1,4 @@
-import { OvsdbDisconnectedError, OvsdbRpcError, OvsdbTimeoutError } from './errors';
+import { OvsdbDisconnectedError, OvsdbRpcError, OvsdbSchemaMismatchError, OvsdbTimeoutError } from './errors';
 import { JsonRpcPeer } from './jsonrpc';
 import { OvsdbLogger } from './logger';
 import { MonitorMethod, monitorParams, monitorSelection } from './monitor';
@@ -38,6 +38,8 @@ export interface ConnectionHost {
   established(peer: JsonRpcPeer): void;
   /** A session that had been set up ended; the loop is about to reconnect. */
   reconnecting(): void;
+  /** The server's schema lacks monitored tables or columns; the loop backs off and tries again. */
+  incompatible(err: OvsdbSchemaMismatchError): void;
 }
 
 /**
@@ -77,7 +79,12 @@ export class ConnectionLoop {
       try {
         ended = (await this.session(remote)).ended;
       } catch (err) {
-        this.log.info({ remote: remote.text, err: (err as Error).message }, 'ovsdb connect failed');
+        if (err instanceof OvsdbSchemaMismatchError) {
+          this.log.warn({ remote: remote.text, err: err.message }, 'ovsdb schema lacks what the client monitors');
+          this.host.incompatible(err);
+        } else {
+          this.log.info({ remote: remote.text, err: (err as Error).message }, 'ovsdb connect failed');
+        }
       }
       if (ended) {
         // A session that got going resets the backoff: the next outage starts from the shortest delay.

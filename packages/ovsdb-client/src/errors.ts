@@ -106,3 +106,20 @@ export class OvsdbConflictError extends OvsdbError {
     super(`the rows read kept changing: gave up after ${attempts} attempts (${cause.message})`, { cause });
   }
 }
+
+/**
+ * The server's schema lacks tables or columns the client was told to monitor (the `tables` option), e.g. an
+ * older OVN than the models were generated from. Found at connect, before the monitor request; the client
+ * emits it as `incompatible` and keeps reconnecting (the server may be upgraded).
+ */
+export class OvsdbSchemaMismatchError extends OvsdbError {
+  override name = 'OvsdbSchemaMismatchError';
+  constructor(
+    readonly database: string,
+    readonly version: string,
+    /** `Table` or `Table.column`, each missing one. */
+    readonly missing: readonly string[],
+  ) {
+    super(`${database} schema ${version} lacks ${missing.join(', ')}`);
+  }
+}

@@ -19,5 +19,6 @@ export * from './helpers';
 export * from './modelgen';
 export * from './model-version';
 export * as OvnNorthbound from './models/ovn-nb';
+export * as OvnNorthbound2503 from './models/ovn-nb-25.03';
 export * as OvnSouthbound from './models/ovn-sb';
 export * as OpenVSwitch from './models/vswitch';

@@ -5,6 +5,7 @@ import { generateModels } from './modelgen';
 /** The schemas shipped in `schemas/` and the model files generated from them (paths from the package root). */
 export const BUNDLED_MODELS = [
   { schema: 'schemas/ovn-nb.ovsschema', out: 'src/models/ovn-nb.ts' },
+  { schema: 'schemas/ovn-nb-25.03.ovsschema', out: 'src/models/ovn-nb-25.03.ts' },
   { schema: 'schemas/ovn-sb.ovsschema', out: 'src/models/ovn-sb.ts' },
   { schema: 'schemas/vswitch.ovsschema', out: 'src/models/vswitch.ts' },
 ] as const;

@@ -1,20 +1,30 @@
+import { OvsdbSchemaMismatchError } from './errors';
 import { DatabaseSchema } from './schema';
 
 export type MonitorMethod = 'monitor_cond_since' | 'monitor_cond' | 'monitor';
 
-/** table → columns to replicate, from the `tables` option (default: everything). */
+/**
+ * table → columns to replicate, from the `tables` option (default: everything). Throws
+ * {@link OvsdbSchemaMismatchError} naming every table and column the schema lacks.
+ */
 export function monitorSelection(schema: DatabaseSchema, tables?: { [table: string]: readonly string[] | true | undefined }): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (!tables) {
     for (const [name, t] of schema.tables) out.set(name, [...t.columnNames]);
     return out;
   }
+  const missing: string[] = [];
   for (const [name, cols] of Object.entries(tables)) {
     if (cols === undefined) continue;
     const t = schema.tables.get(name);
-    if (!t) throw new TypeError(`table ${name} is not in schema ${schema.name}`);
+    if (!t) {
+      missing.push(name);
+      continue;
+    }
+    for (const c of cols === true ? [] : cols) if (!t.columns.has(c)) missing.push(`${name}.${c}`);
     out.set(name, cols === true ? [...t.columnNames] : [...cols]);
   }
+  if (missing.length > 0) throw new OvsdbSchemaMismatchError(schema.name, schema.version, missing);
   return out;
 }
 

@@ -10,6 +10,15 @@ export type TableMap = { [table: string]: { _uuid: string } };
 /** Any table, any column, `unknown` values: what an `OvsdbClient` without a model uses. */
 export type LooseTables = Record<string, Row>;
 export type TableOf<M> = keyof M & string;
+
+/**
+ * What two models of one database have in common (e.g. `OvnNorthbound` and `OvnNorthbound2503`): the
+ * tables and columns in both, each value typed as either model has it (an enum reads as the union of
+ * both models' literals). Code typed against it runs on servers of either version.
+ */
+export type CommonTables<A, B> = {
+  [T in keyof A & keyof B & string]: { [C in keyof A[T] & keyof B[T]]: A[T][C] | B[T][C] } & { _uuid: string };
+};
 export type ColumnOf<R> = keyof R & string;
 /** Columns a write can set (`_uuid`/`_version` are the server's). */
 export type WritableColumnOf<R> = Exclude<ColumnOf<R>, '_uuid' | '_version'>;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { OvnNorthbound } from 'ovsdb-client';
+import type { NbTables } from '../ovn/rows';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isOwned } from '../ovn/ownership';
 import { verbLabel } from './verb-outcome';
@@ -19,7 +19,7 @@ const PREFIX = 'docker_ovn_driver_';
 const DBS: OvsdbDb[] = ['nb', 'ovs'];
 const RECONCILER_KINDS: ReconcilerKind[] = ['ovs_port', 'veth', 'logical_port'];
 /** NB tables whose owned rows are counted, by the `kind` label. */
-const OWNED_TABLES = { switch: 'Logical_Switch', port: 'Logical_Switch_Port', router: 'Logical_Router' } as const satisfies Record<string, OvnNorthbound.TableName>;
+const OWNED_TABLES = { switch: 'Logical_Switch', port: 'Logical_Switch_Port', router: 'Logical_Router' } as const satisfies Record<string, keyof NbTables>;
 /** Seconds: most verbs take milliseconds; Join may wait for ovn-controller (10 s), dockerd gives up at 30 s. */
 const VERB_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 

@@ -1,4 +1,5 @@
-import type { OpenVSwitch, OvnNorthbound, OvsdbCache } from 'ovsdb-client';
+import type { OpenVSwitch, OvsdbCache } from 'ovsdb-client';
+import type { NbTables } from './rows';
 import { lspIps } from './network-records';
 import { CHASSIS_KEY, isOwned, NETWORK_KEY_PREFIX, SWITCH_KEY, VRF_KEY } from './ownership';
 
@@ -25,7 +26,7 @@ export const INDEX = {
 } as const;
 
 const ids = (row: { external_ids: Record<string, string> }) => row.external_ids;
-type NbCache = OvsdbCache<OvnNorthbound.TableMap>;
+type NbCache = OvsdbCache<NbTables>;
 type OvsCache = OvsdbCache<OpenVSwitch.TableMap>;
 
 export function addNorthboundIndexes(cache: NbCache): void {

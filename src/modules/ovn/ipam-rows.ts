@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Op, OvnNorthbound, OvsdbCache } from 'ovsdb-client';
+import type { Op, OvsdbCache } from 'ovsdb-client';
 import { ipText, ipValue, parseSubnet, Subnet } from '../../domain/address';
 import { GATEWAY_KEY, OWNER, OWNER_KEY, isOwned } from './ownership';
 import { bitsToHex, BLOCK_SIZE } from './pool-blocks';
-import { nbOp, type DhcpRow } from './rows';
+import { nbOp, type DhcpRow, type NbTables } from './rows';
 
 /**
  * The NB rows of an IPAM pool. DHCP_Options rows: ovn-northd copies none of them to the Southbound DB (it
@@ -51,8 +51,8 @@ export function waitSameIds(row: DhcpRow): Op {
 
 /** The layout of earlier releases: one NB Address_Set per pool, `addresses` = every allocated address. */
 
-export type LegacyPoolRow = Pick<OvnNorthbound.AddressSet, '_uuid' | 'name' | 'addresses' | 'external_ids'>;
-type NbCache = OvsdbCache<OvnNorthbound.TableMap>;
+export type LegacyPoolRow = Pick<NbTables['Address_Set'], '_uuid' | 'name' | 'addresses' | 'external_ids'>;
+type NbCache = OvsdbCache<NbTables>;
 
 function legacyName(key: string): string {
   return `docker_ipam_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;

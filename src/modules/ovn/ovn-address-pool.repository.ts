@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { retryOnConflict, type ChangeBatch, type Op, type OvnNorthbound } from 'ovsdb-client';
+import { retryOnConflict, type ChangeBatch, type Op } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
 import { ipValue } from '../../domain/address';
 import { AddressPoolRepository, PoolRecord } from './address-pool.repository';
 import { BITS_KEY, blockRow, legacyPool, legacyPoolKeys, migrationOps, POOL_KEY, poolRowIds, REFS_KEY, subnetOfKey, waitAbsent, waitSameIds } from './ipam-rows';
 import { OvsdbSessions, type NbClient } from './ovsdb-sessions';
-import { nbOp, type DhcpRow } from './rows';
+import { nbOp, type DhcpRow, type NbTables } from './rows';
 import { GATEWAY_KEY, OWNER, OWNER_KEY } from './ownership';
 import { bitsToHex } from './pool-blocks';
 import { PoolIndex, poolRecord, PoolState } from './pool-index';
@@ -27,7 +27,7 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
   constructor(private readonly sessions: OvsdbSessions) {
     super();
     const client = sessions.nbSession;
-    client.on('change', (batch: ChangeBatch<OvnNorthbound.TableMap>) => {
+    client.on('change', (batch: ChangeBatch<NbTables>) => {
       this.index.apply(client.cache, batch);
       // Pools of the earlier Address_Set layout move to DHCP_Options once NB is in sync.
       if (batch.initial) for (const key of legacyPoolKeys(client.cache)) this.migrate(client, key).catch((e: unknown) => this.logger.warn(`pool ${key} stays in the Address_Set layout for now: ${String(e)}`));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
-import { namedUuid, retryOnConflict, type ChangeBatch, type OvnNorthbound, type RowChange } from 'ovsdb-client';
+import { namedUuid, retryOnConflict, type ChangeBatch, type RowChange } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
 import type { NetworkSpec } from '../../domain/network-spec';
 import { lookup } from './cache-indexes';
@@ -28,7 +28,7 @@ import {
   networkKey,
   switchName,
 } from './ownership';
-import { nbOp, type SwitchPortRow, type SwitchRow } from './rows';
+import { nbOp, type NbTables, type SwitchPortRow, type SwitchRow } from './rows';
 
 /** The switch's own external_ids: ownership, its (vrf, subnet) key, its gateway. */
 function switchIds(spec: NetworkSpec): Record<string, string> {
@@ -68,7 +68,7 @@ function refuseOtherGateway(sw: SwitchRow, spec: NetworkSpec): void {
 const ROUTING_KEYS = [VRF_KEY, SUBNET_KEY, SUBNET6_KEY, GATEWAY_KEY, GATEWAY6_KEY];
 
 /** A switch of this driver came, went, or changed what its vrf routes. */
-function changesVrfRouting(c: RowChange<OvnNorthbound.TableMap>): boolean {
+function changesVrfRouting(c: RowChange<NbTables>): boolean {
   if (c.table !== 'Logical_Switch') return false;
   const before = c.old?.external_ids;
   const after = c.new?.external_ids;
@@ -235,7 +235,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   onVrfChange(listener: () => void): void {
-    this.sessions.nbSession.on('change', (batch: ChangeBatch<OvnNorthbound.TableMap>) => {
+    this.sessions.nbSession.on('change', (batch: ChangeBatch<NbTables>) => {
       if (batch.initial || batch.changes.some(changesVrfRouting)) listener();
     });
   }

@@ -1,53 +1,81 @@
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../config/load-config';
 import { withNorthboundRemote } from '../../config/northbound-remote';
+import { UnavailableError } from '../../protocol/errors';
 import { OvsdbSessions } from './ovsdb-sessions';
 
 const VSWITCH_SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
+const NB_2303_SCHEMA = '/usr/share/ovn/ovn-nb.ovsschema';
+const NB_2503_SCHEMA = path.join(path.dirname(require.resolve('ovsdb-client/package.json')), 'schemas', 'ovn-nb-25.03.ovsschema');
 
-/**
- * The path production takes (no OVN_DRIVER_NB; every stack test sets it): main.ts reads the NB remote once
- * from a local Open_vSwitch DB, here a private ovsdb-server, and the sessions use that remote.
- */
+/** Private ovsdb-servers on a temp dir (no shared stack), killed by pid. */
+class Servers {
+  private readonly procs: ChildProcess[] = [];
+  private constructor(readonly dir: string) {}
+
+  static async make(): Promise<Servers> {
+    return new Servers(await mkdtemp(path.join(tmpdir(), 'ovn-driver-sessions-')));
+  }
+
+  /** Starts one on `schema` (a path, or a schema object) and returns its remote. */
+  async start(name: string, schema: string | object): Promise<string> {
+    const db = path.join(this.dir, `${name}.db`);
+    const sock = path.join(this.dir, `${name}.sock`);
+    let schemaFile = schema as string;
+    if (typeof schema === 'object') writeFileSync((schemaFile = path.join(this.dir, `${name}.ovsschema`)), JSON.stringify(schema));
+    execFileSync('ovsdb-tool', ['create', db, schemaFile]);
+    const args = [`--remote=punix:${sock}`, `--unixctl=${path.join(this.dir, `${name}.ctl`)}`, '-vconsole:off', db];
+    this.procs.push(spawn('ovsdb-server', args, { stdio: 'ignore' }));
+    for (let i = 0; !existsSync(sock); i++) {
+      if (i > 200) throw new Error(`ovsdb-server ${name} did not come up`);
+      await sleep(25);
+    }
+    return `unix:${sock}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const p of this.procs.filter((p) => p.exitCode === null && p.signalCode === null)) {
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGKILL');
+      await exited;
+    }
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `check` until it stops throwing (the sessions connect in the background). */
+async function eventually<T>(check: () => T, timeoutMs = 5000): Promise<T> {
+  for (const deadline = Date.now() + timeoutMs; ; await sleep(25)) {
+    try {
+      return check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+  }
+}
+
 describe(OvsdbSessions.name, () => {
-  let dir: string;
-  let server: ReturnType<typeof spawn> | undefined;
+  let servers: Servers;
   let ovsRemote: string;
 
   before(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'ovn-driver-sessions-'));
-    const db = path.join(dir, 'conf.db');
-    const sock = path.join(dir, 'db.sock');
-    ovsRemote = `unix:${sock}`;
-    execFileSync('ovsdb-tool', ['create', db, VSWITCH_SCHEMA]);
-    server = spawn('ovsdb-server', [`--remote=punix:${sock}`, `--unixctl=${path.join(dir, 'ctl')}`, '-vconsole:off', db], {
-      stdio: 'ignore',
-    });
-    for (let i = 0; !existsSync(sock); i++) {
-      if (i > 200) throw new Error('ovsdb-server did not come up');
-      await sleep(25);
-    }
+    servers = await Servers.make();
+    ovsRemote = await servers.start('ovs', VSWITCH_SCHEMA);
     const vsctl = (...args: string[]) => execFileSync('ovs-vsctl', [`--db=${ovsRemote}`, '--no-wait', ...args], { timeout: 10_000 });
     vsctl('init');
     vsctl('set', 'Open_vSwitch', '.', 'external_ids:ovn-nb=tcp:192.0.2.10:6641');
   });
 
-  after(async () => {
-    if (server && server.exitCode === null) {
-      const exited = new Promise((r) => server!.once('exit', r));
-      server.kill('SIGKILL');
-      await exited;
-    }
-    await rm(dir, { recursive: true, force: true });
-  });
+  after(() => servers.stop());
 
+  // The path production takes (every stack test sets OVN_DRIVER_NB): main.ts reads the remote once.
   it('connects NB to the remote read once from external_ids:ovn-nb when OVN_DRIVER_NB is unset', async () => {
     const config = await withNorthboundRemote(loadConfig({ OVN_DRIVER_OVS_DB: ovsRemote, OVN_DRIVER_LOG_FILE: '' }));
     assert.equal(config.OVN_DRIVER_NB, 'tcp:192.0.2.10:6641');
@@ -59,13 +87,49 @@ describe(OvsdbSessions.name, () => {
   });
 
   it('takes OVN_DRIVER_NB as given', async () => {
-    const config = await withNorthboundRemote(
-      loadConfig({ OVN_DRIVER_NB: 'unix:/run/ovn/ovnnb_db.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock' }),
-    );
+    const config = await withNorthboundRemote(loadConfig({ OVN_DRIVER_NB: 'unix:/run/ovn/ovnnb_db.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock' }));
     assert.equal(new OvsdbSessions(config).nbRemote, 'unix:/run/ovn/ovnnb_db.sock');
   });
 
   it('refuses a config whose NB remote was never resolved', () => {
     assert.throws(() => new OvsdbSessions(loadConfig({})), /OVN_DRIVER_NB must be resolved/);
+  });
+
+  for (const [ovn, schema, version] of [
+    ['23.03', NB_2303_SCHEMA, '7.0.0'],
+    ['25.03', NB_2503_SCHEMA, '7.11.0'],
+  ] as const) {
+    it(`runs on the NB schema of OVN ${ovn}`, async () => {
+      const sessions = new OvsdbSessions(loadConfig({ OVN_DRIVER_NB: await servers.start(`nb-${ovn}`, schema), OVN_DRIVER_OVS_DB: ovsRemote }));
+      sessions.onApplicationBootstrap();
+      try {
+        const nb = await eventually(() => sessions.nb());
+        assert.equal(nb.schema?.version, version);
+      } finally {
+        await sessions.onApplicationShutdown();
+      }
+    });
+  }
+
+  it('refuses an NB whose schema lacks columns the driver uses, naming them', async () => {
+    const schema = JSON.parse(readFileSync(NB_2303_SCHEMA, 'utf8')) as { version: string; tables: Record<string, { columns: Record<string, unknown> }> };
+    schema.version = '6.3.0';
+    delete schema.tables.Logical_Switch_Port!.columns.port_security;
+    delete schema.tables.Logical_Router_Port!.columns.mac;
+    const sessions = new OvsdbSessions(loadConfig({ OVN_DRIVER_NB: await servers.start('nb-old', schema), OVN_DRIVER_OVS_DB: ovsRemote }));
+    sessions.onApplicationBootstrap();
+    try {
+      const err = await eventually(() => {
+        try {
+          sessions.nb();
+        } catch (e) {
+          if (e instanceof UnavailableError && /lacks/.test(e.message)) return e;
+        }
+        throw new Error('not refused yet');
+      });
+      assert.match(err.message, /^OVN Northbound DB \(unix:.*nb-old\.sock\) cannot be used: OVN_Northbound schema 6\.3\.0 lacks Logical_Switch_Port\.port_security, Logical_Router_Port\.mac, which this driver needs/);
+    } finally {
+      await sessions.onApplicationShutdown();
+    }
   });
 });

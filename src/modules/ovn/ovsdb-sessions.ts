@@ -1,22 +1,30 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import { OpenVSwitch, OvnNorthbound, OvsdbClient } from 'ovsdb-client';
+import { chooseModel, OpenVSwitch, OvnNorthbound, OvnNorthbound2503, OvsdbClient, OvsdbSchemaMismatchError } from 'ovsdb-client';
 import { DriverConfig } from '../../config/driver-config';
 import { UnavailableError } from '../../protocol/errors';
 import { addNorthboundIndexes, addOpenVswitchIndexes } from './cache-indexes';
+import type { NbTables } from './rows';
 
 /** The NB session, checked against the OVN Northbound model. */
-export type NbClient = OvsdbClient<OvnNorthbound.TableMap>;
+export type NbClient = OvsdbClient<NbTables>;
+/** The generated NB models, one per schema version the driver was built against (newest that fits wins). */
+const NB_MODELS = [OvnNorthbound, OvnNorthbound2503];
+
 /** The local OVS session, checked against the Open_vSwitch model. */
 export type OvsClient = OvsdbClient<OpenVSwitch.TableMap>;
-type NbTables = { [T in keyof OvnNorthbound.TableMap]?: (keyof OvnNorthbound.TableMap[T] & string)[] };
+type NbColumns = { [T in keyof NbTables]?: (keyof NbTables[T] & string)[] };
 type OvsTables = { [T in keyof OpenVSwitch.TableMap]?: (keyof OpenVSwitch.TableMap[T] & string)[] };
 
-/** Columns the driver reads from the OVN Northbound DB (monitored into the cache). */
-const NB_TABLES: NbTables = {
+/**
+ * Columns the driver uses in the OVN Northbound DB: monitored into the cache, and so checked at connect
+ * against the server's schema (a server lacking one is refused with the list of what it lacks).
+ */
+const NB_TABLES: NbColumns = {
   NB_Global: ['nb_cfg', 'hv_cfg'],
   Logical_Switch: ['name', 'ports', 'external_ids', 'other_config'],
-  Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up', 'type'],
+  /** options: written (router-port) and not read. */
+  Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up', 'type', 'options'],
   Logical_Router: ['name', 'ports', 'external_ids'],
   /** Address_Set: IPAM pools of the earlier layout, migrated to DHCP_Options on start. */
   Address_Set: ['name', 'addresses', 'external_ids'],
@@ -52,6 +60,8 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
   /** The NB session; use {@link nb} for one that is connected. */
   readonly nbSession: NbClient;
   readonly nbRemote: string;
+  /** Why the NB server cannot be used (its schema lacks columns the driver uses), while that lasts. */
+  private nbIncompatible?: string;
 
   constructor(private readonly config: DriverConfig) {
     if (!config.OVN_DRIVER_NB) throw new Error('OVN_DRIVER_NB must be resolved before the sessions are made (withNorthboundRemote)');
@@ -65,7 +75,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
     });
     addOpenVswitchIndexes(this.ovs.cache);
     this.nbRemote = config.OVN_DRIVER_NB;
-    this.nbSession = new OvsdbClient<OvnNorthbound.TableMap>({
+    this.nbSession = new OvsdbClient<NbTables>({
       remotes: this.nbRemote,
       database: 'OVN_Northbound',
       tables: NB_TABLES,
@@ -75,6 +85,8 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       tls: this.tls(),
     });
     addNorthboundIndexes(this.nbSession.cache);
+    this.nbSession.on('incompatible', (err: OvsdbSchemaMismatchError) => this.refuseNb(err));
+    this.nbSession.on('state', (state: string) => state === 'ready' && this.acceptNb());
   }
 
   onApplicationBootstrap(): void {
@@ -89,7 +101,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The NB session, or an UnavailableError when it is not connected and synced right now. */
   nb(): NbClient {
-    if (this.nbSession.state !== 'ready') throw new UnavailableError(`OVN Northbound DB (${this.nbRemote}) is not connected`);
+    if (this.nbSession.state !== 'ready') throw new UnavailableError(this.nbIncompatible ?? `OVN Northbound DB (${this.nbRemote}) is not connected`);
     return this.nbSession;
   }
 
@@ -102,6 +114,22 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
   /** Both sessions connected and their caches synced. */
   ready(): boolean {
     return this.ovs.state === 'ready' && this.nbSession.state === 'ready';
+  }
+
+  /** Logged once per cause: the connection loop retries (the server may be upgraded) and says it again. */
+  private refuseNb(err: OvsdbSchemaMismatchError): void {
+    const why = `OVN Northbound DB (${this.nbRemote}) cannot be used: ${err.message}, which this driver needs; run OVN 23.03 or newer`;
+    if (why !== this.nbIncompatible) this.logger.error(why);
+    this.nbIncompatible = why;
+  }
+
+  /** Says which generated models fit the server's schema version (ovsdb(7): major.minor.patch). */
+  private acceptNb(): void {
+    this.nbIncompatible = undefined;
+    const schema = this.nbSession.schema!;
+    const model = chooseModel(schema, NB_MODELS);
+    if (model) this.logger.log(`OVN Northbound schema ${schema.version}: models of schema ${model.SCHEMA_VERSION}`);
+    else this.logger.warn(`OVN Northbound schema ${schema.version}: no bundled model (${NB_MODELS.map((m) => m.SCHEMA_VERSION).join(', ')}) fits; it has every column the driver uses`);
   }
 
   private tls() {

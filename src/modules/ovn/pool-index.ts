@@ -1,6 +1,6 @@
-import type { ChangeBatch, OvnNorthbound, OvsdbCache } from 'ovsdb-client';
+import type { ChangeBatch, OvsdbCache } from 'ovsdb-client';
 import type { PoolRecord } from './address-pool.repository';
-import type { DhcpRow } from './rows';
+import type { DhcpRow, NbTables } from './rows';
 import { BITS_KEY, BLOCK_KEY, POOL_KEY, REFS_KEY, ROLE_KEY, subnetOfKey } from './ipam-rows';
 import { GATEWAY_KEY, isOwned } from './ownership';
 import { hexToBits, PoolBlocks } from './pool-blocks';
@@ -29,7 +29,7 @@ export class PoolIndex {
   }
 
   /** Follows one monitor batch; the (re)synchronizing one rebuilds the index from the cache. */
-  apply(cache: OvsdbCache<OvnNorthbound.TableMap>, batch: ChangeBatch<OvnNorthbound.TableMap>): void {
+  apply(cache: OvsdbCache<NbTables>, batch: ChangeBatch<NbTables>): void {
     if (batch.initial) {
       this.pools.clear();
       for (const row of cache.table('DHCP_Options').values()) this.add(row);

@@ -1,8 +1,8 @@
-import { namedUuid, type OvnNorthbound, type Op, type Where } from 'ovsdb-client';
+import { namedUuid, type Op, type Where } from 'ovsdb-client';
 import { randomMac } from '../../domain/mac';
 import { OWNER, OWNER_KEY, VRF_KEY, isOwned } from './ownership';
 import type { NbClient } from './ovsdb-sessions';
-import { nbOp, type RouterRow } from './rows';
+import { nbOp, type NbTables, type RouterRow } from './rows';
 
 /** The vrf's router: one OVN Logical_Router per vrf routes between its networks. */
 export function routerName(vrf: string): string {
@@ -36,7 +36,7 @@ export function gatewayOps(
   const owner = { [OWNER_KEY]: OWNER };
   const ops: Op[] = [];
   const router = findRouter(nb, vrf);
-  let routerWhere: Where<OvnNorthbound.LogicalRouter>;
+  let routerWhere: Where<NbTables['Logical_Router']>;
   if (router) {
     routerWhere = [['_uuid', '==', router._uuid]];
     ops.push(nbOp.wait('Logical_Router', routerWhere, ['name'], '==', [{ name: router.name }], 0));
@@ -67,7 +67,7 @@ export function removeGatewayOps(nb: NbClient, vrf: string, switchName: string):
   const { lrp } = gatewayPortNames(switchName);
   const port = [...nb.cache.table('Logical_Router_Port').values()].find((p) => p.name === lrp && router.ports.includes(p._uuid));
   if (!port) return [];
-  const where: Where<OvnNorthbound.LogicalRouter> = [['_uuid', '==', router._uuid]];
+  const where: Where<NbTables['Logical_Router']> = [['_uuid', '==', router._uuid]];
   if (router.ports.length === 1) {
     return [nbOp.wait('Logical_Router', where, ['ports'], '==', [{ ports: router.ports }], 0), nbOp.delete('Logical_Router', where)];
   }
