@@ -1,7 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { CommonTables, OvnNorthbound, OvnNorthbound2503, OvsdbClient, OvsdbSchemaMismatchError, chooseModel, modelFits, opsFor } from '../src';
+import {
+  CommonTables,
+  OvnNorthbound,
+  OvnNorthbound2503,
+  OvsdbClient,
+  OvsdbSchemaMismatchError,
+  chooseModel,
+  modelFits,
+  opsFor,
+} from '../src';
 import { OvsdbServer, cleanup, startStandalone } from './helpers/ovsdb-server';
 
 /** What runs on OVN 23.03 (NB schema 7.0.0) and 25.03 (7.11.0) alike. */

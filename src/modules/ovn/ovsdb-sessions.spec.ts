@@ -87,7 +87,9 @@ describe(OvsdbSessions.name, () => {
   });
 
   it('takes OVN_DRIVER_NB as given', async () => {
-    const config = await withNorthboundRemote(loadConfig({ OVN_DRIVER_NB: 'unix:/run/ovn/ovnnb_db.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock' }));
+    const config = await withNorthboundRemote(
+      loadConfig({ OVN_DRIVER_NB: 'unix:/run/ovn/ovnnb_db.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock' }),
+    );
     assert.equal(new OvsdbSessions(config).nbRemote, 'unix:/run/ovn/ovnnb_db.sock');
   });
 
@@ -100,7 +102,9 @@ describe(OvsdbSessions.name, () => {
     ['25.03', NB_2503_SCHEMA, '7.11.0'],
   ] as const) {
     it(`runs on the NB schema of OVN ${ovn}`, async () => {
-      const sessions = new OvsdbSessions(loadConfig({ OVN_DRIVER_NB: await servers.start(`nb-${ovn}`, schema), OVN_DRIVER_OVS_DB: ovsRemote }));
+      const sessions = new OvsdbSessions(
+        loadConfig({ OVN_DRIVER_NB: await servers.start(`nb-${ovn}`, schema), OVN_DRIVER_OVS_DB: ovsRemote }),
+      );
       sessions.onApplicationBootstrap();
       try {
         const nb = await eventually(() => sessions.nb());
@@ -112,7 +116,10 @@ describe(OvsdbSessions.name, () => {
   }
 
   it('refuses an NB whose schema lacks columns the driver uses, naming them', async () => {
-    const schema = JSON.parse(readFileSync(NB_2303_SCHEMA, 'utf8')) as { version: string; tables: Record<string, { columns: Record<string, unknown> }> };
+    const schema = JSON.parse(readFileSync(NB_2303_SCHEMA, 'utf8')) as {
+      version: string;
+      tables: Record<string, { columns: Record<string, unknown> }>;
+    };
     schema.version = '6.3.0';
     delete schema.tables.Logical_Switch_Port!.columns.port_security;
     delete schema.tables.Logical_Router_Port!.columns.mac;
@@ -127,7 +134,10 @@ describe(OvsdbSessions.name, () => {
         }
         throw new Error('not refused yet');
       });
-      assert.match(err.message, /^OVN Northbound DB \(unix:.*nb-old\.sock\) cannot be used: OVN_Northbound schema 6\.3\.0 lacks Logical_Switch_Port\.port_security, Logical_Router_Port\.mac, which this driver needs/);
+      assert.match(
+        err.message,
+        /^OVN Northbound DB \(unix:.*nb-old\.sock\) cannot be used: OVN_Northbound schema 6\.3\.0 lacks Logical_Switch_Port\.port_security, Logical_Router_Port\.mac, which this driver needs/,
+      );
     } finally {
       await sessions.onApplicationShutdown();
     }
