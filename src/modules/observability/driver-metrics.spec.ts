@@ -6,13 +6,13 @@ import { DriverMetrics } from './driver-metrics';
 
 class FakeSession extends EventEmitter {
   state = 'connecting';
-  readonly tables = new Map<string, Map<string, Record<string, unknown>>>();
+  readonly tables = new Map<string, Map<string, { external_ids: Record<string, string> }>>();
   readonly cache = {
     tableNames: [] as string[],
     table: (name: string) => this.tables.get(name) ?? new Map(),
   };
 
-  load(rows: Record<string, Record<string, unknown>[]>): void {
+  load(rows: Record<string, { external_ids: Record<string, string> }[]>): void {
     for (const [table, list] of Object.entries(rows)) this.tables.set(table, new Map(list.map((r, i) => [String(i), r])));
     this.cache.tableNames = [...this.tables.keys()];
   }
@@ -96,11 +96,11 @@ describe(DriverMetrics.name, () => {
   it('counts the NB rows the driver owns when scraped, and none before NB was synced', async () => {
     const m = new DriverMetrics();
     const nb = new FakeSession();
-    m.watchSession('nb', nb);
+    m.watchNb(nb);
     assert.doesNotMatch(await m.text(), /^docker_ovn_driver_owned_objects\{/m);
     nb.load({
       Logical_Switch: [owned, owned, foreign],
-      Logical_Switch_Port: [owned, owned, owned, {}],
+      Logical_Switch_Port: [owned, owned, owned, { external_ids: {} }],
       Logical_Router: [foreign],
     });
     let text = await m.text();

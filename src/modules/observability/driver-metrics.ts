@@ -8,11 +8,18 @@ export type OvsdbDb = 'nb' | 'ovs';
 /** What the reconciler removes: OVS ports, host veths, NB logical switch ports. */
 export type ReconcilerKind = 'ovs_port' | 'veth' | 'logical_port';
 
-/** What the metrics read from an OVSDB session (an OvsdbClient). */
+/** What the metrics read from an OVSDB session (an OvsdbClient): its state. */
 export interface WatchedSession {
   readonly state: string;
-  readonly cache: { readonly tableNames: string[]; table(name: string): ReadonlyMap<string, Readonly<Record<string, unknown>>> };
   on(event: 'state', listener: (next: string, previous: string) => void): unknown;
+}
+
+/** The NB session also gives the rows whose owners are counted. */
+export interface WatchedNbSession extends WatchedSession {
+  readonly cache: {
+    readonly tableNames: string[];
+    table(name: OwnedTable): ReadonlyMap<string, { readonly external_ids: Record<string, string> }>;
+  };
 }
 
 const PREFIX = 'docker_ovn_driver_';
@@ -20,6 +27,7 @@ const DBS: OvsdbDb[] = ['nb', 'ovs'];
 const RECONCILER_KINDS: ReconcilerKind[] = ['ovs_port', 'veth', 'logical_port'];
 /** NB tables whose owned rows are counted, by the `kind` label. */
 const OWNED_TABLES = { switch: 'Logical_Switch', port: 'Logical_Switch_Port', router: 'Logical_Router' } as const satisfies Record<string, keyof NbTables>;
+type OwnedTable = (typeof OWNED_TABLES)[keyof typeof OWNED_TABLES];
 /** Seconds: most verbs take milliseconds; Join may wait for ovn-controller (10 s), dockerd gives up at 30 s. */
 const VERB_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -31,6 +39,7 @@ const VERB_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
 export class DriverMetrics {
   readonly registry = new Registry();
   private readonly sessions = new Map<OvsdbDb, WatchedSession>();
+  private nb?: WatchedNbSession;
 
   private readonly verbSeconds = new Histogram({
     name: `${PREFIX}verb_duration_seconds`,
@@ -63,6 +72,7 @@ export class DriverMetrics {
 
   constructor() {
     const sessions = this.sessions;
+    const nbSession = () => this.nb;
     new Gauge({
       name: `${PREFIX}ovsdb_connected`,
       help: '1 when the OVSDB session is connected and its cache synced, else 0, by database (nb, ovs).',
@@ -79,12 +89,12 @@ export class DriverMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        const cache = sessions.get('nb')?.cache;
+        const cache = nbSession()?.cache;
         if (!cache) return;
         for (const [kind, table] of Object.entries(OWNED_TABLES)) {
           if (!cache.tableNames.includes(table)) continue;
           let n = 0;
-          for (const row of cache.table(table).values()) if (isOwned(row.external_ids as Record<string, string> | undefined)) n++;
+          for (const row of cache.table(table).values()) if (isOwned(row.external_ids)) n++;
           this.set({ kind }, n);
         }
       },
@@ -116,6 +126,12 @@ export class DriverMetrics {
   /** The reconciler removed `n` orphans of `kind`. */
   reconcilerRemoved(kind: ReconcilerKind, n = 1): void {
     if (n > 0) this.reconcilerRemovals.inc({ kind }, n);
+  }
+
+  /** Follows the NB session: as {@link watchSession}, and its owned rows for owned_objects. */
+  watchNb(session: WatchedNbSession): void {
+    this.nb = session;
+    this.watchSession('nb', session);
   }
 
   /** Follows an OVSDB session: its state for ovsdb_connected, its losses for ovsdb_reconnects_total. */

@@ -18,7 +18,7 @@ export class OvsdbHealth implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.metrics.watchSession('nb', this.ovsdb.nbSession);
+    this.metrics.watchNb(this.ovsdb.nbSession);
     this.metrics.watchSession('ovs', this.ovsdb.ovs);
   }
 
