@@ -8,13 +8,13 @@ import type { NbTables } from './rows';
 
 /** The NB session, checked against the OVN Northbound model. */
 export type NbClient = OvsdbClient<NbTables>;
-/** The generated NB models, one per schema version the driver was built against (newest that fits wins). */
-const NB_MODELS = [OvnNorthbound, OvnNorthbound2503];
-
 /** The local OVS session, checked against the Open_vSwitch model. */
 export type OvsClient = OvsdbClient<OpenVSwitch.TableMap>;
 type NbColumns = { [T in keyof NbTables]?: (keyof NbTables[T] & string)[] };
 type OvsTables = { [T in keyof OpenVSwitch.TableMap]?: (keyof OpenVSwitch.TableMap[T] & string)[] };
+
+/** The generated NB models, one per schema version the driver was built against (newest that fits wins). */
+const NB_MODELS = [OvnNorthbound, OvnNorthbound2503];
 
 /**
  * Columns the driver uses in the OVN Northbound DB: monitored into the cache, and so checked at connect
@@ -86,7 +86,9 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
     });
     addNorthboundIndexes(this.nbSession.cache);
     this.nbSession.on('incompatible', (err: OvsdbSchemaMismatchError) => this.refuseNb(err));
-    this.nbSession.on('state', (state: string) => state === 'ready' && this.acceptNb());
+    this.nbSession.on('state', (state: string) => {
+      if (state === 'ready') this.acceptNb();
+    });
   }
 
   onApplicationBootstrap(): void {
