@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { OvnModule } from '../ovn/ovn.module';
+import { ReconcileModule } from '../reconcile/reconcile.module';
 import { DatabaseViewService } from './database-view.service';
 import { DebugController } from './debug.controller';
 
 @Module({
-  imports: [OvnModule],
+  imports: [OvnModule, ReconcileModule],
   controllers: [DebugController],
   providers: [DatabaseViewService],
 })
