@@ -51,11 +51,21 @@ function endpointsOfContainer(container: string): string[] {
   }
 }
 
+/**
+ * The listener the driver of this environment opens: inside the managed plugin (or next to `make run`) the
+ * same OVN_DRIVER_* variables are set. A wildcard bind address is reached on loopback.
+ */
+function defaultUrl(): string {
+  const addr = process.env.OVN_DRIVER_ADDR || '127.0.0.1';
+  const host = addr === '0.0.0.0' || addr === '::' ? '127.0.0.1' : addr.includes(':') ? `[${addr}]` : addr;
+  return `http://${host}:${process.env.OVN_DRIVER_PORT || '9105'}`;
+}
+
 export function buildProgram(): Command {
   const program = new Command('docker-ovn-driver')
     .description('Look at a running docker-ovn-driver: readiness, networks, endpoints, topology, and a doctor')
     .version(version())
-    .option('--url <url>', "the driver's HTTP listener", 'http://127.0.0.1:9105')
+    .option('--url <url>', "the driver's HTTP listener (default from OVN_DRIVER_ADDR and OVN_DRIVER_PORT, as the driver reads them)", defaultUrl())
     .option('--socket <path>', 'a unix socket serving the same routes, instead of --url')
     .option('--json', 'print JSON instead of text')
     .exitOverride()

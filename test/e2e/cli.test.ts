@@ -1,6 +1,6 @@
 /**
  * The `docker-ovn-driver` CLI against a real driver, dockerd and OVN: what it shows of networks and
- * containers, and `doctor` noticing a stopped ovn-controller (with the fix) and its return.
+ * containers, and `doctor` noticing a stopped ovn-controller and an orphan OVS port (each with its fix).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -103,6 +103,38 @@ describe('docker-ovn-driver CLI (e2e)', () => {
     }
     const again = await cli(url, 'doctor', '--ovn-rundir', t.stack.dir);
     assert.equal(again.code, 0, again.stdout);
+  });
+
+  it('doctor reports an orphan OVS port the reconciler would remove, with the removal as the fix', async () => {
+    // What a driver killed between attaching a port and answering dockerd leaves: an owned OVS port whose
+    // endpoint NB never got. No device behind it: the row alone is what the reconciler looks at.
+    const port = 'ovn0a1b2c3d4e5f';
+    await t.stack.vsctl('add-port', t.stack.bridge, port, '--', 'set', 'Interface', port, 'external_ids:"docker-ovn:owner"=docker-ovn-driver', 'external_ids:iface-id=0a1b2c3d4e5f-orphan');
+    try {
+      const found = await waitFor(
+        async () => {
+          const r = await cli(url, 'doctor', '--ovn-rundir', t.stack.dir);
+          return r.stdout.includes(port) ? r : undefined;
+        },
+        { timeoutMs: 10_000, what: 'doctor listing the orphan' },
+      );
+      // A warning while the reconciler runs (it removes the port itself two passes later): exit 0.
+      assert.equal(found.code, 0, found.stdout);
+      assert.match(found.stdout, new RegExp(`warn\\s+no orphans: OVS port ${port} \\(the reconciler removes them within 120 s\\)\\n\\s+fix: wait for the reconciler, or remove them now: ovs-vsctl del-port ${t.stack.bridge} ${port}`));
+      const json = JSON.parse((await cli(url, '--json', 'doctor', '--ovn-rundir', t.stack.dir)).stdout) as { name: string; ok: boolean }[];
+      assert.equal(json.find((c) => c.name === 'no orphans')?.ok, false);
+    } finally {
+      await t.stack.vsctl('--if-exists', 'del-port', t.stack.bridge, port);
+    }
+    const clean = await waitFor(
+      async () => {
+        const r = await cli(url, 'doctor', '--ovn-rundir', t.stack.dir);
+        return /ok\s+no orphans: nothing for the reconciler to remove/.test(r.stdout) ? r : undefined;
+      },
+      { timeoutMs: 10_000, what: 'doctor without the orphan' },
+    );
+    assert.equal(clean.code, 0, clean.stdout);
+    assert.deepEqual(await leftovers(t.stack), NOTHING);
   });
 
   it('exits 2 when the driver is not reachable, and on a usage error', async () => {

@@ -7,10 +7,10 @@ import type { Topology } from '../../domain/topology';
  * browser as its source text (Function.prototype.toString), so it must not reference anything outside itself.
  */
 export function renderTopologySvg(t: Topology): string {
-  const W = 230;
+  const W = 260;
   const H = 56;
   const GAP = 16;
-  const COL = [20, 310, 600];
+  const COL = [20, 330, 640];
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const text = (x: number, y: number, lines: string[], cls: string) =>
     `<text x="${x}" y="${y}" class="${cls}">${lines.map((l, i) => `<tspan x="${x}" dy="${i === 0 ? 0 : 14}">${esc(l)}</tspan>`).join('')}</text>`;
