@@ -7,22 +7,15 @@
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { launchChromium } from '../harness/chromium';
 import { docker } from '../harness/docker';
-import { freePort, repoRoot } from '../harness/stack';
+import { repoRoot } from '../harness/stack';
 import { leftovers, NOTHING } from './leftovers';
-import { useOvnDocker } from './ovn-docker';
+import { useOvnDockerWithHttp } from './ovn-docker';
 
 describe('topology page in chromium (e2e)', () => {
-  const env: Record<string, string> = {};
-  let url = '';
-  before(async () => {
-    const port = await freePort();
-    env.OVN_DRIVER_PORT = String(port);
-    url = `http://127.0.0.1:${port}`;
-  });
-  const t = useOvnDocker(env);
+  const { t, http } = useOvnDockerWithHttp();
 
   it('draws the networks and containers with their state, links from /docs, and leaves nothing behind', async () => {
     await t.netCreate('topo-web', '--subnet', '10.61.1.0/24', '-o', 'vrf=shop');
@@ -46,7 +39,7 @@ describe('topology page in chromium (e2e)', () => {
       const requested: string[] = [];
       page.on('request', (r) => requested.push(r.url()));
 
-      await page.goto(`${url}/topology`);
+      await page.goto(`${http.url}/topology`);
       // Both endpoints drawn up and ovn-installed: the page redraws until ovn-controller has caught up.
       for (const e of endpoints) await page.waitForSelector(`g.endpoint[data-endpoint="${e.id}"][data-up="true"][data-installed="true"]`, { timeout: 30_000 });
       const svg = await page.locator('#graph svg').textContent();
@@ -60,7 +53,7 @@ describe('topology page in chromium (e2e)', () => {
       await mkdir(artifacts, { recursive: true });
       await page.screenshot({ path: path.join(artifacts, 'topology.png'), fullPage: true });
 
-      await page.goto(`${url}/docs`);
+      await page.goto(`${http.url}/docs`);
       const link = page.locator('.swagger-ui .info a[href="/topology"]');
       await link.waitFor({ timeout: 30_000 });
       assert.equal(await page.title(), 'docker-ovn-driver API');
@@ -69,7 +62,7 @@ describe('topology page in chromium (e2e)', () => {
       await page.waitForSelector(`g.endpoint[data-endpoint="${endpoints[0]!.id}"]`);
 
       // Self-contained: the swagger UI's assets and the page come from the driver, nothing from elsewhere.
-      assert.deepEqual(requested.filter((u) => !u.startsWith(`${url}/`) && !u.startsWith('data:')), []);
+      assert.deepEqual(requested.filter((u) => !u.startsWith(`${http.url}/`) && !u.startsWith('data:')), []);
     } finally {
       await browser.close();
     }
