@@ -35,8 +35,10 @@ export interface DatabaseView {
 
 export interface Topology {
   routers: { id: string; vrf: string }[];
-  switches: { id: string; network: string; subnet: string; router?: string }[];
-  endpoints: { id: string; endpoint: string; switch: string; address: string; chassis: string; up: boolean; installed: boolean }[];
+  /** `name`: the Docker network's name, when dockerd answered (the driver alone knows only its ID). */
+  switches: { id: string; network: string; subnet: string; router?: string; name?: string }[];
+  /** `container`: the name of the container on this host, when dockerd answered. */
+  endpoints: { id: string; endpoint: string; switch: string; address: string; chassis: string; up: boolean; installed: boolean; container?: string }[];
 }
 
 /** The graph: vrf routers, the switches they join, and endpoints on their chassis. */

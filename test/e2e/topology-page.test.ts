@@ -28,6 +28,7 @@ describe('topology page in chromium (e2e)', () => {
         [web, 'topo-web'],
         [db, 'topo-db'],
       ].map(async ([c, n]) => ({
+        name: (await docker('inspect', '-f', '{{.Name}}', c!)).trim().replace(/^\//, ''),
         id: (await docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${n}").EndpointID}}`, c!)).trim().slice(0, 12),
         ip: await t.ipOf(c!, n!),
       })),
@@ -44,8 +45,12 @@ describe('topology page in chromium (e2e)', () => {
       for (const e of endpoints) await page.waitForSelector(`g.endpoint[data-endpoint="${e.id}"][data-up="true"][data-installed="true"]`, { timeout: 30_000 });
       const svg = await page.locator('#graph svg').textContent();
       assert.ok(svg, 'no svg drawn');
-      for (const n of nets) assert.ok(svg.includes(`network ${n}`), `network ${n} not drawn`);
-      for (const e of endpoints) assert.ok(svg.includes(`${e.ip}/24`), `${e.ip} not drawn`);
+      // Named as dockerd names them, with their IDs and addresses.
+      for (const [i, name] of ['topo-web', 'topo-db'].entries()) {
+        assert.equal(await page.locator(`g.switch[data-network="${nets[i]}"][data-name="${name}"]`).count(), 1, `network ${name}`);
+        assert.ok(svg.includes(`network ${name}`) && svg.includes(nets[i]!), `network ${name} (${nets[i]}) not drawn`);
+      }
+      for (const e of endpoints) assert.ok(svg.includes(`container ${e.name}`) && svg.includes(`${e.ip}/24 · ep ${e.id}`), `${e.name} (${e.ip}) not drawn`);
       assert.equal(await page.locator('g.router[data-vrf="shop"]').count(), 1);
       assert.equal(await page.locator(`g.chassis[data-chassis="${t.stack.chassis}"] rect`).count(), 1);
       assert.match((await page.locator('#status').textContent()) ?? '', /1 routers, 2 switches, 2 endpoints/);

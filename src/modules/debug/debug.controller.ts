@@ -1,10 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DriverConfig } from '../../config/driver-config';
-import { topology, type DatabaseView, type Topology } from '../../domain/topology';
+import type { Topology } from '../../domain/topology';
 import { ReconcilerService, type Orphans } from '../reconcile/reconciler.service';
 import { DatabaseViewService } from './database-view.service';
 import { topologyPage } from './topology-page';
+import { TopologyService } from './topology.service';
 
 /** Read-only views for operators, on the HTTP listener only (src/core/listeners.ts). */
 @ApiTags('Debug')
@@ -13,6 +14,7 @@ export class DebugController {
   constructor(
     private readonly view: DatabaseViewService,
     private readonly reconciler: ReconcilerService,
+    private readonly graph: TopologyService,
     private readonly config: DriverConfig,
   ) {}
 
@@ -31,10 +33,10 @@ export class DebugController {
   }
 
   @Get('/debug/topology')
-  @ApiOperation({ operationId: 'Topology', summary: 'Vrf routers, switches and endpoints per chassis with their state: what the /topology page draws' })
+  @ApiOperation({ operationId: 'Topology', summary: 'Vrf routers, switches and endpoints per chassis with their state, named as dockerd names them: what the /topology page draws' })
   @ApiOkResponse({ description: 'routers, switches, endpoints (up: logical port up; installed: ovn-installed on this host)' })
-  Topology(): Topology {
-    return topology(this.view.database() as unknown as DatabaseView);
+  Topology(): Promise<Topology> {
+    return this.graph.topology();
   }
 
   @Get('/debug/orphans')

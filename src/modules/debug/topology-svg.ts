@@ -29,7 +29,7 @@ export function renderTopologySvg(t: Topology): string {
   let bottom = y;
   y = 40;
   for (const s of t.switches) {
-    parts.push(box('switch', `data-switch="${esc(s.id)}" data-network="${esc(s.network)}"`, COL[1]!, y, [`switch ${s.id}`, `network ${s.network}`, s.subnet], '#eef0f4', 4));
+    parts.push(box('switch', `data-switch="${esc(s.id)}" data-network="${esc(s.network)}" data-name="${esc(s.name ?? '')}"`, COL[1]!, y, [s.name ? `network ${s.name}` : `network ${s.network}`, `switch ${s.id}`, s.name ? `${s.subnet} · ${s.network}` : s.subnet], '#eef0f4', 4));
     mid.set(s.id, { left: COL[1]!, right: COL[1]! + W, y: y + H / 2 });
     const r = s.router ? mid.get(s.router) : undefined;
     if (r) edges.push(`<line x1="${r.right}" y1="${r.y}" x2="${COL[1]}" y2="${y + H / 2}" class="edge"/>`);
@@ -46,7 +46,7 @@ export function renderTopologySvg(t: Topology): string {
     for (const e of eps) {
       const fill = e.up && e.installed ? '#d6f5d6' : e.up || e.installed ? '#fcefc7' : '#f8d0d0';
       const state = `${e.up ? 'up' : 'down'} · ${e.installed ? 'ovn-installed' : 'not installed'}`;
-      parts.push(box('endpoint', `data-endpoint="${esc(e.endpoint)}" data-up="${e.up}" data-installed="${e.installed}"`, COL[2]!, ey, [`endpoint ${e.endpoint}`, e.address, state], fill, 4));
+      parts.push(box('endpoint', `data-endpoint="${esc(e.endpoint)}" data-container="${esc(e.container ?? '')}" data-up="${e.up}" data-installed="${e.installed}"`, COL[2]!, ey, [e.container ? `container ${e.container}` : `endpoint ${e.endpoint}`, `${e.address} · ep ${e.endpoint}`, state], fill, 4));
       const s = mid.get(e.switch);
       if (s) edges.push(`<line x1="${s.right}" y1="${s.y}" x2="${COL[2]}" y2="${ey + H / 2}" class="edge"/>`);
       ey += H + GAP;
