@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { get, Target, UnreachableError } from './driver-client';
 import { driverChecks, formatChecks, ovnControllerCheck, orphansCheck, type OrphansView } from './doctor';
-import { DatabaseView, ENDPOINT_HEADER, endpointCells, endpointRows, NETWORK_HEADER, networkRows, table, toDot, toMermaid, topology } from './views';
+import { DatabaseView, ENDPOINT_HEADER, endpointCells, endpointRows, NETWORK_HEADER, networkRows, table, toDot, toMermaid, topology, type Topology } from './views';
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -117,7 +117,9 @@ export function buildProgram(): Command {
     .description('vrf routers, switches and endpoints per chassis')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'dot', 'mermaid']).default('json'))
     .action(async (opts: { format: string }) => {
-      const t = topology(await database(target(program)));
+      // The driver's own graph (named by dockerd); a driver without /debug/topology: made from the Database view.
+      const reply = await get(target(program), '/debug/topology');
+      const t = reply.status === 200 ? (reply.body as Topology) : topology(await database(target(program)));
       out(opts.format === 'dot' ? toDot(t) : opts.format === 'mermaid' ? toMermaid(t) : JSON.stringify(t, null, 2));
     });
 

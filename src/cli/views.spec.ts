@@ -38,6 +38,8 @@ describe('CLI views', () => {
     assert.match(dot, /n_docker_vrf_blue -- n_docker_net_a;/);
     assert.match(dot, /subgraph cluster_n_host_2 \{/);
     assert.match(toMermaid(t), /subgraph n_chassis_host_1\["chassis host-1"\]/);
+    const named = { ...t, endpoints: t.endpoints.map((e) => ({ ...e, container: `box-${e.id}` })) };
+    assert.match(toMermaid(named), /n_lsp_1\["box-lsp-1 10\.0\.0\.2\/24 up\/installed"\]/);
   });
 
   it('pads table columns', () => {

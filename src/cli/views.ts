@@ -64,7 +64,7 @@ export function toDot(t: Topology): string {
   const chassis = [...new Set(t.endpoints.map((e) => e.chassis))];
   for (const c of chassis) {
     lines.push(`  subgraph cluster_${nodeId(c)} {`, `    label="chassis ${c}";`);
-    for (const e of t.endpoints.filter((x) => x.chassis === c)) lines.push(`    ${nodeId(e.id)} [label="${e.id}\\n${e.address}\\n${state(e)}", shape=note];`);
+    for (const e of t.endpoints.filter((x) => x.chassis === c)) lines.push(`    ${nodeId(e.id)} [label="${e.container ?? e.id}\\n${e.address}\\n${state(e)}", shape=note];`);
     lines.push('  }');
   }
   for (const e of t.endpoints) lines.push(`  ${nodeId(e.switch)} -- ${nodeId(e.id)};`);
@@ -81,7 +81,7 @@ export function toMermaid(t: Topology): string {
   }
   for (const c of [...new Set(t.endpoints.map((e) => e.chassis))]) {
     lines.push(`  subgraph ${nodeId('chassis_' + c)}["chassis ${c}"]`);
-    for (const e of t.endpoints.filter((x) => x.chassis === c)) lines.push(`    ${nodeId(e.id)}["${e.id} ${e.address} ${state(e)}"]`);
+    for (const e of t.endpoints.filter((x) => x.chassis === c)) lines.push(`    ${nodeId(e.id)}["${e.container ?? e.id} ${e.address} ${state(e)}"]`);
     lines.push('  end');
   }
   for (const e of t.endpoints) lines.push(`  ${nodeId(e.switch)} --- ${nodeId(e.id)}`);
