@@ -21,8 +21,8 @@ describe('topology page in chromium (e2e)', () => {
     await t.netCreate('topo-web', '--subnet', '10.61.1.0/24', '-o', 'vrf=shop');
     await t.netCreate('topo-db', '--subnet', '10.61.2.0/24', '-o', 'vrf=shop');
     const nets = await Promise.all(['topo-web', 'topo-db'].map(async (n) => (await docker('network', 'inspect', '-f', '{{.Id}}', n)).trim().slice(0, 12)));
-    const web = await t.run('topo-web');
-    const db = await t.run('topo-db');
+    const web = await t.run('topo-web', ['--name', 'topo-web-1']);
+    const db = await t.run('topo-db', ['--name', 'topo-db-1']);
     const endpoints = await Promise.all(
       [
         [web, 'topo-web'],
@@ -56,6 +56,8 @@ describe('topology page in chromium (e2e)', () => {
       assert.match((await page.locator('#status').textContent()) ?? '', /1 routers, 2 switches, 2 endpoints/);
       const artifacts = path.join(repoRoot(), 'test-artifacts');
       await mkdir(artifacts, { recursive: true });
+      // As wide as the drawing; fullPage takes the height the page needs.
+      await page.setViewportSize({ width: 960, height: 200 });
       await page.screenshot({ path: path.join(artifacts, 'topology.png'), fullPage: true });
 
       await page.goto(`${http.url}/docs`);
