@@ -34,8 +34,13 @@ FROM tools
 COPY node /usr/local/bin/node
 COPY --from=app /opt/docker-ovn-driver /opt/docker-ovn-driver
 WORKDIR /opt/docker-ovn-driver
-# node runs on this rootfs's libraries and resolves the workspace package through its link
+# The operator's CLI (package.json "bin") as a command: `docker-ovn-driver status` inside the plugin reads the
+# driver's HTTP listener at the plugin's own OVN_DRIVER_PORT.
+RUN printf '#!/bin/sh\nexec /usr/local/bin/node /opt/docker-ovn-driver/dist/src/cli/main.js "$@"\n' >/usr/local/bin/docker-ovn-driver \
+    && chmod 0755 /usr/local/bin/docker-ovn-driver
+# node runs on this rootfs's libraries and resolves the workspace package through its link; the CLI starts
 RUN /usr/local/bin/node -e "require('ovsdb-client'); require('@nestjs/core')" \
+    && docker-ovn-driver --version >/dev/null \
     && ovs-vsctl --version >/dev/null && ovs-ofctl --version >/dev/null && ovn-nbctl --version >/dev/null \
     && ip -V >/dev/null && nsenter --version >/dev/null
 # plugin/config.json's entrypoint is what runs in the plugin; this one serves `docker run` of the image.

@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 .DEFAULT_GOAL := help
 
-DEB_PACKAGES := openvswitch-switch ovn-central ovn-host docker.io busybox-static iproute2 openssl
+DEB_PACKAGES := openvswitch-switch ovn-central ovn-host docker.io busybox-static iproute2 openssl chromium
 PLUGIN_NAME ?= forward53/docker-ovn-driver
 
 .PHONY: help deps build lint typecheck test test-unit test-contract test-integration test-e2e run openapi bench

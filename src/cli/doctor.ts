@@ -71,3 +71,31 @@ export function driverChecks(readiness: { status?: string; nb?: string; ovs?: st
 export function formatChecks(checks: Check[]): string {
   return checks.map((c) => `${c.ok ? 'ok  ' : c.warning ? 'warn' : 'FAIL'}  ${c.name}: ${c.detail}${c.ok || !c.fix ? '' : `\n      fix: ${c.fix}`}`).join('\n');
 }
+
+/** GET /debug/orphans: what the reconciler would remove on the driver's host. */
+export interface OrphansView {
+  ovsPorts: { ifaceId: string; portName: string }[];
+  veths: string[];
+  logicalPorts: { endpointId: string; networkId: string; lspName: string }[];
+  reconcileIntervalS: number;
+}
+
+/**
+ * Leftovers of a crash or a lost request. A warning while the reconciler runs (it removes them once they
+ * look orphaned on two passes); a failure with it off. The fix is the by-hand removal of each.
+ */
+export function orphansCheck(o: OrphansView | undefined, bridge: string): Check {
+  const name = 'no orphans';
+  if (!o) return { name, ok: false, warning: true, detail: 'GET /debug/orphans did not answer (a driver older than this CLI?)' };
+  const found = [...o.ovsPorts.map((p) => `OVS port ${p.portName}`), ...o.veths.map((v) => `veth ${v}`), ...o.logicalPorts.map((p) => `logical port ${p.lspName}`)];
+  if (found.length === 0) return { name, ok: true, detail: 'nothing for the reconciler to remove' };
+  const byHand = [...o.ovsPorts.map((p) => `ovs-vsctl del-port ${bridge} ${p.portName}`), ...o.veths.map((v) => `ip link del ${v}`), ...o.logicalPorts.map((p) => `ovn-nbctl lsp-del ${p.lspName}`)].join('; ');
+  const on = o.reconcileIntervalS > 0;
+  return {
+    name,
+    ok: false,
+    warning: on,
+    detail: `${found.join(', ')} (the reconciler ${on ? `removes them within ${2 * o.reconcileIntervalS} s` : 'is off: OVN_DRIVER_RECONCILE_INTERVAL_S=0'})`,
+    fix: on ? `wait for the reconciler, or remove them now: ${byHand}` : byHand,
+  };
+}

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { get, Target, UnreachableError } from './driver-client';
-import { driverChecks, formatChecks, ovnControllerCheck } from './doctor';
-import { DatabaseView, ENDPOINT_HEADER, endpointCells, endpointRows, NETWORK_HEADER, networkRows, table, toDot, toMermaid, topology } from './views';
+import { driverChecks, formatChecks, ovnControllerCheck, orphansCheck, type OrphansView } from './doctor';
+import { DatabaseView, ENDPOINT_HEADER, endpointCells, endpointRows, NETWORK_HEADER, networkRows, table, toDot, toMermaid, topology, type Topology } from './views';
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -51,11 +51,21 @@ function endpointsOfContainer(container: string): string[] {
   }
 }
 
+/**
+ * The listener the driver of this environment opens: inside the managed plugin (or next to `make run`) the
+ * same OVN_DRIVER_* variables are set. A wildcard bind address is reached on loopback.
+ */
+function defaultUrl(): string {
+  const addr = process.env.OVN_DRIVER_ADDR || '127.0.0.1';
+  const host = addr === '0.0.0.0' || addr === '::' ? '127.0.0.1' : addr.includes(':') ? `[${addr}]` : addr;
+  return `http://${host}:${process.env.OVN_DRIVER_PORT || '9105'}`;
+}
+
 export function buildProgram(): Command {
   const program = new Command('docker-ovn-driver')
     .description('Look at a running docker-ovn-driver: readiness, networks, endpoints, topology, and a doctor')
     .version(version())
-    .option('--url <url>', "the driver's HTTP listener", 'http://127.0.0.1:9105')
+    .option('--url <url>', "the driver's HTTP listener (default from OVN_DRIVER_ADDR and OVN_DRIVER_PORT, as the driver reads them)", defaultUrl())
     .option('--socket <path>', 'a unix socket serving the same routes, instead of --url')
     .option('--json', 'print JSON instead of text')
     .exitOverride()
@@ -107,7 +117,9 @@ export function buildProgram(): Command {
     .description('vrf routers, switches and endpoints per chassis')
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'dot', 'mermaid']).default('json'))
     .action(async (opts: { format: string }) => {
-      const t = topology(await database(target(program)));
+      // The driver's own graph (named by dockerd); a driver without /debug/topology: made from the Database view.
+      const reply = await get(target(program), '/debug/topology');
+      const t = reply.status === 200 ? (reply.body as Topology) : topology(await database(target(program)));
       out(opts.format === 'dot' ? toDot(t) : opts.format === 'mermaid' ? toMermaid(t) : JSON.stringify(t, null, 2));
     });
 
@@ -121,10 +133,12 @@ export function buildProgram(): Command {
       const ready = await get(t, '/readyz');
       const db = await database(t).catch(() => undefined);
       const bridge = (await get(t, '/debug/bridge').catch(() => undefined))?.body as { Bridge?: string; UUID?: string } | undefined;
+      const orphans = await get(t, '/debug/orphans').catch(() => undefined);
       const checks = [
         { name: 'driver reachable', ok: true, detail: t.socket ?? t.url },
         ...driverChecks(ready.body as { nb?: string; ovs?: string }, db, bridge, opts.underlayMtu),
         ovnControllerCheck(opts.ovnRundir),
+        orphansCheck(orphans?.status === 200 ? (orphans.body as OrphansView) : undefined, bridge?.Bridge ?? 'br-int'),
       ];
       out(json(program) ? JSON.stringify(checks, null, 2) : formatChecks(checks));
       if (checks.some((c) => !c.ok && !c.warning)) process.exitCode = EXIT_FAILED;

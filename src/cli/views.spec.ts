@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { driverChecks, GENEVE_OVERHEAD, ovnControllerCheck } from './doctor';
+import { driverChecks, GENEVE_OVERHEAD, orphansCheck, ovnControllerCheck } from './doctor';
 import { endpointRows, table, toDot, toMermaid, topology, type DatabaseView } from './views';
 
 const db: DatabaseView = {
@@ -38,6 +38,8 @@ describe('CLI views', () => {
     assert.match(dot, /n_docker_vrf_blue -- n_docker_net_a;/);
     assert.match(dot, /subgraph cluster_n_host_2 \{/);
     assert.match(toMermaid(t), /subgraph n_chassis_host_1\["chassis host-1"\]/);
+    const named = { ...t, endpoints: t.endpoints.map((e) => ({ ...e, container: `box-${e.id}` })) };
+    assert.match(toMermaid(named), /n_lsp_1\["box-lsp-1 10\.0\.0\.2\/24 up\/installed"\]/);
   });
 
   it('pads table columns', () => {
@@ -65,5 +67,17 @@ describe('doctor checks', () => {
     writeFileSync(path.join(dir, 'ovn-controller.pid'), '999999999\n');
     assert.match(ovnControllerCheck(dir).fix!, /start ovn-controller/);
     rmSync(dir, { recursive: true });
+  });
+
+  it('warns about orphans while the reconciler runs and fails with it off, with the by-hand removal as the fix', () => {
+    const none = { ovsPorts: [], veths: [], logicalPorts: [], reconcileIntervalS: 60 };
+    assert.equal(orphansCheck(none, 'br-int').ok, true);
+    const some = { ...none, ovsPorts: [{ ifaceId: 'x', portName: 'ovn0123456789ab' }], veths: ['ovnfedcba987654'] };
+    const warn = orphansCheck(some, 'br-int');
+    assert.deepEqual([warn.ok, warn.warning], [false, true]);
+    assert.match(warn.detail, /OVS port ovn0123456789ab, veth ovnfedcba987654 \(the reconciler removes them within 120 s\)/);
+    assert.match(warn.fix!, /ovs-vsctl del-port br-int ovn0123456789ab; ip link del ovnfedcba987654$/);
+    const off = orphansCheck({ ...some, reconcileIntervalS: 0 }, 'br-int');
+    assert.deepEqual([off.ok, off.warning], [false, false]);
   });
 });

@@ -2,35 +2,9 @@
  * What the CLI prints, computed from the driver's `/NetworkDriver.Database` answer alone (pure functions, so
  * the unit tests need no driver).
  */
+import type { DatabaseView, Topology } from '../domain/topology';
 
-export interface EndpointView {
-  EndpointID: string;
-  LogicalSwitchPort: { Name: string; Up: boolean };
-  MacAddress?: string;
-  Address?: string;
-  AddressIPv6?: string;
-  Chassis?: string;
-  OvsInterface?: { Name: string; OfPort?: number; OvnInstalled: boolean };
-}
-
-export interface NetworkView {
-  NetworkID: string;
-  Vrf?: string;
-  Subnet?: string;
-  Gateway?: string;
-  SubnetIPv6?: string;
-  Mtu?: number;
-  Internal?: boolean;
-  LogicalSwitch: { Name: string };
-  Endpoints: EndpointView[];
-}
-
-export interface DatabaseView {
-  Chassis?: string;
-  Host?: { SystemId?: string; EncapIp?: string; EncapType?: string; NbRemote?: string; SbRemote?: string; OvsVersion?: string };
-  Networks: NetworkView[];
-  Routers: { Name: string; Vrf?: string; Ports: { Name: string; Networks: string[] | string }[] }[];
-}
+export { topology, type DatabaseView, type Topology } from '../domain/topology';
 
 export interface EndpointRow {
   network: string;
@@ -77,24 +51,6 @@ export function endpointCells(r: EndpointRow): string[] {
   return [r.network, r.endpoint, r.lsp, r.address, r.ovsPort, r.chassis, r.up ? 'yes' : 'no', r.installed ? 'yes' : 'no'];
 }
 
-export interface Topology {
-  routers: { id: string; vrf: string }[];
-  switches: { id: string; network: string; subnet: string; router?: string }[];
-  endpoints: { id: string; switch: string; address: string; chassis: string; up: boolean; installed: boolean }[];
-}
-
-/** The graph: vrf routers, the switches they join, and endpoints on their chassis. */
-export function topology(db: DatabaseView): Topology {
-  const routerOfVrf = new Map(db.Routers.map((r) => [r.Vrf ?? r.Name, r.Name]));
-  return {
-    routers: db.Routers.map((r) => ({ id: r.Name, vrf: r.Vrf ?? '' })),
-    switches: db.Networks.map((n) => ({ id: n.LogicalSwitch.Name, network: n.NetworkID.slice(0, 12), subnet: n.Subnet ?? n.SubnetIPv6 ?? '', router: n.Vrf ? routerOfVrf.get(n.Vrf) : undefined })),
-    endpoints: db.Networks.flatMap((n) =>
-      n.Endpoints.map((e) => ({ id: e.LogicalSwitchPort.Name, switch: n.LogicalSwitch.Name, address: e.Address ?? e.AddressIPv6 ?? '', chassis: e.Chassis ?? '', up: e.LogicalSwitchPort.Up, installed: e.OvsInterface?.OvnInstalled ?? false })),
-    ),
-  };
-}
-
 /** Graphviz and Mermaid ids: letters, digits and underscores only. */
 const nodeId = (s: string) => 'n_' + s.replace(/[^A-Za-z0-9_]/g, '_');
 
@@ -108,7 +64,7 @@ export function toDot(t: Topology): string {
   const chassis = [...new Set(t.endpoints.map((e) => e.chassis))];
   for (const c of chassis) {
     lines.push(`  subgraph cluster_${nodeId(c)} {`, `    label="chassis ${c}";`);
-    for (const e of t.endpoints.filter((x) => x.chassis === c)) lines.push(`    ${nodeId(e.id)} [label="${e.id}\\n${e.address}\\n${state(e)}", shape=note];`);
+    for (const e of t.endpoints.filter((x) => x.chassis === c)) lines.push(`    ${nodeId(e.id)} [label="${e.container ?? e.id}\\n${e.address}\\n${state(e)}", shape=note];`);
     lines.push('  }');
   }
   for (const e of t.endpoints) lines.push(`  ${nodeId(e.switch)} -- ${nodeId(e.id)};`);
@@ -125,7 +81,7 @@ export function toMermaid(t: Topology): string {
   }
   for (const c of [...new Set(t.endpoints.map((e) => e.chassis))]) {
     lines.push(`  subgraph ${nodeId('chassis_' + c)}["chassis ${c}"]`);
-    for (const e of t.endpoints.filter((x) => x.chassis === c)) lines.push(`    ${nodeId(e.id)}["${e.id} ${e.address} ${state(e)}"]`);
+    for (const e of t.endpoints.filter((x) => x.chassis === c)) lines.push(`    ${nodeId(e.id)}["${e.container ?? e.id} ${e.address} ${state(e)}"]`);
     lines.push('  end');
   }
   for (const e of t.endpoints) lines.push(`  ${nodeId(e.switch)} --- ${nodeId(e.id)}`);

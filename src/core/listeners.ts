@@ -6,8 +6,8 @@ import { dirname } from 'node:path';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** Operator endpoints: probes, metrics and the runtime log level (changeable by whoever reaches the HTTP listener). */
-const OPERATOR_PATHS = new Set(['/metrics', '/healthz', '/readyz', '/log-level', '/NetworkDriver.Database']);
+/** Operator endpoints: probes, metrics, the runtime log level (changeable by whoever reaches the HTTP listener), the topology page. */
+const OPERATOR_PATHS = new Set(['/metrics', '/healthz', '/readyz', '/log-level', '/NetworkDriver.Database', '/topology']);
 
 /**
  * Paths served on the HTTP listener only: dockerd has no use for the swagger UI or the operator

@@ -11,6 +11,9 @@ const NO_AUTH =
   'No authentication (security: []): only root can connect to the plugin socket (a root-owned unix socket in dockerd\'s plugin directory), and the ' +
   'HTTP listener binds 127.0.0.1 unless OVN_DRIVER_ADDR says otherwise; whoever reaches either may call any operation.';
 
+/** The operator's picture of the networks, linked from the swagger UI (which renders the description as Markdown). */
+const TOPOLOGY_LINK = 'The networks drawn: [topology view](/topology) (an HTML page on the HTTP listener, redrawn every 2 s from GET /debug/topology).';
+
 /** What a debug view (GET, HTTP listener only) answers on the plugin socket. */
 const DEBUG_VIEW_NOT_HERE = 'Asked on the plugin socket: the debug views are served on the HTTP listener only';
 
@@ -108,7 +111,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   // No authentication, by design: the plugin socket is root-only (dockerd's plugin directory) and the HTTP
   // listener binds loopback by default; README "Troubleshooting" says what binding it elsewhere exposes.
   doc.security = [];
-  doc.info.description += ' ' + NO_AUTH;
+  doc.info.description += ' ' + NO_AUTH + ' ' + TOPOLOGY_LINK;
   const schemas = doc.components?.schemas ?? {};
   for (const name of Object.keys(schemas)) schemas[name] = toJsonSchema(schemas[name] as Json);
   return sortKeys(doc);

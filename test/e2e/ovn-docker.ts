@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { after, afterEach, before } from 'node:test';
 import { BUSYBOX_IMAGE, docker, DockerEngine, ensureDocker } from '../harness/docker';
 import { DriverProcess } from '../harness/driver-process';
-import { Stack } from '../harness/stack';
+import { freePort, Stack } from '../harness/stack';
 
 export const LABEL = 'docker-ovn-e2e=1';
 
@@ -63,4 +63,17 @@ export function useOvnDocker(driverEnv: Record<string, string> = {}): OvnDocker 
   });
 
   return ctx;
+}
+
+/** useOvnDocker with the driver's HTTP listener on a free port; `http.url` is its base URL once the hooks ran. */
+export function useOvnDockerWithHttp(): { t: OvnDocker; http: { url: string } } {
+  // Filled before the driver starts (hooks run in order of registration).
+  const env: Record<string, string> = {};
+  const http = { url: '' };
+  before(async () => {
+    const port = await freePort();
+    env.OVN_DRIVER_PORT = String(port);
+    http.url = `http://127.0.0.1:${port}`;
+  });
+  return { t: useOvnDocker(env), http };
 }

@@ -107,6 +107,17 @@ describe('README.md commands, verbatim (e2e)', () => {
     assert.match(out, /^connected$/m, 'ovn-appctl reached ovn-controller');
   });
 
+  it('troubleshooting: the CLI reports ready, a clean doctor, the endpoint of app installed, and the topology', async () => {
+    const out = await block('troubleshoot-cli');
+    assert.match(out, /^ready\s+true$/m, 'status');
+    assert.match(out, /^nbRemote\s+(unix|tcp|ssl):/m, 'status names the NB remote');
+    for (const check of ['NB reachable', 'integration bridge present', 'encap ip set', 'ovn-controller running', 'no orphans']) assert.match(out, new RegExp(`^ok\\s+${check}:`, 'm'), `doctor: ${check}`);
+    assert.doesNotMatch(out, /^FAIL/m);
+    assert.match(out, /^\S+\s+default\s+10\.10\.10\.0\/23\s+10\.10\.10\.1\s/m, 'networks: public');
+    assert.match(out, new RegExp(`10\\.10\\.1[01]\\.\\d+/23\\s+\\S+\\s+${stack.chassis}\\s+yes\\s+yes$`, 'm'), 'endpoints app: up and installed');
+    assert.match(out, /^graph LR$/m, 'topology as mermaid');
+  });
+
   it("egress: an address beyond the host answers only with the README's forwarding and NAT", async () => {
     await run('ip', ['netns', 'add', OUTSIDE.netns]);
     await run('ip', ['link', 'add', OUTSIDE.hostEnd, 'type', 'veth', 'peer', 'name', OUTSIDE.nsEnd, 'netns', OUTSIDE.netns]);

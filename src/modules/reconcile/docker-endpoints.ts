@@ -3,7 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
 
 /** What the local dockerd says about a network's endpoints. */
-export type DockerView = { kind: 'unreachable' } | { kind: 'no-network' } | { kind: 'endpoints'; ids: Set<string> };
+export type DockerView =
+  | { kind: 'unreachable' }
+  | { kind: 'no-network' }
+  /** `names`: the network's name, and each endpoint's container name (what the topology page shows). */
+  | { kind: 'endpoints'; ids: Set<string>; names: { network: string; containers: Map<string, string> } };
 
 /**
  * Asks the Docker Engine API (GET /networks/{id}, as the seed's health check did) which endpoints a
@@ -23,8 +27,13 @@ export class DockerEndpoints {
           if (res.statusCode === 404) return resolve({ kind: 'no-network' });
           if (res.statusCode !== 200) return resolve({ kind: 'unreachable' });
           try {
-            const containers = (JSON.parse(body) as { Containers?: Record<string, { EndpointID?: string }> }).Containers ?? {};
-            resolve({ kind: 'endpoints', ids: new Set(Object.values(containers).map((c) => c.EndpointID ?? '')) });
+            const net = JSON.parse(body) as { Name?: string; Containers?: Record<string, { EndpointID?: string; Name?: string }> };
+            const containers = Object.values(net.Containers ?? {});
+            resolve({
+              kind: 'endpoints',
+              ids: new Set(containers.map((c) => c.EndpointID ?? '')),
+              names: { network: net.Name ?? '', containers: new Map(containers.map((c) => [c.EndpointID ?? '', c.Name ?? ''])) },
+            });
           } catch {
             resolve({ kind: 'unreachable' });
           }

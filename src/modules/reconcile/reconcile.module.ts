@@ -8,6 +8,6 @@ import { ReconcilerService } from './reconciler.service';
 @Module({
   imports: [OvnModule, HostModule, EndpointModule],
   providers: [ReconcilerService, DockerEndpoints],
-  exports: [ReconcilerService],
+  exports: [ReconcilerService, DockerEndpoints],
 })
 export class ReconcileModule {}

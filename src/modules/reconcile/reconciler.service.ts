@@ -11,6 +11,13 @@ import { DockerEndpoints } from './docker-endpoints';
 /** Host-side veth names this driver makes (see vethNames). */
 const HOST_VETH = /^ovn([0-9a-f]{12})$/;
 
+/** Orphans as GET /debug/orphans serves them. */
+export interface Orphans {
+  ovsPorts: { ifaceId: string; portName: string }[];
+  veths: string[];
+  logicalPorts: { endpointId: string; networkId: string; lspName: string }[];
+}
+
 export interface ReconcileResult {
   ovsPorts: number;
   veths: number;
@@ -74,6 +81,34 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     return this.running;
   }
 
+  /**
+   * What a pass would remove now, before the two-pass confirmation: OVS ports whose endpoint is gone from NB,
+   * veths with no OVS port, and this chassis' logical ports with no OVS port that dockerd no longer knows.
+   * `docker-ovn-driver doctor` shows it (GET /debug/orphans); removing nothing, it is safe to ask any time.
+   */
+  async orphans(): Promise<Orphans> {
+    const busy = (endpointId: string) => this.activity.isBusy(endpointId, Math.max(this.intervalMs, 5_000));
+    const owned = this.ovs.ownedPorts();
+    const ovsPorts = owned.filter((p) => !this.nb.findEndpoint(p.ifaceId) && !busy(p.ifaceId)).map((p) => ({ ifaceId: p.ifaceId, portName: p.portName }));
+    const portNames = new Set(owned.map((p) => p.portName));
+    const veths = (await this.links.listLinks()).filter((name) => {
+      const m = HOST_VETH.exec(name);
+      return !!m && !portNames.has(name) && !this.anyBusy(m[1]!, busy);
+    });
+    const logicalPorts: Orphans['logicalPorts'] = [];
+    const chassis = this.ovs.chassis();
+    if (chassis) {
+      const views = new Map<string, Awaited<ReturnType<DockerEndpoints['network']>>>();
+      for (const ep of this.nb.endpointsOn(chassis)) {
+        if (this.ovs.findPort(ep.lspName) || busy(ep.endpointId)) continue;
+        if (!views.has(ep.networkId)) views.set(ep.networkId, await this.docker.network(ep.networkId));
+        const view = views.get(ep.networkId)!;
+        if (view.kind === 'no-network' || (view.kind === 'endpoints' && !view.ids.has(ep.endpointId))) logicalPorts.push({ endpointId: ep.endpointId, networkId: ep.networkId, lspName: ep.lspName });
+      }
+    }
+    return { ovsPorts, veths, logicalPorts };
+  }
+
   private async reconcile(): Promise<ReconcileResult> {
     const result: ReconcileResult = { ovsPorts: 0, veths: 0, ports: 0 };
     if (!this.sessions.ready()) return result;
@@ -85,39 +120,28 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       if (first === undefined) this.suspects.set(key, now);
       return first !== undefined && now - first >= Math.min(this.intervalMs, 30_000) * 0.9;
     };
-    const busy = (endpointId: string) => this.activity.isBusy(endpointId, Math.max(this.intervalMs, 5_000));
+    const found = await this.orphans();
 
-    const ports = this.ovs.ownedPorts();
-    for (const port of ports) {
-      if (this.nb.findEndpoint(port.ifaceId) || busy(port.ifaceId) || !confirmed(`ovs:${port.ifaceId}`)) continue;
+    for (const port of found.ovsPorts) {
+      if (!confirmed(`ovs:${port.ifaceId}`)) continue;
       await this.ovs.detachPort(port.ifaceId);
       await this.links.retireLink(port.portName);
       this.logger.log({ ifaceId: port.ifaceId, port: port.portName }, 'reconciler removed an OVS port whose endpoint is gone');
       result.ovsPorts++;
     }
 
-    const portNames = new Set(this.ovs.ownedPorts().map((p) => p.portName));
-    for (const name of await this.links.listLinks()) {
-      const m = HOST_VETH.exec(name);
-      if (!m || portNames.has(name) || this.anyBusy(m[1], busy) || !confirmed(`veth:${name}`)) continue;
+    for (const name of found.veths) {
+      if (!confirmed(`veth:${name}`)) continue;
       await this.links.retireLink(name);
       this.logger.log({ veth: name }, 'reconciler removed a veth with no OVS port');
       result.veths++;
     }
 
-    const chassis = this.ovs.chassis();
-    if (chassis) {
-      const views = new Map<string, Awaited<ReturnType<DockerEndpoints['network']>>>();
-      for (const ep of this.nb.endpointsOn(chassis)) {
-        if (this.ovs.findPort(ep.lspName) || busy(ep.endpointId)) continue;
-        if (!views.has(ep.networkId)) views.set(ep.networkId, await this.docker.network(ep.networkId));
-        const view = views.get(ep.networkId)!;
-        const gone = view.kind === 'no-network' || (view.kind === 'endpoints' && !view.ids.has(ep.endpointId));
-        if (!gone || !confirmed(`lsp:${ep.endpointId}`)) continue;
-        await this.nb.deleteEndpoint(ep.endpointId);
-        this.logger.log({ endpointId: ep.endpointId, networkId: ep.networkId }, 'reconciler removed a logical port dockerd no longer knows');
-        result.ports++;
-      }
+    for (const ep of found.logicalPorts) {
+      if (!confirmed(`lsp:${ep.endpointId}`)) continue;
+      await this.nb.deleteEndpoint(ep.endpointId);
+      this.logger.log({ endpointId: ep.endpointId, networkId: ep.networkId }, 'reconciler removed a logical port dockerd no longer knows');
+      result.ports++;
     }
 
     for (const key of this.suspects.keys()) if (!seen.has(key)) this.suspects.delete(key);
