@@ -26,6 +26,7 @@ import { settledRss, startBareServer, startDriver } from './driver-start';
 import { BenchResult, dockerId, experimentEnv, judge, machine, now, percentile, row, Row, rssMB, stats, table } from './lib';
 import { b6, B6Sizes } from './ipam-fill';
 import { loadNb, settle, unloadNb } from './nb-load';
+import { FLOOR_STEPS, LifecycleFloor } from './lifecycle-floor';
 import { SeedBaseline } from './seed-baseline';
 
 const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'] as const;
@@ -151,15 +152,20 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
       await stopped.spawn();
     }
   };
+  // The same transactions and netlink requests, alone (bench/lifecycle-floor.ts).
+  const floor = await LifecycleFloor.open(ctx.stack);
   try {
     await alone(ctx.on, async () => {
       for (let i = 0; i < sizes.warmup; i++) {
         await ctx.offNet.lifecycle();
         await timeSeed(false);
+        await floor.lifecycle();
       }
+      floor.reset();
       const rounds = Math.max(sizes.b1.off, sizes.b1.seed);
       for (let i = 0; i < rounds; i++) {
         if (i < sizes.b1.off) off.add(await quiet().then(() => ctx.offNet.lifecycle()));
+        if (i < sizes.b1.off) await quiet().then(() => floor.lifecycle());
         if (i < sizes.b1.seed) seedNoWait.push(await quiet().then(() => timeSeed(false)));
         if (i < sizes.b1.seed) vethFloor.push(await quiet().then(() => timeVeth()));
       }
@@ -174,7 +180,9 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
     });
   } finally {
     await seed.deleteNetwork().catch(() => undefined);
+    await floor.close().catch(() => undefined);
   }
+  const sFloor = ms(floor.total);
   const [sOff, sOn, sSeed, sSeedWait, sVeth] = [ms(off.total), ms(on.total), ms(seedNoWait), ms(seedWait), ms(vethFloor)];
   const seedWhat = 'seed sequence, 12 processes';
   const rows: Row[] = [
@@ -191,6 +199,9 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
     row('B1.off.vs-veth', 'lifecycle p50, dataplane wait off', 'ms', sOff.p50, sVeth.p50, 'host floor: `ip link add` + `ip link del` of one veth pair', {
       baselineStats: sVeth,
     }),
+    row('B1.off.vs-floor', 'lifecycle p50, dataplane wait off', 'ms', sOff.p50, sFloor.p50, "floor: the lifecycle's OVSDB transactions and rtnetlink requests alone", {
+      baselineStats: sFloor,
+    }),
     row('B1.on.p50', 'lifecycle p50, dataplane wait on', 'ms', sOn.p50, sSeed.p50, seedWhat, { valueStats: sOn, show: 'speedup' }),
     row('B1.on.p50.vs-wait', 'lifecycle p50, dataplane wait on', 'ms', sOn.p50, sSeedWait.p50, 'seed + ovs-vsctl wait-until ovn-installed, 13 processes', {
       baselineStats: sSeedWait,
@@ -202,7 +213,7 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
     id: 'B1',
     title: 'endpoint lifecycle (CreateEndpoint, Join, Leave, DeleteEndpoint) through the plugin socket',
     rows,
-    details: { waitOff: { total: sOff, perVerb: perVerb(off) }, waitOn: { total: sOn, perVerb: perVerb(on) }, seed: sSeed, seedWait: sSeedWait, vethFloor: sVeth },
+    details: { waitOff: { total: sOff, perVerb: perVerb(off) }, waitOn: { total: sOn, perVerb: perVerb(on) }, seed: sSeed, seedWait: sSeedWait, vethFloor: sVeth, floor: { total: sFloor, perStep: Object.fromEntries(FLOOR_STEPS.map((k) => [k, ms(floor.steps[k])])) } },
   };
 }
 
