@@ -72,6 +72,36 @@ export async function parallelRuns(net: string, prefix: string, count: number): 
 }
 
 /**
+ * `count` concurrent `docker run`, each until its first ping of `peerIp` (as runUntilPing): the time from
+ * starting them all until the last one's first reply, each one's own time, and the runs that failed (they
+ * are counted, not thrown: a failure under concurrency is a result).
+ */
+export async function concurrentRunsUntilPing(
+  net: string,
+  prefix: string,
+  count: number,
+  peerIp: string,
+): Promise<{ wallMs: number; each: number[]; failed: number; firstError?: string }> {
+  const t0 = now();
+  const results = await Promise.allSettled(
+    Array.from({ length: count }, async (_, i) => {
+      const start = now() - t0;
+      const r = await runUntilPing(net, `${prefix}-${i}`, peerIp);
+      return { ms: r.ms, replyAt: start + r.ms };
+    }),
+  );
+  const ok = results.filter((r): r is PromiseFulfilledResult<{ ms: number; replyAt: number }> => r.status === 'fulfilled').map((r) => r.value);
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  // runUntilPing resolves only after removing its container: the wall time ends at the last first reply.
+  return {
+    wallMs: ok.length ? Math.max(...ok.map((r) => r.replyAt)) : NaN,
+    each: ok.map((r) => r.ms),
+    failed: failed.length,
+    firstError: failed[0] ? String(failed[0].reason) : undefined,
+  };
+}
+
+/**
  * Removes every container and network carrying LABEL. dockerd can still count a just-removed container's
  * endpoint for a moment ("has active endpoints"): the removal is retried, force-disconnecting what is left.
  */

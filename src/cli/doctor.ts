@@ -76,7 +76,7 @@ export function formatChecks(checks: Check[]): string {
 export interface OrphansView {
   ovsPorts: { ifaceId: string; portName: string }[];
   veths: string[];
-  logicalPorts: { endpointId: string; networkId: string; lspName: string }[];
+  logicalPorts: { endpointId: string; networkId: string; lspName: string; portName?: string }[];
   reconcileIntervalS: number;
 }
 
@@ -89,7 +89,7 @@ export function orphansCheck(o: OrphansView | undefined, bridge: string): Check 
   if (!o) return { name, ok: false, warning: true, detail: 'GET /debug/orphans did not answer (a driver older than this CLI?)' };
   const found = [...o.ovsPorts.map((p) => `OVS port ${p.portName}`), ...o.veths.map((v) => `veth ${v}`), ...o.logicalPorts.map((p) => `logical port ${p.lspName}`)];
   if (found.length === 0) return { name, ok: true, detail: 'nothing for the reconciler to remove' };
-  const byHand = [...o.ovsPorts.map((p) => `ovs-vsctl del-port ${bridge} ${p.portName}`), ...o.veths.map((v) => `ip link del ${v}`), ...o.logicalPorts.map((p) => `ovn-nbctl lsp-del ${p.lspName}`)].join('; ');
+  const byHand = [...o.ovsPorts.map((p) => `ovs-vsctl del-port ${bridge} ${p.portName}`), ...o.veths.map((v) => `ip link del ${v}`), ...o.logicalPorts.map((p) => (p.portName ? `ovs-vsctl del-port ${bridge} ${p.portName}; ip link del ${p.portName}; ` : '') + `ovn-nbctl lsp-del ${p.lspName}`)].join('; ');
   const on = o.reconcileIntervalS > 0;
   return {
     name,

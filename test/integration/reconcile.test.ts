@@ -54,7 +54,8 @@ describe('reconciler', () => {
     await stack.nbctl('lsp-del', gone);
     // A veth left by a crash before its OVS port was added.
     await run('ip', ['link', 'add', 'ovn0123456789ab', 'type', 'veth', 'peer', 'name', 'ovc0123456789ab']);
-    // A logical port of this chassis that dockerd does not know, never joined.
+    // An endpoint of this chassis that dockerd does not know, never joined: its logical port and the host
+    // side CreateEndpoint made (veth, OVS port without a SandboxKey).
     const unjoined = id();
     await endpoint(unjoined, '10.95.0.11', false);
     // Not the reconciler's: another host's port, a port the driver does not own, an OVS port it did not add.
@@ -71,7 +72,13 @@ describe('reconciler', () => {
     await waitFor(
       async () => {
         const [l, i, h] = [await lsps(), await ifaces(), await links()];
-        return !i.includes(`ovn${gone.slice(0, 12)}`) && !h.includes(`ovn${gone.slice(0, 12)}`) && !h.includes('ovn0123456789ab') && !l.includes(unjoined);
+        return (
+          !i.includes(`ovn${gone.slice(0, 12)}`) &&
+          !h.includes(`ovn${gone.slice(0, 12)}`) &&
+          !h.includes('ovn0123456789ab') &&
+          !l.includes(unjoined) &&
+          !i.includes(`ovn${unjoined.slice(0, 12)}`)
+        );
       },
       { timeoutMs: 20_000, intervalMs: 250, what: 'the reconciler to remove the leftovers' },
     );
@@ -80,13 +87,42 @@ describe('reconciler', () => {
     assert.ok(i.includes('foreign0'));
     assert.ok(i.includes(`ovn${alive.slice(0, 12)}`), 'the live endpoint keeps its port');
     assert.match(driver.logs, /reconciler removed an OVS port whose endpoint is gone/);
-    assert.match(driver.logs, /reconciler removed a logical port dockerd no longer knows/);
+    assert.match(driver.logs, /reconciler removed an endpoint dockerd no longer knows/);
+    await waitFor(async () => !(await links()).includes(`ovn${unjoined.slice(0, 12)}`), { timeoutMs: 5_000, intervalMs: 100, what: 'the unjoined endpoint’s veth to go' });
 
     await stack.vsctl('del-port', stack.bridge, 'foreign0');
     await stack.nbctl('lsp-del', 'foreign-lsp');
     await stack.nbctl('lsp-del', otherHost);
     await driver.post('/NetworkDriver.Leave', { NetworkID: net, EndpointID: alive });
     await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: alive });
+  });
+
+  it('adopts an endpoint created before a restart: Join finds its host side, the reconciler leaves it', async () => {
+    const ep = id();
+    const veth = `ovn${ep.slice(0, 12)}`;
+    await endpoint(ep, '10.95.0.20', false);
+    const ifindex = async () => (await stack.links()).split('\n').find((l) => l.includes(`${veth}@`))?.split(':')[0];
+    const before = await ifindex();
+    assert.ok(before, 'CreateEndpoint made the veth');
+    const ifaceKey = async (key: string) => (await stack.vsctl('get', 'Interface', veth, `external_ids:${key}`)).trim().replace(/^"|"$/g, '');
+    assert.equal(await ifaceKey('iface-id'), ep);
+
+    await driver.stop();
+    driver = await DriverProcess.start({ stack, env: { OVN_DRIVER_RECONCILE_INTERVAL_S: '1' } });
+    const j = await driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: '/var/run/docker/netns/adopted', Options: {} });
+    assert.equal(j.status, 200, j.raw);
+    assert.equal(await ifindex(), before, 'Join used the veth CreateEndpoint made');
+    assert.equal(await ifaceKey('docker-ovn\\:sandbox-key'), '/var/run/docker/netns/adopted');
+    assert.equal(await ifaceKey('ovn-installed'), 'true');
+    // Three passes of the reconciler (1 s apart): a joined endpoint is not a leftover.
+    await new Promise((r) => setTimeout(r, 3_500));
+    assert.ok((await lsps()).includes(ep));
+    assert.ok((await ifaces()).includes(veth));
+
+    assert.equal((await driver.post('/NetworkDriver.Leave', { NetworkID: net, EndpointID: ep })).status, 200);
+    assert.equal((await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: ep })).status, 200);
+    assert.ok(!(await lsps()).includes(ep));
+    assert.ok(!(await ifaces()).includes(veth));
     assert.equal((await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net })).status, 200);
   });
 });

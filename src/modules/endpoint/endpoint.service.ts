@@ -18,7 +18,7 @@ import { EndpointActivity } from './endpoint-activity';
 import { sandboxId, vethNames } from './interface-names';
 import { macForIPv4 } from '../../domain/mac';
 
-/** Endpoint verbs. Owns the step order of Join and its rollback; repositories own the transactions. */
+/** Endpoint verbs. Owns their step order and rollback; repositories own the transactions. */
 @Injectable()
 export class EndpointService {
   private readonly logger = new Logger(EndpointService.name);
@@ -59,51 +59,91 @@ export class EndpointService {
     }
     // A retried CreateEndpoint finds its port and hands back the MAC it chose the first time.
     const existing = this.nb.findEndpoint(req.EndpointID);
-    const mac = iface.MacAddress || existing?.mac || macForIPv4(iface.Address);
-    await this.nb.createEndpoint(
-      { networkId: req.NetworkID, endpointId: req.EndpointID, mac: mac.toLowerCase(), address: iface.Address, addressIPv6: iface.AddressIPv6 || undefined },
+    const mac = (iface.MacAddress || existing?.mac || macForIPv4(iface.Address)).toLowerCase();
+    // The logical port and the host side go together, as Docker's bridge driver makes its veth pair here
+    // (libnetwork drivers/bridge createEndpoint): ovn-controller binds the port and installs its flows while
+    // dockerd builds the sandbox, and Join's dataplane wait usually finds them in. The NB transaction is sent
+    // first; the veth request, which runs inside its syscall, follows while NB answers.
+    const logical = this.nb.createEndpoint(
+      { networkId: req.NetworkID, endpointId: req.EndpointID, mac, address: iface.Address, addressIPv6: iface.AddressIPv6 || undefined },
       this.ovs.chassis(),
     );
+    const host = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.makeHostSide(req.EndpointID, net, mac));
+    const results = await Promise.allSettled([logical, host]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // dockerd sends no DeleteEndpoint after a failed CreateEndpoint (libnetwork network.go createEndpoint
+      // only releases the addresses): nothing of this endpoint may stay.
+      await this.removeEndpoint(req.EndpointID).catch((undo: unknown) =>
+        this.logger.warn(`undoing the failed CreateEndpoint of ${req.EndpointID} failed too (the reconciler finishes it): ${(undo as Error).message}`),
+      );
+      throw failed.reason;
+    }
     // Reply only with what Docker left empty: echoing a field it sent fails the endpoint in dockerd
     // (libnetwork/drivers/remote/driver.go: "driver modified interface").
     return iface.MacAddress ? {} : { Interface: { MacAddress: mac } };
   }
 
   /**
-   * dockerd answers a failed Join with DeleteEndpoint, not Leave (libnetwork endpoint.go sbJoin rollback):
-   * whatever a Join left on the host goes here too.
+   * The veth pair (peer with the endpoint's MAC, host end up) and its OVS port on the integration bridge with
+   * external_ids:iface-id, the binding ovn-controller looks for. `sandbox` is known only at Join.
+   */
+  private async makeHostSide(endpointId: string, net: NetworkRecord, mac: string, sandbox?: { id: string; key: string }): Promise<void> {
+    const names = vethNames(endpointId);
+    await this.links.createVethPair(names.host, names.peer, { mtu: net.mtu, peerMac: mac });
+    await this.ovs.attachPort({
+      bridge: this.config.OVN_DRIVER_BRIDGE,
+      portName: names.host,
+      ifaceId: endpointId,
+      mac,
+      sandbox: sandbox?.id,
+      sandboxKey: sandbox?.key,
+      networkId: net.networkId,
+    });
+  }
+
+  /**
+   * dockerd answers a failed Join with DeleteEndpoint, not Leave (libnetwork endpoint.go sbJoin rollback), and
+   * an endpoint that never joined has its host side from CreateEndpoint: both go here.
    */
   private async doDeleteEndpoint(endpointId: string): Promise<void> {
-    // The logical port goes even when the host side cannot be cleaned now (the local OVS DB down):
-    // the reconciler removes an OVS port whose endpoint is gone.
-    const host = await this.doLeave(endpointId).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    await this.nb.deleteEndpoint(endpointId);
-    if (host) throw host;
+    await this.removeEndpoint(endpointId);
+  }
+
+  /**
+   * The host side and the logical port, in parallel, both attempted whatever the other does. The logical port
+   * goes even when the host side cannot be cleaned now (the local OVS DB down): the reconciler removes an OVS
+   * port whose endpoint is gone.
+   */
+  private async removeEndpoint(endpointId: string): Promise<void> {
+    const results = await Promise.allSettled([this.doLeave(endpointId), this.nb.deleteEndpoint(endpointId)]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async doJoin(req: JoinRequest): Promise<JoinResponse> {
     const ep = this.endpoint(req.EndpointID);
     const net = this.network(ep.networkId);
     const names = vethNames(req.EndpointID);
+    const sandbox = { id: sandboxId(req.SandboxKey), key: req.SandboxKey };
     await this.routes.beforeJoin(req.SandboxKey, ep);
-    await this.links.createVethPair(names.host, names.peer, { mtu: net.mtu, peerMac: ep.mac });
+    // CreateEndpoint made the host side. It is made again here when it is not there (an endpoint created by
+    // an earlier version, a Join after its Leave) or its veth is gone (OVS reports ofport -1 for an interface
+    // it cannot open, ovs-vswitchd.conf.db(5)).
+    const port = this.ovs.findPort(ep.lspName);
+    const made = port !== undefined && port.portName === names.host && port.ofport !== -1;
     try {
-      await this.ovs.attachPort({
-        bridge: this.config.OVN_DRIVER_BRIDGE,
-        portName: names.host,
-        ifaceId: ep.lspName,
-        mac: ep.mac,
-        sandbox: sandboxId(req.SandboxKey),
-        sandboxKey: req.SandboxKey,
-        networkId: ep.networkId,
-      });
-      if (this.config.OVN_DRIVER_JOIN_TIMEOUT_MS > 0) await this.waitInstalled(ep);
+      const wait = this.config.OVN_DRIVER_JOIN_TIMEOUT_MS > 0;
+      if (made) {
+        // Recording the sandbox and waiting for ovn-installed overlap: the map mutation leaves the binding alone.
+        await Promise.all([this.ovs.setSandbox(ep.lspName, sandbox), wait ? this.waitInstalled(ep) : undefined]);
+      } else {
+        await this.makeHostSide(req.EndpointID, net, ep.mac, sandbox);
+        if (wait) await this.waitInstalled(ep);
+      }
     } catch (e) {
-      // dockerd gets the Join's own error; what the rollback could not undo, DeleteEndpoint (which follows a
-      // failed Join) or the reconciler finishes.
+      // dockerd gets the Join's own error and follows it with DeleteEndpoint, which removes the host side
+      // (libnetwork endpoint.go sbJoin); what this rollback could not undo, that or the reconciler finishes.
       await this.undoJoin(ep.lspName, names.host).catch((undo: unknown) =>
         this.logger.warn(`undoing the failed Join of ${req.EndpointID} failed too: ${(undo as Error).message}`),
       );

@@ -8,10 +8,10 @@ export interface AttachSpec {
   /** external_ids:iface-id, the LSP name ovn-controller binds to this chassis. */
   ifaceId: string;
   mac: string;
-  /** external_ids:vm-id, the sandbox. */
-  sandbox: string;
-  /** The SandboxKey path, so the sandbox's routes can be kept after a restart. */
-  sandboxKey: string;
+  /** external_ids:vm-id, the sandbox; absent until Join names it (the port is made in CreateEndpoint). */
+  sandbox?: string;
+  /** The SandboxKey path, so the sandbox's routes can be kept after a restart; absent until Join. */
+  sandboxKey?: string;
   networkId: string;
 }
 
@@ -26,6 +26,11 @@ export abstract class LocalSwitchRepository {
   abstract attachPort(spec: AttachSpec): Promise<void>;
   /** Removes every port carrying the iface-id. No port: no-op. */
   abstract detachPort(ifaceId: string): Promise<void>;
+  /**
+   * Records the sandbox a port joined (`sandboxKey`) or left (undefined) on its Interface. Only the driver's
+   * own keys change (a map mutation), so ovn-controller's `ovn-installed` and the binding stay as they are.
+   */
+  abstract setSandbox(ifaceId: string, sandbox: { id: string; key: string } | undefined): Promise<void>;
   abstract findPort(ifaceId: string): PortRecord | undefined;
   /** Every port this driver added to the local OVS DB. */
   abstract ownedPorts(): PortRecord[];

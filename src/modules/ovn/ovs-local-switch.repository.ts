@@ -11,6 +11,7 @@ import { ovsOp, type BridgeRow, type InterfaceRow, type PortRow } from './rows';
 /** external_ids ovn-controller reads and writes on an OVS Interface (ovn-controller(8), "OVN Database Integration"). */
 const IFACE_ID = 'iface-id';
 const OVN_INSTALLED = 'ovn-installed';
+const VM_ID = 'vm-id';
 
 function portRecord(iface: InterfaceRow): PortRecord {
   return {
@@ -18,7 +19,7 @@ function portRecord(iface: InterfaceRow): PortRecord {
     ifaceId: iface.external_ids[IFACE_ID]!,
     ofport: iface.ofport === undefined ? undefined : Number(iface.ofport),
     installed: iface.external_ids[OVN_INSTALLED] === 'true',
-    sandbox: iface.external_ids['vm-id'],
+    sandbox: iface.external_ids[VM_ID],
     sandboxKey: iface.external_ids[SANDBOX_KEY],
   };
 }
@@ -51,8 +52,8 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
           external_ids: {
             [IFACE_ID]: spec.ifaceId,
             'attached-mac': spec.mac,
-            'vm-id': spec.sandbox,
-            [SANDBOX_KEY]: spec.sandboxKey,
+            ...(spec.sandbox ? { [VM_ID]: spec.sandbox } : {}),
+            ...(spec.sandboxKey ? { [SANDBOX_KEY]: spec.sandboxKey } : {}),
             'iface-status': 'active',
             [OWNER_KEY]: OWNER,
             [NETWORK_ID_KEY]: spec.networkId,
@@ -70,6 +71,21 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     const ports = this.portsOf(ovs, lookup.interfacesOf(ovs.cache, ifaceId));
     if (ports.length === 0) return;
     await ovs.transact(this.removePortOps(ovs, ports));
+  }
+
+  async setSandbox(ifaceId: string, sandbox: { id: string; key: string } | undefined): Promise<void> {
+    const ovs = this.sessions.localOvs();
+    const ifaces = lookup.interfacesOf(ovs.cache, ifaceId);
+    if (ifaces.length === 0) throw new DriverError('PORT_NOT_FOUND', `no OVS interface carries iface-id ${ifaceId}`);
+    // delete then insert: a map `insert` keeps a key that is already there (RFC 7047 5.1, "mutator").
+    await ovs.transact(
+      ifaces.map((i) =>
+        ovsOp.mutate('Interface', [['_uuid', '==', i._uuid]], [
+          ['external_ids', 'delete', [VM_ID, SANDBOX_KEY]],
+          ...(sandbox ? [['external_ids', 'insert', { [VM_ID]: sandbox.id, [SANDBOX_KEY]: sandbox.key }] as const] : []),
+        ]),
+      ),
+    );
   }
 
   findPort(ifaceId: string): PortRecord | undefined {

@@ -15,7 +15,8 @@ const HOST_VETH = /^ovn([0-9a-f]{12})$/;
 export interface Orphans {
   ovsPorts: { ifaceId: string; portName: string }[];
   veths: string[];
-  logicalPorts: { endpointId: string; networkId: string; lspName: string }[];
+  /** portName: the host side CreateEndpoint made for an endpoint that never joined a sandbox. */
+  logicalPorts: { endpointId: string; networkId: string; lspName: string; portName?: string }[];
 }
 
 export interface ReconcileResult {
@@ -26,8 +27,8 @@ export interface ReconcileResult {
 
 /**
  * Removes what a crash or a lost request left behind on this host: OVS ports and veths whose endpoint
- * is gone from NB, and this chassis' logical ports that have no OVS port and that the local dockerd no
- * longer knows. An object must look orphaned on two passes one interval apart, and endpoints with a verb
+ * is gone from NB, and this chassis' endpoints that never joined a sandbox (no OVS port, or one made by
+ * CreateEndpoint with no SandboxKey yet) and that the local dockerd no longer knows, host side included. An object must look orphaned on two passes one interval apart, and endpoints with a verb
  * in progress (or just finished) are skipped, so nothing between CreateEndpoint and Join is touched.
  * Rows of other hosts and rows not owned by the driver are never candidates.
  */
@@ -100,10 +101,14 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     if (chassis) {
       const views = new Map<string, Awaited<ReturnType<DockerEndpoints['network']>>>();
       for (const ep of this.nb.endpointsOn(chassis)) {
-        if (this.ovs.findPort(ep.lspName) || busy(ep.endpointId)) continue;
+        // A port with a sandbox is joined. One without is between CreateEndpoint and Join (a driver
+        // restarted in between adopts it: Join finds it) or was never joined: dockerd decides which.
+        const port = this.ovs.findPort(ep.lspName);
+        if (port?.sandboxKey || busy(ep.endpointId)) continue;
         if (!views.has(ep.networkId)) views.set(ep.networkId, await this.docker.network(ep.networkId));
         const view = views.get(ep.networkId)!;
-        if (view.kind === 'no-network' || (view.kind === 'endpoints' && !view.ids.has(ep.endpointId))) logicalPorts.push({ endpointId: ep.endpointId, networkId: ep.networkId, lspName: ep.lspName });
+        if (view.kind === 'no-network' || (view.kind === 'endpoints' && !view.ids.has(ep.endpointId)))
+          logicalPorts.push({ endpointId: ep.endpointId, networkId: ep.networkId, lspName: ep.lspName, ...(port && { portName: port.portName }) });
       }
     }
     return { ovsPorts, veths, logicalPorts };
@@ -139,8 +144,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
     for (const ep of found.logicalPorts) {
       if (!confirmed(`lsp:${ep.endpointId}`)) continue;
+      if (ep.portName) {
+        await this.ovs.detachPort(ep.lspName);
+        await this.links.retireLink(ep.portName);
+      }
       await this.nb.deleteEndpoint(ep.endpointId);
-      this.logger.log({ endpointId: ep.endpointId, networkId: ep.networkId }, 'reconciler removed a logical port dockerd no longer knows');
+      this.logger.log({ endpointId: ep.endpointId, networkId: ep.networkId, port: ep.portName }, 'reconciler removed an endpoint dockerd no longer knows');
       result.ports++;
     }
 
