@@ -34,25 +34,28 @@ const endpoint: EndpointRecord = {
   address: '10.0.0.2/24',
 };
 
-/** Every host and OVS step, in order, as `step:argument`. */
+/** Every NB, host and OVS step, in order, as `step:argument`. */
 type Log = string[];
 
-/** NB as Join reads it: one network, one endpoint; deleteEndpoint is recorded. */
+/** NB as the endpoint verbs read it: one network, one endpoint; writes are recorded and can be made to fail. */
 class FakeNorthbound extends NorthboundRepository {
+  fail: { create?: Error } = {};
   constructor(private readonly log: Log) {
     super();
   }
   ensureNetwork(): Promise<NetworkRecord> {
-    throw new Error('not used by Join');
+    throw new Error('not used by the endpoint verbs');
   }
   removeNetwork(): Promise<void> {
-    throw new Error('not used by Join');
+    throw new Error('not used by the endpoint verbs');
   }
   findNetwork(id: string): NetworkRecord | undefined {
     return id === NET ? network : undefined;
   }
-  createEndpoint(): Promise<EndpointRecord> {
-    throw new Error('not used by Join');
+  async createEndpoint(spec: { endpointId: string }): Promise<EndpointRecord> {
+    this.log.push(`nb.createEndpoint:${spec.endpointId.slice(0, 4)}`);
+    if (this.fail.create) throw this.fail.create;
+    return endpoint;
   }
   async deleteEndpoint(id: string): Promise<void> {
     this.log.push(`nb.deleteEndpoint:${id.slice(0, 4)}`);
@@ -69,9 +72,10 @@ class FakeNorthbound extends NorthboundRepository {
   onVrfChange(): void {}
 }
 
-/** The local OVS DB; each step can be made to fail. */
+/** The local OVS DB, holding the ports it was given; each step can be made to fail. */
 class FakeLocalSwitch extends LocalSwitchRepository {
   fail: { attach?: Error; install?: Error; detach?: Error } = {};
+  readonly ports = new Map<string, PortRecord>();
   constructor(private readonly log: Log) {
     super();
   }
@@ -79,18 +83,23 @@ class FakeLocalSwitch extends LocalSwitchRepository {
     return 'chassis-1';
   }
   async attachPort(spec: AttachSpec): Promise<void> {
-    this.log.push(`ovs.attachPort:${spec.portName}`);
+    this.log.push(`ovs.attachPort:${spec.portName}${spec.sandboxKey ? `,${spec.sandboxKey}` : ''}`);
     if (this.fail.attach) throw this.fail.attach;
+    this.ports.set(spec.ifaceId, { portName: spec.portName, ifaceId: spec.ifaceId, ofport: 1, installed: false, sandboxKey: spec.sandboxKey });
   }
   async detachPort(ifaceId: string): Promise<void> {
     this.log.push(`ovs.detachPort:${ifaceId.slice(0, 4)}`);
     if (this.fail.detach) throw this.fail.detach;
+    this.ports.delete(ifaceId);
   }
-  findPort(): PortRecord | undefined {
-    return undefined;
+  async setSandbox(ifaceId: string, sandbox: { id: string; key: string } | undefined): Promise<void> {
+    this.log.push(`ovs.setSandbox:${ifaceId.slice(0, 4)},${sandbox?.key}`);
+  }
+  findPort(ifaceId: string): PortRecord | undefined {
+    return this.ports.get(ifaceId);
   }
   ownedPorts(): PortRecord[] {
-    return [];
+    return [...this.ports.values()];
   }
   async waitInstalled(ifaceId: string): Promise<void> {
     this.log.push(`ovs.waitInstalled:${ifaceId.slice(0, 4)}`);
@@ -132,53 +141,71 @@ function setup(joinTimeoutMs = 1000) {
   const ovs = new FakeLocalSwitch(log);
   const links = new FakeLinks(log);
   const config = loadConfig({ OVN_DRIVER_JOIN_TIMEOUT_MS: String(joinTimeoutMs), OVN_DRIVER_BRIDGE: 'br-test' });
-  const service = new EndpointService(
-    config,
-    nb,
-    ovs,
-    links,
-    new EndpointActivity(),
-    new SandboxRoutesService(nb, ovs, new NoSandboxRoutes()),
-  );
+  const service = new EndpointService(config, nb, ovs, links, new EndpointActivity(), new SandboxRoutesService(nb, ovs, new NoSandboxRoutes()));
+  const create = () => service.createEndpoint({ NetworkID: NET, EndpointID: EP, Interface: { Address: endpoint.address }, Options: null });
   const join = () => service.join({ NetworkID: NET, EndpointID: EP, SandboxKey: SANDBOX, Options: null });
-  return { log, ovs, links, service, join };
+  /** The state CreateEndpoint leaves: the port on br-int without a sandbox; the log starts after it. */
+  const created = async () => {
+    await create();
+    log.length = 0;
+  };
+  return { log, nb, ovs, links, service, create, join, created };
 }
 
+const VETH = `links.createVethPair:${NAMES.host},${NAMES.peer},mtu=1400,${endpoint.mac}`;
 const UNDO = [`ovs.detachPort:${EP.slice(0, 4)}`, `links.retireLink:${NAMES.host}`];
 
 describe(EndpointService.name, () => {
+  describe('CreateEndpoint', () => {
+    it('makes the logical port and the host side (veth, OVS port with no sandbox yet), and answers the MAC', async () => {
+      const { log, create } = setup();
+      assert.deepEqual(await create(), { Interface: { MacAddress: endpoint.mac } });
+      assert.deepEqual(log, [`nb.createEndpoint:${EP.slice(0, 4)}`, VETH, `ovs.attachPort:${NAMES.host}`]);
+    });
+
+    it('removes the logical port and the veth when the OVS port cannot be made, and answers with that failure', async () => {
+      const { log, ovs, create } = setup();
+      ovs.fail.attach = new DriverError('OVS_ATTACH_FAILED', 'bridge br-test does not exist');
+      await assert.rejects(create(), (e: Error) => e === ovs.fail.attach);
+      assert.deepEqual(log.slice(3), [...UNDO, `nb.deleteEndpoint:${EP.slice(0, 4)}`]);
+    });
+
+    it('removes the host side when NB refuses the logical port (dockerd sends no DeleteEndpoint after this)', async () => {
+      const { log, nb, ovs, create } = setup();
+      nb.fail.create = new DriverError('ADDRESS_IN_USE', 'taken');
+      await assert.rejects(create(), (e: Error) => e === nb.fail.create);
+      assert.deepEqual(log.slice(-3), [...UNDO, `nb.deleteEndpoint:${EP.slice(0, 4)}`]);
+      assert.equal(ovs.ports.size, 0);
+    });
+  });
+
   describe('Join', () => {
-    it('makes the veth, plugs it into OVS, waits for ovn-controller, then names the interface', async () => {
-      const { log, join } = setup();
+    it("records the sandbox on CreateEndpoint's port and waits for ovn-controller, then names the interface", async () => {
+      const { log, join, created } = setup();
+      await created();
       assert.deepEqual(await join(), { InterfaceName: { SrcName: NAMES.peer, DstPrefix: 'eth' } });
-      assert.deepEqual(log, [
-        `links.createVethPair:${NAMES.host},${NAMES.peer},mtu=1400,${endpoint.mac}`,
-        `ovs.attachPort:${NAMES.host}`,
-        `ovs.waitInstalled:${EP.slice(0, 4)}`,
-      ]);
+      assert.deepEqual(log, [`ovs.setSandbox:${EP.slice(0, 4)},${SANDBOX}`, `ovs.waitInstalled:${EP.slice(0, 4)}`]);
+    });
+
+    it('makes the host side when CreateEndpoint left none (an endpoint made by an earlier version, a Join after Leave)', async () => {
+      const { log, join } = setup();
+      await join();
+      assert.deepEqual(log, [VETH, `ovs.attachPort:${NAMES.host},${SANDBOX}`, `ovs.waitInstalled:${EP.slice(0, 4)}`]);
     });
 
     it('does not wait for ovn-controller when the join timeout is 0', async () => {
-      const { log, join } = setup(0);
+      const { log, join, created } = setup(0);
+      await created();
       await join();
       assert.ok(!log.some((l) => l.startsWith('ovs.waitInstalled')), log.join('\n'));
     });
 
-    it('removes the veth and the OVS port when plugging into OVS fails, and answers with that failure', async () => {
-      const { log, ovs, join } = setup();
-      ovs.fail.attach = new DriverError('OVS_ATTACH_FAILED', 'bridge br-test does not exist');
-      await assert.rejects(join(), (e: Error) => e === ovs.fail.attach);
-      assert.deepEqual(log.slice(1), [`ovs.attachPort:${NAMES.host}`, ...UNDO]);
-    });
-
     it('rolls back when ovn-controller does not install the port in time, and says so', async () => {
-      const { log, ovs, join } = setup();
+      const { log, ovs, join, created } = setup();
+      await created();
       ovs.fail.install = new Error('timed out');
-      await assert.rejects(
-        join(),
-        (e: Error) => e instanceof DriverError && e.code === 'DATAPLANE_TIMEOUT' && /within 1000 ms/.test(e.message),
-      );
-      assert.deepEqual(log.slice(1), [`ovs.attachPort:${NAMES.host}`, `ovs.waitInstalled:${EP.slice(0, 4)}`, ...UNDO]);
+      await assert.rejects(join(), (e: Error) => e instanceof DriverError && e.code === 'DATAPLANE_TIMEOUT' && /within 1000 ms/.test(e.message));
+      assert.deepEqual(log.slice(-2), UNDO);
     });
 
     it("answers with Join's own failure when the rollback fails too, having tried every undo step", async () => {
@@ -190,11 +217,12 @@ describe(EndpointService.name, () => {
       assert.deepEqual(log.slice(-2), UNDO);
     });
 
-    it('touches OVS not at all when the veth cannot be made', async () => {
+    it('plugs nothing into OVS when the veth cannot be made', async () => {
       const { log, links, join } = setup();
       links.fail.create = new Error('EEXIST');
       await assert.rejects(join(), /EEXIST/);
-      assert.equal(log.length, 1, log.join('\n'));
+      assert.deepEqual(log.slice(0, 1), [VETH]);
+      assert.ok(!log.some((l) => l.startsWith('ovs.attachPort')), log.join('\n'));
     });
 
     it('changes nothing on the host for an endpoint NB does not know', async () => {
@@ -207,15 +235,17 @@ describe(EndpointService.name, () => {
     });
   });
 
-  describe('DeleteEndpoint after a failed Join (what dockerd sends, not Leave)', () => {
+  describe('DeleteEndpoint (after Leave, after a failed Join, or with no Join at all)', () => {
     it('cleans the host, then removes the logical port', async () => {
-      const { log, service } = setup();
+      const { log, service, created } = setup();
+      await created();
       await service.deleteEndpoint(EP);
       assert.deepEqual(log, [...UNDO, `nb.deleteEndpoint:${EP.slice(0, 4)}`]);
     });
 
     it('removes the logical port even when the host cannot be cleaned now, and reports the host failure', async () => {
-      const { log, ovs, service } = setup();
+      const { log, ovs, service, created } = setup();
+      await created();
       ovs.fail.detach = new Error('local OVS DB down');
       await assert.rejects(service.deleteEndpoint(EP), /local OVS DB down/);
       assert.deepEqual(log, [...UNDO, `nb.deleteEndpoint:${EP.slice(0, 4)}`]);
