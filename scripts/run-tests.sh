@@ -17,7 +17,9 @@ tier_files() {
     e2e) find dist/test/e2e -name '*.test.js' 2>/dev/null | sort ;;
     bench-smoke) find dist/test/bench -name '*.test.js' 2>/dev/null | sort ;;
     # The core e2e set again, on Docker Engine 26.1 and OVN 25.03 from a Debian 13 rootfs (scripts/compat-run.sh).
-    compat) for f in docker-network multi-network routing ipam managed-plugin; do echo "dist/test/e2e/$f.test.js"; done ;;
+    compat)
+      find dist/test/compat -name '*.test.js' 2>/dev/null | sort
+      for f in docker-network multi-network routing ipam managed-plugin; do echo "dist/test/e2e/$f.test.js"; done ;;
   esac
 }
 
