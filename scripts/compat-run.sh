@@ -15,11 +15,24 @@ log() { echo "compat-run.sh: $*" >&2; }
 [[ $# -ge 1 ]] || { echo "usage: $0 CMD..." >&2; exit 2; }
 
 ROOT=$(bash scripts/compat-rootfs.sh)
-# The harness's own engine (docker-up.sh, the main tiers) goes; any other one makes docker-up.sh refuse.
+# The harness's own engine (docker-up.sh, the main tiers) goes, and so does a systemd-managed one (a fresh
+# Debian machine with docker.io runs docker.service, and docker.socket would start it again on the first
+# client call); both come back afterwards. Any other engine makes docker-up.sh refuse.
 bash scripts/docker-up.sh down
+units=()
+if command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+  for u in docker.socket docker.service; do
+    if systemctl is-active --quiet "$u"; then units+=("$u"); fi
+  done
+  if ((${#units[@]})); then
+    log "stopping ${units[*]} for the tier (started again afterwards)"
+    systemctl stop "${units[@]}"
+  fi
+fi
 cleanup() {
   DOCKER_ROOTFS=$ROOT bash scripts/docker-up.sh down || true
   bash scripts/compat-mounts.sh down "$ROOT" || true
+  if ((${#units[@]})); then systemctl start "${units[@]}" || log "could not start ${units[*]} again"; fi
 }
 trap cleanup EXIT
 bash scripts/compat-mounts.sh up "$ROOT"
