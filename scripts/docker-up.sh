@@ -18,8 +18,9 @@
 #                  Debian's 20.10 client matching dockerd; else `docker`)
 #   DOCKER_TIMEOUT seconds to wait for the engine (default 60)
 #   IMAGE          image to ensure (default busybox:local)
-#   DOCKER_ROOTFS  run containerd and dockerd chrooted into this rootfs (another engine release, e.g.
-#                  the Debian 13 tree of scripts/compat-rootfs.sh, mounted by scripts/compat-mounts.sh):
+#   DOCKER_ROOTFS  run containerd and dockerd from this rootfs, in a mount namespace whose root it is
+#                  (another engine release, e.g. the Debian 13 tree of scripts/compat-rootfs.sh, mounted
+#                  by scripts/compat-mounts.sh):
 #                  their own state under /var/lib/*-compat and /run/containerd-compat in it; `up` then
 #                  refuses an engine of another version that already answers on /var/run/docker.sock.
 set -Eeuo pipefail
