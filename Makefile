@@ -41,6 +41,12 @@ test: build ## lint, typecheck and every test tier (unit, contract, ovsdb-client
 test-unit test-contract test-integration test-e2e: build ## one test tier
 	bash scripts/run-tests.sh $(subst test-,,$@)
 
+# The core e2e set on Docker Engine 26.1 and OVN 25.03 from a Debian 13 rootfs, cached in
+# /var/cache/docker-ovn-driver (README "Compatibility"). The first run debootstraps it (about two minutes).
+.PHONY: test-compat
+test-compat: build ## the core e2e set on Docker Engine 26.1 + OVN 25.03 (Debian 13 rootfs, cached)
+	bash scripts/run-tests.sh compat
+
 run: build ## install what is missing, bring up OVN+OVS if none is configured, run the driver as plugin 'ovn'
 	bash scripts/run-local.sh
 

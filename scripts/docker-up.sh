@@ -18,6 +18,11 @@
 #                  Debian's 20.10 client matching dockerd; else `docker`)
 #   DOCKER_TIMEOUT seconds to wait for the engine (default 60)
 #   IMAGE          image to ensure (default busybox:local)
+#   DOCKER_ROOTFS  run containerd and dockerd from this rootfs, in a mount namespace whose root it is
+#                  (another engine release, e.g. the Debian 13 tree of scripts/compat-rootfs.sh, mounted
+#                  by scripts/compat-mounts.sh):
+#                  their own state under /var/lib/*-compat and /run/containerd-compat in it; `up` then
+#                  refuses an engine of another version that already answers on /var/run/docker.sock.
 set -Eeuo pipefail
 
 CMD=up
@@ -36,12 +41,39 @@ if [[ -z ${DOCKER:-} ]]; then
   if [[ -x /usr/bin/docker ]]; then DOCKER=/usr/bin/docker; else DOCKER=docker; fi
 fi
 CONTAINERD_SOCK=/run/containerd/containerd.sock
+ROOTFS=${DOCKER_ROOTFS:-}
+CHROOT=()
+if [[ -n $ROOTFS ]]; then
+  [[ -x $ROOTFS/usr/sbin/dockerd ]] || { echo "docker-up.sh: error: no dockerd in DOCKER_ROOTFS=$ROOTFS" >&2; exit 1; }
+  [[ -d $ROOTFS/proc/self ]] || { echo "docker-up.sh: error: $ROOTFS is not mounted (scripts/compat-mounts.sh up $ROOTFS)" >&2; exit 1; }
+  CHROOT=(chroot "$ROOTFS")
+  # The rootfs's own containerd: the host's cannot see overlay mounts made inside the chroot.
+  CONTAINERD_SOCK=/run/containerd-compat/containerd.sock
+fi
+
+# containerd from the rootfs, in a mount namespace of its own whose root *is* the rootfs (pivot_root), not
+# a chroot: runc enters a container for `docker exec` with setns(2), which sets the root to the topmost
+# mount on the namespace's "/"; under a plain chroot that is the host's root, and the exec'd program is
+# looked up there ("executable file not found"). Mounts keep propagating: the namespace is made with
+# --propagation unchanged, and only / and the rootfs (never /run) are made private, as pivot_root requires.
+# /.oldroot (the host's tree) stays mounted: unmounting it would propagate into the host's shared /run.
+ROOTFS_NS_ENTER='mount --make-private / && mount --make-private "$0" && cd "$0" && mkdir -p .oldroot && pivot_root . .oldroot && exec chroot . "$@"'
 
 log() { echo "docker-up.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 docker_ok() { timeout 10 "$DOCKER" info >/dev/null 2>&1; }
-containerd_ok() { [[ -S $CONTAINERD_SOCK ]] && timeout 5 ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1; }
+containerd_ok() { [[ -S $CONTAINERD_SOCK ]] && timeout 5 "${CHROOT[@]}" ctr --address "$CONTAINERD_SOCK" version >/dev/null 2>&1; }
+
+# With DOCKER_ROOTFS: the version of its dockerd, and whether the engine that answers is that one.
+rootfs_version() { "${CHROOT[@]}" dockerd --version | sed -E 's/^Docker version ([^ ,+]+).*/\1/'; }
+right_engine() {
+  [[ -n $ROOTFS ]] || return 0
+  local want have
+  want=$(rootfs_version)
+  have=$(timeout 10 "$DOCKER" version -f '{{.Server.Version}}' 2>/dev/null) || return 1
+  [[ ${have%%+*} == "$want" ]] || die "a Docker engine $have already answers on /var/run/docker.sock, not $want of $ROOTFS: stop it first"
+}
 
 # pid from DIR/NAME.pid if that process is alive (not a zombie) and named PROC
 alive_pid() { # name proc
@@ -123,6 +155,7 @@ do_up() {
   mkdir -p -- "$DIR"
   local started=0
   if docker_ok; then
+    right_engine
     log "docker already answers"
   else
     if alive_pid dockerd dockerd >/dev/null; then
@@ -131,20 +164,35 @@ do_up() {
       if ! containerd_ok; then
         if ! alive_pid containerd containerd >/dev/null; then
           log "starting containerd (log $DIR/containerd.log)"
-          start_bg containerd "$DIR/containerd.log" containerd
+          if [[ -n $ROOTFS ]]; then
+            start_bg containerd "$DIR/containerd.log" unshare --mount --propagation unchanged -- \
+              bash -c "$ROOTFS_NS_ENTER" "$ROOTFS" containerd --address "$CONTAINERD_SOCK" \
+              --root /var/lib/containerd-compat --state /run/containerd-compat
+          else
+            start_bg containerd "$DIR/containerd.log" containerd
+          fi
         fi
         wait_for "$TIMEOUT" "containerd" containerd_ok
       fi
       log "starting dockerd (log $DIR/dockerd.log)"
       rm -f -- "$DIR/dockerd.pid"
-      start_bg dockerd "$DIR/dockerd.log" dockerd --iptables=false --ip-masq=false --bridge=none \
-        --containerd="$CONTAINERD_SOCK"
+      local extra=() enter=()
+      if [[ -n $ROOTFS ]]; then
+        # dockerd shares containerd's mount namespace: containerd mounts what dockerd prepared.
+        local cpid
+        cpid=$(alive_pid containerd containerd) || die "a containerd not started from $DIR answers on $CONTAINERD_SOCK"
+        enter=(nsenter -t "$cpid" -m --)
+        extra=(--data-root /var/lib/docker-compat)
+      fi
+      start_bg dockerd "$DIR/dockerd.log" "${enter[@]+"${enter[@]}"}" dockerd --iptables=false --ip-masq=false --bridge=none \
+        --containerd="$CONTAINERD_SOCK" "${extra[@]+"${extra[@]}"}"
     fi
     if ! wait_for "$TIMEOUT" "docker info" docker_ok; then
       tail -n 20 "$DIR/dockerd.log" >&2 || true
       die "dockerd did not come up"
     fi
     started=1
+    right_engine
   fi
   ensure_image
   echo "STARTED=$started"

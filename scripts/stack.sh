@@ -30,6 +30,11 @@
 #                  NOT allow two stacks in one namespace (see STACK_NETNS).
 #   OVN_CHASSIS    chassis name / system-id (default: harness-<random>)
 #   STACK_TIMEOUT  seconds to wait for each readiness step (default 30)
+#   STACK_ROOTFS   run every daemon (and ovsdb-tool, with that tree's schemas) chrooted into this rootfs:
+#                  another OVS/OVN release, e.g. the Debian 13 tree of scripts/compat-rootfs.sh, mounted
+#                  by scripts/compat-mounts.sh so that DIR (under /tmp) is the same path inside. The
+#                  clients (ovn-nbctl, ovs-vsctl, ovs-appctl) stay this host's: OVSDB and unixctl are
+#                  the same protocols across releases.
 #   STACK_CENTRAL  DIR2 of another stack that is up: start a chassis only (OVS
 #                  ovsdb-server, ovs-vswitchd, ovn-controller) whose
 #                  ovn-controller and OVN_NB/OVN_SB are DIR2's NB/SB. `down`
@@ -63,6 +68,11 @@ set -Eeuo pipefail
 
 OVN_SCHEMA_DIR=${OVN_SCHEMA_DIR:-/usr/share/ovn}
 OVS_SCHEMA_DIR=${OVS_SCHEMA_DIR:-/usr/share/openvswitch}
+# Prefix of every daemon command: empty, or chroot into STACK_ROOTFS (schema paths are then the rootfs's).
+DAEMON=()
+if [[ -n ${STACK_ROOTFS:-} ]]; then
+  DAEMON=(chroot "$STACK_ROOTFS")
+fi
 TIMEOUT=${STACK_TIMEOUT:-30}
 
 # name:pidfile-stem:process-name   (stop order = this order)
@@ -365,9 +375,15 @@ on_up_error() {
 
 do_up() {
   local n tool
-  for tool in ovsdb-tool ovsdb-server ovs-vsctl ovs-appctl ovs-vswitchd ovn-northd ovn-controller ovn-nbctl ovn-sbctl ip; do
+  for tool in ovs-vsctl ovs-appctl ovn-nbctl ovn-sbctl ip; do
     command -v "$tool" >/dev/null || die "$tool not found (apt-get install openvswitch-switch ovn-central ovn-host iproute2)"
   done
+  for tool in ovsdb-tool ovsdb-server ovs-vswitchd ovn-northd ovn-controller; do
+    "${DAEMON[@]}" sh -c "command -v $tool" >/dev/null || die "$tool not found${STACK_ROOTFS:+ in $STACK_ROOTFS} (apt-get install openvswitch-switch ovn-central ovn-host)"
+  done
+  if [[ -n ${STACK_ROOTFS:-} ]]; then
+    [[ -d $STACK_ROOTFS$DIR ]] || die "$DIR is not visible inside STACK_ROOTFS=$STACK_ROOTFS (scripts/compat-mounts.sh up $STACK_ROOTFS)"
+  fi
   local prev entry stem proc
   prev=$(cat "$DIR/central" 2>/dev/null || true)
   if [[ $prev != "$CENTRAL" ]]; then
@@ -419,9 +435,9 @@ do_up() {
 
   # Fresh databases on every start.
   rm -f -- "$DIR"/nb.db "$DIR"/sb.db "$DIR"/ovs.db "$DIR"/.*.db.~lock~ "$DIR"/*.sock "$DIR"/*.ctl "$DIR"/*.mgmt "$DIR"/*.snoop
-  [[ -n $CENTRAL ]] || ovsdb-tool create "$DIR/nb.db" "$OVN_SCHEMA_DIR/ovn-nb.ovsschema"
-  [[ -n $CENTRAL ]] || ovsdb-tool create "$DIR/sb.db" "$OVN_SCHEMA_DIR/ovn-sb.ovsschema"
-  ovsdb-tool create "$DIR/ovs.db" "$OVS_SCHEMA_DIR/vswitch.ovsschema"
+  [[ -n $CENTRAL ]] || "${DAEMON[@]}" ovsdb-tool create "$DIR/nb.db" "$OVN_SCHEMA_DIR/ovn-nb.ovsschema"
+  [[ -n $CENTRAL ]] || "${DAEMON[@]}" ovsdb-tool create "$DIR/sb.db" "$OVN_SCHEMA_DIR/ovn-sb.ovsschema"
+  "${DAEMON[@]}" ovsdb-tool create "$DIR/ovs.db" "$OVS_SCHEMA_DIR/vswitch.ovsschema"
 
   # If anything below fails, do not leave half a stack behind.
   trap on_up_error ERR
@@ -430,17 +446,17 @@ do_up() {
     log "starting NB and SB ovsdb-servers"
     local db
     for db in nb sb; do
-      ovsdb-server "$DIR/$db.db" --remote="punix:$DIR/$db.sock" \
+      "${DAEMON[@]}" ovsdb-server "$DIR/$db.db" --remote="punix:$DIR/$db.sock" \
         --pidfile="$DIR/$db.pid" --unixctl="$DIR/$db.ctl" --log-file="$DIR/$db.log" --detach -vconsole:warn
     done
 
     log "starting ovn-northd"
-    ovn-northd --ovnnb-db="$NB" --ovnsb-db="$SB" \
+    "${DAEMON[@]}" ovn-northd --ovnnb-db="$NB" --ovnsb-db="$SB" \
       --pidfile="$DIR/northd.pid" --unixctl="$DIR/northd.ctl" --log-file="$DIR/northd.log" --detach -vconsole:warn
   fi
 
   log "starting OVS ovsdb-server"
-  ovsdb-server "$DIR/ovs.db" --remote="punix:$DIR/ovs.sock" \
+  "${DAEMON[@]}" ovsdb-server "$DIR/ovs.db" --remote="punix:$DIR/ovs.sock" \
     --pidfile="$DIR/ovsdb.pid" --unixctl="$DIR/ovsdb.ctl" --log-file="$DIR/ovsdb.log" --detach -vconsole:warn
   ovs-vsctl --db="$OVS" --no-wait init
   ovs-vsctl --db="$OVS" --no-wait set Open_vSwitch . \
@@ -461,7 +477,7 @@ do_up() {
 
   log "starting ovs-vswitchd"
   rm -f -- "$DIR/vswitchd.log"
-  in_ns ovs-vswitchd "$OVS" --pidfile="$DIR/vswitchd.pid" --unixctl="$DIR/vswitchd.ctl" \
+  in_ns "${DAEMON[@]}" ovs-vswitchd "$OVS" --pidfile="$DIR/vswitchd.pid" --unixctl="$DIR/vswitchd.ctl" \
     --log-file="$DIR/vswitchd.log" --detach -vconsole:warn
   wait_for "bridge $bridge realized by ovs-vswitchd" bridge_ready_or_failed
   if ! bridge_ready; then
@@ -480,7 +496,7 @@ do_up() {
   fi
 
   log "starting ovn-controller (chassis $chassis)"
-  in_ns ovn-controller "$OVS" -n "$chassis" --pidfile="$DIR/ovn-controller.pid" \
+  in_ns "${DAEMON[@]}" ovn-controller "$OVS" -n "$chassis" --pidfile="$DIR/ovn-controller.pid" \
     --log-file="$DIR/ovn-controller.log" --detach -vconsole:warn
 
   wait_for "NB answers" ovn-nbctl --db="$NB" --timeout=5 --no-leader-only show

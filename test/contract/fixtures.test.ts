@@ -1,5 +1,5 @@
 /**
- * Contract: every request dockerd 20.10 sent in test/fixtures/*.jsonl, replayed through the whole app
+ * Contract: every request dockerd 20.10 and 26.1 sent in test/fixtures/*.jsonl, replayed through the whole app
  * on a real OVN + OVS stack byte for byte as dockerd sends it (POST, no Content-Type, Go's trailing newline,
  * empty bodies), plus cases dockerd produces that the captures do not show. Each request and each reply is
  * validated against the committed openapi/openapi.json; statuses and Err bodies are asserted exactly, and
@@ -34,7 +34,7 @@ const short = (id: string) => id.slice(0, 12);
 const plain = (cidr: string | undefined) => cidr?.split('/')[0];
 const switchOf = (n: NetworkSeen) => `docker-${n.vrf}-${n.pool.replace(/[/:]/g, '_')}`;
 
-describe('dockerd 20.10 captures replayed through the app on a real OVN stack', () => {
+describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN stack', () => {
   const spec = new SpecValidator();
   let t: StackApp;
   let baseline: State;

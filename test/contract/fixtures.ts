@@ -1,4 +1,4 @@
-/** Requests captured from dockerd 20.10 (test/fixtures/*.jsonl, one request per line). */
+/** Requests captured from dockerd 20.10 and 26.1 (test/fixtures/dockerd-VERSION-*.jsonl, one request per line). */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../harness/stack';

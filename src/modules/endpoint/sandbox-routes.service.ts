@@ -97,7 +97,11 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
         return;
       }
     }
-    this.logger.debug(`sandbox ${sandboxKey}: ${ip} did not appear; its routes follow on the next vrf change`);
+    if (this.closed) return;
+    // Not silent when the namespace itself never became reachable: every routed container would lack its routes.
+    const why = await this.ops.diagnose(sandboxKey);
+    if (why) this.logger.warn(`sandbox ${sandboxKey}: routes to the vrf's other networks not set ${SETTLE_TIMEOUT_MS / 1000} s after Join: ${why}`);
+    else this.logger.debug(`sandbox ${sandboxKey}: ${ip} did not appear; its routes follow on the next vrf change`);
   }
 
   private async sync(sandboxKey: string, joiningNetworks: string[] = []): Promise<void> {

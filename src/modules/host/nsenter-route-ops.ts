@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { stat, statfs } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { Injectable } from '@nestjs/common';
 import { DriverError } from '../../protocol/errors';
@@ -21,6 +21,9 @@ interface IpRoute {
   dst: string;
   gateway?: string;
 }
+
+/** statfs(2) f_type of nsfs, the filesystem of namespace files (linux/magic.h NSFS_MAGIC). */
+export const NSFS_MAGIC = 0x6e736673;
 
 /** nsenter's complaint when the namespace file went away between our stat and its open. */
 const GONE = /No such file or directory|Invalid argument|reassociate/;
@@ -66,6 +69,22 @@ export class NsenterRouteOps extends SandboxRouteOps {
       child.stdin.end(`${lines.join('\n')}\n`);
     });
     if (stderr && !GONE.test(stderr)) throw new Error(`routes in ${sandboxKey}: ${stderr.trim()}`);
+  }
+
+  /**
+   * dockerd makes the SandboxKey file first and bind-mounts the container's namespace onto it when the
+   * container starts (moby libnetwork osl, the libnetwork-setkey hook): a plain file there is normal for a
+   * moment. One that stays plain means the mount never reached the driver's mount namespace.
+   */
+  override async diagnose(sandboxKey: string): Promise<string | undefined> {
+    const fs = await statfs(sandboxKey).catch(() => undefined);
+    if (!fs || fs.type === NSFS_MAGIC) return undefined;
+    return (
+      `${sandboxKey} exists but is no network namespace (filesystem type 0x${fs.type.toString(16)}, not nsfs): ` +
+      `dockerd's bind mount of the container's namespace is not visible where the driver runs. That happens when dockerd ` +
+      `runs in a chroot or another mount namespace and /run is not a shared mount there (findmnt -o TARGET,PROPAGATION /run); ` +
+      `make it one (mount --make-shared /run) before starting dockerd`
+    );
   }
 
   /** True for an existing namespace file other than the driver's own namespace (which is never touched). */

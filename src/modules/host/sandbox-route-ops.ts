@@ -26,4 +26,12 @@ export abstract class SandboxRouteOps {
   abstract read(sandboxKey: string): Promise<SandboxState | undefined>;
   /** Removes then adds (replacing a route to the same destination) in one go; a vanished namespace is not an error. */
   abstract apply(sandboxKey: string, change: { add: SandboxRoute[]; remove: SandboxRoute[] }): Promise<void>;
+  /**
+   * Why `read` still finds no namespace although the SandboxKey file exists, or undefined when there is no
+   * such file or it is a namespace. Used once Join's wait gave up, so the reason reaches the log.
+   */
+  diagnose(sandboxKey: string): Promise<string | undefined> {
+    void sandboxKey;
+    return Promise.resolve(undefined);
+  }
 }
