@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
@@ -126,7 +126,10 @@ export function WireInt(opts: WireOptions = {}): PropertyDecorator {
 
 /** A JSON object with free keys (Go map[string]interface{}); `null` allowed when optional. */
 export function WireMap(opts: WireOptions = {}): PropertyDecorator {
-  return applyDecorators(api(opts, { type: 'object', additionalProperties: true }), ...presence(opts), IsObject());
+  // The map as sent: class-transformer drops keys named like Object.prototype's methods ("valueOf",
+  // "toString"), so `-o valueOf=v` would vanish instead of being refused as an unknown option.
+  const raw = Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key], { toClassOnly: true });
+  return applyDecorators(api(opts, { type: 'object', additionalProperties: true }), ...presence(opts), IsObject(), raw);
 }
 
 /** A nested object of class `type`. */

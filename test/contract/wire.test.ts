@@ -64,6 +64,15 @@ describe('wire protocol', () => {
     assert.match(JSON.parse(r.body).Err, /^CreateNetwork: OVN Northbound DB \(unix:\/nonexistent\/nb\.sock\) is not connected$/);
   });
 
+  it("refuses -o options named like Object.prototype's methods instead of dropping them", async () => {
+    for (const key of ['valueOf', 'toString', 'hasOwnProperty']) {
+      const body = JSON.stringify({ NetworkID: ID, Options: { 'com.docker.network.generic': { [key]: 'v' } }, IPv4Data: [{ Pool: '10.40.0.0/24' }] });
+      const r = await post('/NetworkDriver.CreateNetwork', body);
+      assert.equal(r.status, 400, key);
+      assert.match(JSON.parse(r.body).Err, new RegExp(`^CreateNetwork: unknown option "${key}"`), key);
+    }
+  });
+
   it('never answers an error with 200', async () => {
     const r = await post('/NetworkDriver.Join', JSON.stringify({ NetworkID: ID, EndpointID: ID }));
     assert.equal(r.status, 400);
