@@ -27,10 +27,10 @@ export abstract class LocalSwitchRepository {
   /** Removes every port carrying the iface-id. No port: no-op. */
   abstract detachPort(ifaceId: string): Promise<void>;
   /**
-   * Records the sandbox a port joined (`sandboxKey`) or left (undefined) on its Interface. Only the driver's
-   * own keys change (a map mutation), so ovn-controller's `ovn-installed` and the binding stay as they are.
+   * Records the sandbox a port joined (vm-id and SandboxKey) on its Interface. Only the driver's own keys
+   * change (a map mutation), so ovn-controller's `ovn-installed` and the binding stay as they are.
    */
-  abstract setSandbox(ifaceId: string, sandbox: { id: string; key: string } | undefined): Promise<void>;
+  abstract setSandbox(ifaceId: string, sandbox: { id: string; key: string }): Promise<void>;
   abstract findPort(ifaceId: string): PortRecord | undefined;
   /** Every port this driver added to the local OVS DB. */
   abstract ownedPorts(): PortRecord[];

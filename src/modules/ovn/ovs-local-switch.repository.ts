@@ -73,7 +73,7 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     await ovs.transact(this.removePortOps(ovs, ports));
   }
 
-  async setSandbox(ifaceId: string, sandbox: { id: string; key: string } | undefined): Promise<void> {
+  async setSandbox(ifaceId: string, sandbox: { id: string; key: string }): Promise<void> {
     const ovs = this.sessions.localOvs();
     const ifaces = lookup.interfacesOf(ovs.cache, ifaceId);
     if (ifaces.length === 0) throw new DriverError('PORT_NOT_FOUND', `no OVS interface carries iface-id ${ifaceId}`);
@@ -82,7 +82,7 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
       ifaces.map((i) =>
         ovsOp.mutate('Interface', [['_uuid', '==', i._uuid]], [
           ['external_ids', 'delete', [VM_ID, SANDBOX_KEY]],
-          ...(sandbox ? [['external_ids', 'insert', { [VM_ID]: sandbox.id, [SANDBOX_KEY]: sandbox.key }] as const] : []),
+          ['external_ids', 'insert', { [VM_ID]: sandbox.id, [SANDBOX_KEY]: sandbox.key }],
         ]),
       ),
     );

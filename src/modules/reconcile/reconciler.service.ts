@@ -28,8 +28,9 @@ export interface ReconcileResult {
 /**
  * Removes what a crash or a lost request left behind on this host: OVS ports and veths whose endpoint
  * is gone from NB, and this chassis' endpoints that never joined a sandbox (no OVS port, or one made by
- * CreateEndpoint with no SandboxKey yet) and that the local dockerd no longer knows, host side included. An object must look orphaned on two passes one interval apart, and endpoints with a verb
- * in progress (or just finished) are skipped, so nothing between CreateEndpoint and Join is touched.
+ * CreateEndpoint with no SandboxKey yet) and that the local dockerd no longer knows, host side included.
+ * An object must look orphaned on two passes one interval apart, and endpoints with a verb in progress (or
+ * just finished) are skipped, so nothing between CreateEndpoint and Join is touched.
  * Rows of other hosts and rows not owned by the driver are never candidates.
  */
 @Injectable()
