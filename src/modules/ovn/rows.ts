@@ -7,7 +7,11 @@ import { opsFor, type OpenVSwitch, type OvnNorthbound } from 'ovsdb-client';
  */
 export type SwitchRow = Pick<OvnNorthbound.LogicalSwitch, '_uuid' | 'name' | 'ports' | 'external_ids'>;
 export type SwitchPortRow = Pick<OvnNorthbound.LogicalSwitchPort, '_uuid' | 'name' | 'addresses' | 'port_security' | 'external_ids' | 'up' | 'type'>;
-export type RouterRow = Pick<OvnNorthbound.LogicalRouter, '_uuid' | 'name' | 'ports' | 'external_ids'>;
+export type RouterRow = Pick<OvnNorthbound.LogicalRouter, '_uuid' | 'name' | 'ports' | 'policies' | 'external_ids'>;
+export type RouterPolicyRow = Pick<OvnNorthbound.LogicalRouterPolicy, '_uuid' | 'priority' | 'match' | 'action' | 'external_ids'>;
+export type PortGroupRow = Pick<OvnNorthbound.PortGroup, '_uuid' | 'name' | 'ports' | 'acls' | 'external_ids'>;
+export type AclRow = Pick<OvnNorthbound.ACL, '_uuid' | 'name' | 'priority' | 'direction' | 'match' | 'action' | 'log' | 'severity' | 'meter' | 'external_ids'>;
+export type MeterRow = Pick<OvnNorthbound.Meter, '_uuid' | 'name' | 'unit' | 'bands' | 'external_ids'>;
 export type DhcpRow = Pick<OvnNorthbound.DHCPOptions, '_uuid' | 'cidr' | 'external_ids'>;
 export type BridgeRow = Pick<OpenVSwitch.Bridge, '_uuid' | 'name' | 'ports'>;
 export type PortRow = Pick<OpenVSwitch.Port, '_uuid' | 'name' | 'interfaces' | 'external_ids'>;
