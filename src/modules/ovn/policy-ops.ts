@@ -127,12 +127,13 @@ export function removeNetworkPolicyOps(nb: NbClient, networkId: string): Op[] {
 
 /**
  * The match of a router policy isolating a switch's subnets: the router stops routing what they send to,
- * or receive from, the vrf's other subnets. Packets to the router's own addresses are answered before
- * policies are looked at (ovn-northd(8), lr_in_ip_input), so the gateway still answers ping.
+ * or receive from, the vrf's other subnets. Traffic within the subnets is left alone: that includes the
+ * router's own answers at the gateway (ping), which go through its routing stages too (ovn-northd(8),
+ * lr_in_ip_input re-injects them), so the gateway keeps answering.
  */
 export function isolationMatch(subnet: string, subnet6?: string): string {
-  const terms = [`ip4.src == ${subnet}`, `ip4.dst == ${subnet}`];
-  if (subnet6) terms.push(`ip6.src == ${subnet6}`, `ip6.dst == ${subnet6}`);
+  const terms = [`(ip4.src == ${subnet} && ip4.dst != ${subnet})`, `(ip4.dst == ${subnet} && ip4.src != ${subnet})`];
+  if (subnet6) terms.push(`(ip6.src == ${subnet6} && ip6.dst != ${subnet6})`, `(ip6.dst == ${subnet6} && ip6.src != ${subnet6})`);
   return terms.join(' || ');
 }
 
