@@ -29,7 +29,7 @@ import { loadNb, settle, unloadNb } from './nb-load';
 import { FLOOR_STEPS, LifecycleFloor } from './lifecycle-floor';
 import { SeedBaseline } from './seed-baseline';
 
-const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'] as const;
+const ALL = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8'] as const;
 type BenchId = (typeof ALL)[number];
 
 interface Sizes {
@@ -43,6 +43,8 @@ interface Sizes {
   b6: B6Sizes;
   /** B7: concurrent `docker run` until the first ping, rounds per driver. */
   b7: { parallel: number; rounds: number };
+  /** B8 lifecycles of each variant, interleaved. */
+  b8: { lifecycles: number };
 }
 
 const FULL: Sizes = {
@@ -54,6 +56,7 @@ const FULL: Sizes = {
   b5: { parallel: 50, rounds: 2 },
   b6: { allocated: 50_000, samples: 200, northd: 50 },
   b7: { parallel: 50, rounds: 2 },
+  b8: { lifecycles: 200 },
 };
 
 const SMOKE: Sizes = {
@@ -65,6 +68,7 @@ const SMOKE: Sizes = {
   b5: { parallel: 3, rounds: 1 },
   b6: { allocated: 600, samples: 5, northd: 20 },
   b7: { parallel: 3, rounds: 1 },
+  b8: { lifecycles: 3 },
 };
 
 function parseArgs(argv: string[]): { smoke: boolean; only: BenchId[]; out: string } {
@@ -254,6 +258,49 @@ async function b3(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
       northdSettleSeconds: settleSec,
       driverRssMBWithLoad: mib(rss.rss),
     },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- B8
+
+/** dockerd's CreateEndpoint options for an image exposing two TCP ports and one UDP port. */
+const EXPOSED = { 'com.docker.network.endpoint.exposedports': [{ Proto: 6, Port: 80 }, { Proto: 6, Port: 443 }, { Proto: 17, Port: 53 }] };
+
+/**
+ * The price of ingress policy: the same lifecycle on a network with `-o ingress=exposed` (the port joins
+ * the network's Port_Group and gets its allow ACL in its own transaction) and without, interleaved so
+ * drift of the machine hits both alike.
+ */
+async function b8(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
+  const policyNet = new DriverNetwork(ctx.off, '10.76', { ingress: 'exposed' }, EXPOSED);
+  await policyNet.create();
+  const [plain, policy] = [new LifecycleSamples(), new LifecycleSamples()];
+  try {
+    for (let i = 0; i < ctx.sizes.warmup; i++) {
+      await ctx.offNet.lifecycle();
+      await policyNet.lifecycle();
+    }
+    for (let i = 0; i < ctx.sizes.b8.lifecycles; i++) {
+      plain.add(await ctx.offNet.lifecycle());
+      policy.add(await policyNet.lifecycle());
+    }
+  } finally {
+    await policyNet.remove().catch(() => undefined);
+  }
+  const [sPlain, sPolicy] = [ms(plain.total), ms(policy.total)];
+  const perVerb = (s: LifecycleSamples) => Object.fromEntries(VERBS.map((v) => [v, ms(s.verbs[v]).p50]));
+  return {
+    id: 'B8',
+    title: 'lifecycle with ingress policy (-o ingress=exposed, three exposed ports) and without, dataplane wait off',
+    rows: [
+      row('B8.p50', 'lifecycle p50, ingress=exposed', 'ms', sPolicy.p50, sPlain.p50, 'ingress=open', {
+        target: { on: 'ratio', op: '<=', limit: 1.2, text: '≤ 1.2×' },
+        valueStats: sPolicy,
+        baselineStats: sPlain,
+      }),
+      row('B8.p99', 'lifecycle p99, ingress=exposed', 'ms', sPolicy.p99, sPlain.p99, 'ingress=open'),
+    ],
+    details: { perVerbP50: { open: perVerb(plain), exposed: perVerb(policy) } },
   };
 }
 
@@ -518,6 +565,7 @@ async function main(): Promise<void> {
     await record('B3', () => b3(ctx));
     await record('B4', () => b4(ctx));
     await record('B6', () => b6(stack, off, sizes.b6));
+    await record('B8', () => b8(ctx));
     if (want.has('B2') || want.has('B5') || want.has('B7')) {
       engine = await ensureDocker();
       info.docker = (await docker('version', '--format', '{{.Server.Version}}')).trim();

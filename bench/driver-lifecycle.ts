@@ -17,16 +17,21 @@ export class DriverNetwork {
   readonly networkId = dockerId();
   private next = 0;
 
-  /** `base` is the first two octets of a /16, e.g. "10.77". */
+  /**
+   * `base` is the first two octets of a /16, e.g. "10.77"; `generic` the network's `-o` options; `options`
+   * what CreateEndpoint carries besides (exposed ports, driver options).
+   */
   constructor(
     readonly driver: DriverProcess,
     private readonly base: string,
+    private readonly generic: Record<string, string> = {},
+    private readonly options: Record<string, unknown> = {},
   ) {}
 
   async create(): Promise<void> {
     const r = await this.driver.post('/NetworkDriver.CreateNetwork', {
       NetworkID: this.networkId,
-      Options: { 'com.docker.network.enable_ipv6': false, 'com.docker.network.generic': {} },
+      Options: { 'com.docker.network.enable_ipv6': false, 'com.docker.network.generic': this.generic },
       IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: `${this.base}.0.0/16`, Gateway: `${this.base}.0.1/16` }],
       IPv6Data: [],
     });
@@ -55,7 +60,7 @@ export class DriverNetwork {
       ok(verb, r);
     };
     try {
-      await step('CreateEndpoint', { ...body, Interface: { Address: this.address(), AddressIPv6: '', MacAddress: '' }, Options: {} });
+      await step('CreateEndpoint', { ...body, Interface: { Address: this.address(), AddressIPv6: '', MacAddress: '' }, Options: this.options });
       await step('Join', { ...body, SandboxKey: `/var/run/docker/netns/bench${endpointId.slice(0, 12)}`, Options: {} });
       await step('Leave', body);
       await step('DeleteEndpoint', body);

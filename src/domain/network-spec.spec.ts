@@ -31,6 +31,21 @@ describe(parseNetworkSpec.name, () => {
     assert.equal(s.mtu, undefined);
   });
 
+  it('isolates a network without -o vrf from the vrf\'s other subnets; naming a vrf asks for routing', () => {
+    const opts = (generic: Record<string, string>) => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': generic } }));
+    assert.equal(opts({}).isolated, true);
+    assert.equal(opts({ vrf: 'default' }).isolated, false);
+    assert.equal(opts({ isolated: 'false' }).isolated, false);
+    assert.equal(opts({ vrf: 'blue', isolated: 'true' }).isolated, true);
+    assert.throws(() => opts({ isolated: 'yes' }), /isolated "yes" must be true or false/);
+  });
+
+  it('reads the ingress mode, open by default', () => {
+    assert.equal(parseNetworkSpec(req()).ingress, 'open');
+    assert.equal(parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { ingress: 'exposed' } } })).ingress, 'exposed');
+    assert.throws(() => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { ingress: 'some' } } })), /ingress "some" must be one of open, exposed, closed/);
+  });
+
   it('reads mtu, internal and an IPv6 pool', () => {
     const s = parseNetworkSpec(
       req({

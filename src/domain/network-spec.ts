@@ -1,6 +1,7 @@
 import { BadRequestError } from '../protocol/errors';
 import type { CreateNetworkRequest, IPAMData } from '../protocol/network.dto';
 import { addressOf, contains, parseSubnet, Subnet } from './address';
+import { INGRESS_MODES, INGRESS_OPTION, parseIngressMode, type IngressMode } from './policy';
 
 /** Docker's option keys in CreateNetwork (libnetwork/netlabel/labels.go). */
 export const GENERIC_OPTIONS = 'com.docker.network.generic';
@@ -10,6 +11,8 @@ export const INTERNAL = 'com.docker.network.internal';
 export const SUPPORTED_OPTIONS: Record<string, string> = {
   vrf: 'name of the routing domain; networks with the same vrf and subnet share one OVN switch (default "default")',
   mtu: 'MTU of the container interface (68-65535)',
+  [INGRESS_OPTION]: `what reaches its containers from other containers: ${INGRESS_MODES.join(', ')} (default open; exposed: only the ports a container exposes)`,
+  isolated: 'true: no routing to or from the other subnets of the vrf (default true without -o vrf, false with it)',
 };
 
 /** vrf names become part of OVN object names and external_ids. */
@@ -28,6 +31,13 @@ export interface NetworkSpec {
   vrf: string;
   mtu?: number;
   internal: boolean;
+  /** The ingress mode of its endpoints unless an endpoint says otherwise. */
+  ingress: IngressMode;
+  /**
+   * The vrf router drops what its subnet sends to or receives from the vrf's other subnets. A property of
+   * the switch (vrf, subnet), which networks on several hosts share: they must agree on it.
+   */
+  isolated: boolean;
   ipv4: AddressPool;
   ipv6?: AddressPool;
 }
@@ -67,8 +77,13 @@ export function parseNetworkSpec(req: CreateNetworkRequest): NetworkSpec {
     mtu = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
     if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new BadRequestError(`mtu ${JSON.stringify(raw)} must be a whole number from 68 to 65535`);
   }
+  const ingress = generic[INGRESS_OPTION] === undefined ? 'open' : parseIngressMode(generic[INGRESS_OPTION], INGRESS_OPTION);
+  // Networks made without -o vrf all land in vrf "default": two compose projects would route to each
+  // other, where Docker's bridge driver keeps them apart. Naming a vrf is asking for its routing.
+  const isolatedRaw = generic.isolated ?? String(generic.vrf === undefined);
+  if (isolatedRaw !== 'true' && isolatedRaw !== 'false') throw new BadRequestError(`isolated ${JSON.stringify(isolatedRaw)} must be true or false`);
   const ipv4 = onePool(req.IPv4Data, 4);
   if (!ipv4) throw new BadRequestError('an IPv4 subnet is required (IPv4Data is empty)');
   const ipv6 = onePool(req.IPv6Data, 6);
-  return { networkId: req.NetworkID, vrf, mtu, internal: options[INTERNAL] === true, ipv4, ipv6 };
+  return { networkId: req.NetworkID, vrf, mtu, internal: options[INTERNAL] === true, ingress, isolated: isolatedRaw === 'true', ipv4, ipv6 };
 }

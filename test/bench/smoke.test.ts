@@ -24,7 +24,7 @@ describe('bench smoke', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs B1–B7 at tiny sizes and writes a number for every figure', { timeout: 300_000 }, async () => {
+  it('runs B1–B8 at tiny sizes and writes a number for every figure', { timeout: 300_000 }, async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'bench-smoke-'));
     const out = path.join(dir, 'results.json');
     const entry = path.join(repoRoot(), 'dist', 'bench', 'bench.js');
@@ -37,7 +37,7 @@ describe('bench smoke', () => {
     const results = JSON.parse(await readFile(out, 'utf8')) as Results;
     assert.equal(results.smoke, true);
     assert.deepEqual(results.errors, {});
-    assert.deepEqual(Object.keys(results.benchmarks).sort(), ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7']);
+    assert.deepEqual(Object.keys(results.benchmarks).sort(), ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8']);
     for (const [id, bench] of Object.entries(results.benchmarks)) {
       assert.ok(bench.rows.length > 0, `${id} has no rows`);
       for (const r of bench.rows) {

@@ -27,9 +27,9 @@ describe('containers on several networks (e2e)', () => {
   const t = useOvnDocker();
 
   it('connects and disconnects a second and third network of one vrf, live', async () => {
-    await t.netCreate('mn-a', '--subnet', '10.87.1.0/24', '--gateway', '10.87.1.1');
-    await t.netCreate('mn-b', '--subnet', '10.87.2.0/24', '--gateway', '10.87.2.1');
-    await t.netCreate('mn-c', '--subnet', '10.87.3.0/24', '--gateway', '10.87.3.1');
+    await t.netCreate('mn-a', '--subnet', '10.87.1.0/24', '--gateway', '10.87.1.1', '-o', 'vrf=mn');
+    await t.netCreate('mn-b', '--subnet', '10.87.2.0/24', '--gateway', '10.87.2.1', '-o', 'vrf=mn');
+    await t.netCreate('mn-c', '--subnet', '10.87.3.0/24', '--gateway', '10.87.3.1', '-o', 'vrf=mn');
     const [peerA, peerB, peerC] = [await t.run('mn-a'), await t.run('mn-b'), await t.run('mn-c')];
     const [ipA, ipB, ipC] = [await t.ipOf(peerA, 'mn-a'), await t.ipOf(peerB, 'mn-b'), await t.ipOf(peerC, 'mn-c')];
     const v = await t.run('mn-a');
@@ -105,8 +105,9 @@ describe('containers on several networks (e2e)', () => {
 
   it('starts a compose-shaped app whose services reach their peers by name', async () => {
     // As docker compose does it: each container is created on one network, connected to the others, then started.
-    await t.netCreate('mn-front', '--subnet', '10.91.1.0/24', '--gateway', '10.91.1.1');
-    await t.netCreate('mn-back', '--subnet', '10.91.2.0/24', '--gateway', '10.91.2.1');
+    // The app's networks name their vrf: networks without one are isolated from each other.
+    await t.netCreate('mn-front', '--subnet', '10.91.1.0/24', '--gateway', '10.91.1.1', '-o', 'vrf=mncompose');
+    await t.netCreate('mn-back', '--subnet', '10.91.2.0/24', '--gateway', '10.91.2.1', '-o', 'vrf=mncompose');
     const create = async (name: string, net: string, more: string[] = []) => {
       await docker('create', '--label', LABEL, '--name', name, '--net', net, '--network-alias', name.replace('mn-', ''), BUSYBOX_IMAGE, 'sleep', '600');
       for (const extra of more) await docker('network', 'connect', '--alias', name.replace('mn-', ''), extra, name);

@@ -8,7 +8,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE } from '../harness/docker';
 import { allocatedInNb } from '../harness/ipam-nb';
 import { DockerHost, runDocBlock, TwoHosts } from '../harness/multihost';
-import { waitFor } from '../harness/stack';
+import { run, waitFor } from '../harness/stack';
 import { leftovers, NOTHING } from './leftovers';
 
 const VRF = 'mh';
@@ -236,6 +236,34 @@ describe('two Docker hosts on one OVN (e2e)', () => {
     assert.deepEqual(await ourSwitches(/10\.91\./), ['docker-mh-10.91.0.0_24'], 'host B still has the network');
     await b.docker('network', 'rm', 'mh-del');
     assert.deepEqual(await ourSwitches(/10\.91\./), []);
+    await nothingLeft();
+  });
+
+  it('enforces ingress policy the same on both chassis: the exposed port answers across the tunnel, the rest is dropped', async () => {
+    for (const h of mh.hosts) {
+      await h.docker('network', 'create', '-d', 'ovn', '--ipam-driver', 'ovn', '--subnet', '10.94.9.0/24', '--ipam-opt', `vrf=${VRF}`, '-o', `vrf=${VRF}`, '-o', `mtu=${MTU}`, '-o', 'ingress=exposed', 'mh-pol');
+    }
+    /** A container speaking TCP over the userspace datapath: its kernel fills TCP checksums itself (docs/REAL-STACK.md). */
+    const start = async (h: DockerHost, ...args: string[]) => {
+      const c = (await h.docker('run', '-d', '--net', 'mh-pol', ...args)).trim();
+      const pid = (await h.docker('inspect', '-f', '{{.State.Pid}}', c)).trim();
+      await run('nsenter', ['-t', pid, '-n', 'iptables', '-t', 'mangle', '-A', 'POSTROUTING', '-p', 'tcp', '-j', 'CHECKSUM', '--checksum-fill']);
+      return c;
+    };
+    const server = await start(a, '--expose', '8080', BUSYBOX_IMAGE, 'sh', '-c', 'nc -ll -p 8080 -e echo open & nc -ll -p 9090 -e echo secret & wait');
+    const client = await start(b, BUSYBOX_IMAGE, 'sh', '-c', 'nc -ll -p 7070 -e echo client & wait');
+    const ip = await field(a, server, 'mh-pol', 'IPAddress');
+    const fetch = async (port: number) => (await b.docker('exec', client, 'nc', '-w', '2', ip, String(port))).trim();
+    await waitFor(async () => (await fetch(8080).catch(() => '')) === 'open', { timeoutMs: 10_000, intervalMs: 200, what: 'the exposed port from host B' });
+    await assert.rejects(fetch(9090), 'the unexposed port is dropped on host A');
+    await ping(b, client, ip);
+    // Nothing new reaches the client on host B either: it listens on 7070 but exposes nothing.
+    const clientIp = await field(b, client, 'mh-pol', 'IPAddress');
+    assert.equal((await b.docker('exec', client, 'nc', '-w', '2', '127.0.0.1', '7070')).trim(), 'client', 'the client listens');
+    await assert.rejects(a.docker('exec', server, 'nc', '-w', '2', clientIp, '7070'));
+    await a.docker('rm', '-f', server);
+    await b.docker('rm', '-f', client);
+    for (const h of mh.hosts) await h.docker('network', 'rm', 'mh-pol');
     await nothingLeft();
   });
 

@@ -75,4 +75,55 @@ describe('debug views', () => {
     assert.equal(Host.SystemId, stack.chassis);
     assert.equal(Host.EncapType, 'geneve');
   });
+
+  it("shows each network's ingress and isolation and each endpoint's policy, read back from NB", async () => {
+    const net = id();
+    const [web, locked] = [id(), id()];
+    const create = { NetworkID: net, Options: { 'com.docker.network.generic': { ingress: 'exposed' } }, IPv4Data: [{ Pool: '10.98.7.0/24', Gateway: '10.98.7.1/24' }] };
+    assert.equal((await driver.post('/NetworkDriver.CreateNetwork', create)).status, 200);
+    const exposed = { 'com.docker.network.endpoint.exposedports': [{ Proto: 6, Port: 80 }, { Proto: 17, Port: 53 }] };
+    const ep = (EndpointID: string, ip: string, Options: Record<string, unknown>) =>
+      driver.post('/NetworkDriver.CreateEndpoint', { NetworkID: net, EndpointID, Interface: { Address: ip }, Options });
+    assert.equal((await ep(web, '10.98.7.5/24', exposed)).status, 200);
+    assert.equal((await ep(locked, '10.98.7.6/24', { ...exposed, ingress: 'closed' })).status, 200);
+    const refused = await ep(id(), '10.98.7.7/24', { ingres: 'closed' });
+    assert.equal(refused.status, 400);
+    assert.match(refused.raw, /unknown endpoint driver option \\"ingres\\"/);
+
+    type Policy = { Ingress: string; Ports?: string[]; Acl?: { Name: string; Match: string; Action: string } };
+    type Net = { NetworkID: string; Ingress: string; Isolated: boolean; PortGroup: { Name: string; Ports: number; Acls: number; Meter: string }; Endpoints: { EndpointID: string; Policy: Policy }[] };
+    const n = ((await get({ port }, '/NetworkDriver.Database')).body as { Networks: Net[] }).Networks.find((x) => x.NetworkID === net);
+    assert.ok(n);
+    assert.equal(n.Ingress, 'exposed');
+    assert.equal(n.Isolated, true, 'no -o vrf: isolated');
+    assert.deepEqual(n.PortGroup, { Name: `docker_${net}`, UUID: (n.PortGroup as unknown as { UUID: string }).UUID, Ports: 2, Acls: 2, Meter: `docker-acl-${net}` });
+    const policy = (e: string) => n.Endpoints.find((x) => x.EndpointID === e)?.Policy;
+    assert.deepEqual(policy(web), {
+      Ingress: 'exposed',
+      Ports: ['80/tcp', '53/udp'],
+      From: [],
+      Acl: { Name: `docker-allow-${web.slice(0, 12)}`, Match: `outport == "${web}" && (tcp.dst == {80} || udp.dst == {53} || icmp4.type == 8 || icmp6.type == 128)`, Action: 'allow-related', Priority: 1001 },
+    });
+    assert.deepEqual(policy(locked), { Ingress: 'closed', Ports: [], From: [] }, 'no allow ACL at all');
+
+    const metrics = async () => {
+      const text = await new Promise<string>((resolve, reject) =>
+        request({ host: '127.0.0.1', port, path: '/metrics' }, (res) => {
+          let raw = '';
+          res.on('data', (c) => (raw += c));
+          res.on('end', () => resolve(raw));
+        }).on('error', reject).end(),
+      );
+      return Object.fromEntries([...text.matchAll(/^docker_ovn_driver_policy_objects\{kind="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    };
+    assert.deepEqual(await metrics(), { port_group: 1, acl: 2, meter: 1, router_policy: 1 });
+    await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: web });
+    assert.deepEqual(await metrics(), { port_group: 1, acl: 1, meter: 1, router_policy: 1 }, "the endpoint's ACL goes with it");
+    await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: locked });
+    await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net });
+    assert.deepEqual(await metrics(), { port_group: 0, acl: 0, meter: 0, router_policy: 0 });
+    for (const table of ['Port_Group', 'ACL', 'Meter', 'Meter_Band', 'Logical_Router_Policy']) {
+      assert.equal((await stack.nbctl('--bare', '--columns=_uuid', 'find', table, 'external_ids:docker-ovn\\:owner=docker-ovn-driver')).trim(), '', `no ${table} left`);
+    }
+  });
 });

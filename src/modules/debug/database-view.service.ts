@@ -5,6 +5,7 @@ import { networksOf, endpointOf } from '../ovn/network-records';
 import { OvsdbSessions } from '../ovn/ovsdb-sessions';
 import { lookup } from '../ovn/cache-indexes';
 import { isOwned, NETWORK_ID_KEY, VRF_KEY } from '../ovn/ownership';
+import type { NbClient } from '../ovn/ovsdb-sessions';
 
 /**
  * The seed's `/NetworkDriver.Database`, read from the replicas of NB and the local OVS DB that the
@@ -35,6 +36,9 @@ export class DatabaseViewService {
         GatewayIPv6: net.gateway6,
         Mtu: net.mtu,
         Internal: net.internal,
+        Ingress: net.ingress,
+        Isolated: net.isolated,
+        PortGroup: portGroupView(nb, net.networkId),
         LogicalSwitch: { Name: sw.name, UUID: sw._uuid },
         Endpoints: sw.ports
           .map((uuid) => nb.cache.get('Logical_Switch_Port', uuid))
@@ -50,6 +54,7 @@ export class DatabaseViewService {
               Address: ep.address,
               AddressIPv6: ep.addressIPv6,
               Chassis: ep.chassis,
+              Policy: endpointPolicyView(nb, net.networkId, lsp._uuid, ep.endpointId),
               OvsInterface: iface ? { Name: iface.name, OfPort: iface.ofport === undefined ? undefined : Number(iface.ofport), OvnInstalled: iface.external_ids['ovn-installed'] === 'true', Sandbox: iface.external_ids['vm-id'] } : undefined,
             };
           }),
@@ -96,4 +101,25 @@ export class DatabaseViewService {
       OvsVersion: typeof row?.ovs_version === 'string' ? row.ovs_version : undefined,
     };
   }
+}
+
+function portGroupView(nb: NbClient, networkId: string): Record<string, unknown> | undefined {
+  const pg = lookup.portGroupOfNetwork(nb.cache, networkId);
+  if (!pg) return undefined;
+  const acls = pg.acls.map((a) => nb.cache.get('ACL', a)).filter((a) => !!a);
+  return { Name: pg.name, UUID: pg._uuid, Ports: pg.ports.length, Acls: acls.length, Meter: acls.find((a) => a!.meter)?.meter };
+}
+
+/** What may reach the endpoint, read back from its group membership and allow ACL (not from the request). */
+function endpointPolicyView(nb: NbClient, networkId: string, lspUuid: string, endpointId: string): Record<string, unknown> {
+  const pg = lookup.portGroupOfNetwork(nb.cache, networkId);
+  if (!pg?.ports.includes(lspUuid)) return { Ingress: 'open' };
+  const acl = lookup.allowAclOf(nb.cache, endpointId);
+  const ids = acl?.external_ids ?? {};
+  return {
+    Ingress: ids['docker-ovn:ingress'] ?? 'closed',
+    Ports: ids['docker-ovn:ports'] ? ids['docker-ovn:ports'].split(',') : [],
+    From: ids['docker-ovn:from'] ? ids['docker-ovn:from'].split(',') : [],
+    Acl: acl ? { Name: acl.name, Match: acl.match, Action: acl.action, Priority: acl.priority } : undefined,
+  };
 }

@@ -24,6 +24,8 @@ const network: NetworkRecord = {
   subnet: '10.0.0.0/24',
   mtu: 1400,
   internal: false,
+  ingress: 'open',
+  isolated: false,
 };
 const endpoint: EndpointRecord = {
   endpointId: EP,

@@ -17,6 +17,7 @@ import { SandboxRoutesService } from './sandbox-routes.service';
 import { EndpointActivity } from './endpoint-activity';
 import { sandboxId, vethNames } from './interface-names';
 import { macForIPv4 } from '../../domain/mac';
+import { endpointPolicy } from '../../domain/policy';
 
 /** Endpoint verbs. Owns their step order and rollback; repositories own the transactions. */
 @Injectable()
@@ -57,6 +58,8 @@ export class EndpointService {
       if (!net.subnet6) throw new BadRequestError(`network ${req.NetworkID} has no IPv6 subnet for ${iface.AddressIPv6}`);
       checkInside(iface.AddressIPv6, net.subnet6);
     }
+    // Exposed ports and --driver-opt pairs both arrive in CreateEndpoint's Options (moby daemon/network.go).
+    const policy = endpointPolicy(req.Options, net.ingress);
     // A retried CreateEndpoint finds its port and hands back the MAC it chose the first time.
     const existing = this.nb.findEndpoint(req.EndpointID);
     const mac = (iface.MacAddress || existing?.mac || macForIPv4(iface.Address)).toLowerCase();
@@ -65,7 +68,7 @@ export class EndpointService {
     // dockerd builds the sandbox, and Join's dataplane wait usually finds them in. The NB transaction is sent
     // first; the veth request, which runs inside its syscall, follows while NB answers.
     const logical = this.nb.createEndpoint(
-      { networkId: req.NetworkID, endpointId: req.EndpointID, mac, address: iface.Address, addressIPv6: iface.AddressIPv6 || undefined },
+      { networkId: req.NetworkID, endpointId: req.EndpointID, mac, address: iface.Address, addressIPv6: iface.AddressIPv6 || undefined, policy },
       this.ovs.chassis(),
     );
     const host = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.makeHostSide(req.EndpointID, net, mac));

@@ -113,6 +113,19 @@ describe(DriverMetrics.name, () => {
     assert.equal(sample(text, 'docker_ovn_driver_owned_objects{kind="router"}'), 1);
   });
 
+  it('counts the policy rows the driver owns: port groups, ACLs, meters, router policies', async () => {
+    const m = new DriverMetrics();
+    const nb = new FakeSession();
+    m.watchSession('nb', nb);
+    assert.doesNotMatch(await m.text(), /^docker_ovn_driver_policy_objects\{/m);
+    nb.load({ Port_Group: [owned, foreign], ACL: [owned, owned, owned, foreign], Meter: [owned], Logical_Router_Policy: [owned, owned] });
+    const text = await m.text();
+    assert.equal(sample(text, 'docker_ovn_driver_policy_objects{kind="port_group"}'), 1);
+    assert.equal(sample(text, 'docker_ovn_driver_policy_objects{kind="acl"}'), 3);
+    assert.equal(sample(text, 'docker_ovn_driver_policy_objects{kind="meter"}'), 1);
+    assert.equal(sample(text, 'docker_ovn_driver_policy_objects{kind="router_policy"}'), 2);
+  });
+
   it('counts reconciler removals by kind, starting at zero', async () => {
     const m = new DriverMetrics();
     assert.equal(sample(await m.text(), 'docker_ovn_driver_reconciler_removed_total{kind="veth"}'), 0);

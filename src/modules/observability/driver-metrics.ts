@@ -27,7 +27,12 @@ const DBS: OvsdbDb[] = ['nb', 'ovs'];
 const RECONCILER_KINDS: ReconcilerKind[] = ['ovs_port', 'veth', 'logical_port'];
 /** NB tables whose owned rows are counted, by the `kind` label. */
 const OWNED_TABLES = { switch: 'Logical_Switch', port: 'Logical_Switch_Port', router: 'Logical_Router' } as const satisfies Record<string, keyof NbTables>;
-type OwnedTable = (typeof OWNED_TABLES)[keyof typeof OWNED_TABLES];
+/** NB tables of the ingress policy and isolation whose owned rows are counted, by the `kind` label. */
+const POLICY_TABLES = { port_group: 'Port_Group', acl: 'ACL', meter: 'Meter', router_policy: 'Logical_Router_Policy' } as const satisfies Record<
+  string,
+  keyof NbTables
+>;
+type OwnedTable = (typeof OWNED_TABLES)[keyof typeof OWNED_TABLES] | (typeof POLICY_TABLES)[keyof typeof POLICY_TABLES];
 /** Seconds: most verbs take milliseconds; Join may wait for ovn-controller (10 s), dockerd gives up at 30 s. */
 const VERB_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
@@ -88,15 +93,16 @@ export class DriverMetrics {
       labelNames: ['kind'] as const,
       registers: [this.registry],
       collect() {
-        this.reset();
-        const cache = nbSession()?.cache;
-        if (!cache) return;
-        for (const [kind, table] of Object.entries(OWNED_TABLES)) {
-          if (!cache.tableNames.includes(table)) continue;
-          let n = 0;
-          for (const row of cache.table(table).values()) if (isOwned(row.external_ids)) n++;
-          this.set({ kind }, n);
-        }
+        countOwned(this, nbSession(), OWNED_TABLES);
+      },
+    });
+    new Gauge({
+      name: `${PREFIX}policy_objects`,
+      help: 'NB rows of ingress policy and isolation owned by docker-ovn-driver (all hosts sharing the NB), by kind (port_group, acl, meter, router_policy); absent before NB was first synced.',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+      collect() {
+        countOwned(this, nbSession(), POLICY_TABLES);
       },
     });
     // Series that exist from the start, so rate() and alerts see the zero.
@@ -140,5 +146,18 @@ export class DriverMetrics {
     session.on('state', (next) => {
       if (next === 'reconnecting') this.ovsdbReconnects.inc({ db });
     });
+  }
+}
+
+/** Sets `gauge{kind}` to the number of owned rows of each table; nothing before the NB cache exists. */
+function countOwned(gauge: Gauge<'kind'>, session: WatchedNbSession | undefined, tables: Record<string, OwnedTable>): void {
+  gauge.reset();
+  const cache = session?.cache;
+  if (!cache) return;
+  for (const [kind, table] of Object.entries(tables)) {
+    if (!cache.tableNames.includes(table)) continue;
+    let n = 0;
+    for (const row of cache.table(table).values()) if (isOwned(row.external_ids)) n++;
+    gauge.set({ kind }, n);
   }
 }

@@ -1,7 +1,7 @@
 import type { OpenVSwitch, OvsdbCache } from 'ovsdb-client';
 import type { NbTables } from './rows';
 import { lspIps } from './network-records';
-import { CHASSIS_KEY, isOwned, NETWORK_KEY_PREFIX, SWITCH_KEY, VRF_KEY } from './ownership';
+import { CHASSIS_KEY, ENDPOINT_ID_KEY, isOwned, NETWORK_ID_KEY, NETWORK_KEY_PREFIX, SWITCH_KEY, VRF_KEY } from './ownership';
 
 /**
  * Client indexes of the two caches, so a verb finds its rows in O(1) however large NB grows (ovn-northd and
@@ -19,6 +19,12 @@ export const INDEX = {
   portByIp: 'ip',
   /** Owned Logical_Switch_Port by the chassis it was created on. */
   portByChassis: 'docker-ovn:chassis',
+  /** Owned Port_Group by the NetworkID whose endpoints it holds. */
+  portGroupByNetwork: 'docker-ovn:network-id',
+  /** Owned ACL by the endpoint it lets traffic into. */
+  aclByEndpoint: 'docker-ovn:endpoint-id',
+  /** Owned Logical_Router_Policy by the "vrf|subnet" key of the switch it isolates. */
+  routerPolicyBySwitch: 'docker-ovn:switch',
   /** OVS Interface by external_ids:iface-id (the logical port ovn-controller binds it to). */
   interfaceByIfaceId: 'iface-id',
   /** OVS Port by the UUID of each of its interfaces. */
@@ -40,6 +46,9 @@ export function addNorthboundIndexes(cache: NbCache): void {
   cache.addIndex('Logical_Switch', INDEX.switchByKey, (row) => (isOwned(ids(row)) ? ids(row)[SWITCH_KEY] : undefined));
   cache.addIndex('Logical_Switch', INDEX.switchByVrf, (row) => (isOwned(ids(row)) ? ids(row)[VRF_KEY] : undefined));
   cache.addMultiIndex('Logical_Switch_Port', INDEX.portByIp, (row) => lspIps(row));
+  cache.addIndex('Port_Group', INDEX.portGroupByNetwork, (row) => (isOwned(ids(row)) ? ids(row)[NETWORK_ID_KEY] : undefined));
+  cache.addIndex('ACL', INDEX.aclByEndpoint, (row) => (isOwned(ids(row)) ? ids(row)[ENDPOINT_ID_KEY] : undefined));
+  cache.addIndex('Logical_Router_Policy', INDEX.routerPolicyBySwitch, (row) => (isOwned(ids(row)) ? ids(row)[SWITCH_KEY] : undefined));
   cache.addIndex('Logical_Switch_Port', INDEX.portByChassis, (row) => (isOwned(ids(row)) ? ids(row)[CHASSIS_KEY] : undefined));
 }
 
@@ -56,6 +65,10 @@ export const lookup = {
   portsWithIp: (cache: NbCache, ip: string) => cache.lookup('Logical_Switch_Port', INDEX.portByIp, ip),
   switchPort: (cache: NbCache, name: string) => cache.lookup('Logical_Switch_Port', 'name', name)[0],
   portsOnChassis: (cache: NbCache, chassis: string) => cache.lookup('Logical_Switch_Port', INDEX.portByChassis, chassis),
+  portGroupOfNetwork: (cache: NbCache, networkId: string) => cache.lookup('Port_Group', INDEX.portGroupByNetwork, networkId)[0],
+  allowAclOf: (cache: NbCache, endpointId: string) => cache.lookup('ACL', INDEX.aclByEndpoint, endpointId)[0],
+  routerPolicyOf: (cache: NbCache, switchKey: string) => cache.lookup('Logical_Router_Policy', INDEX.routerPolicyBySwitch, switchKey)[0],
+  meterNamed: (cache: NbCache, name: string) => cache.lookup('Meter', 'name', name)[0],
   interfacesOf: (cache: OvsCache, ifaceId: string) => cache.lookup('Interface', INDEX.interfaceByIfaceId, ifaceId),
   interfaceNamed: (cache: OvsCache, name: string) => cache.lookup('Interface', 'name', name)[0],
   portsWith: (cache: OvsCache, interfaceUuid: string) => cache.lookup('Port', INDEX.portByInterface, interfaceUuid),

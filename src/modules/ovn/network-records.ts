@@ -1,6 +1,7 @@
 import type { NetworkSpec } from '../../domain/network-spec';
+import type { IngressMode } from '../../domain/policy';
 import type { EndpointRecord, NetworkRecord } from './ovn.model';
-import { ADDRESS6_KEY, ADDRESS_KEY, CHASSIS_KEY, ENDPOINT_ID_KEY, NETWORK_ID_KEY, NETWORK_KEY_PREFIX, VRF_KEY } from './ownership';
+import { ADDRESS6_KEY, ADDRESS_KEY, CHASSIS_KEY, ENDPOINT_ID_KEY, ISOLATED_KEY, NETWORK_ID_KEY, NETWORK_KEY_PREFIX, VRF_KEY } from './ownership';
 import type { SwitchPortRow, SwitchRow } from './rows';
 
 /** What one network keeps in its switch's `docker-ovn:network:<id>` value. */
@@ -11,6 +12,8 @@ interface StoredNetwork {
   gateway6?: string;
   mtu?: number;
   internal?: boolean;
+  /** Absent: open. */
+  ingress?: IngressMode;
 }
 
 export function storedNetwork(spec: NetworkSpec): string {
@@ -21,6 +24,7 @@ export function storedNetwork(spec: NetworkSpec): string {
     gateway6: spec.ipv6?.gateway,
     mtu: spec.mtu,
     internal: spec.internal || undefined,
+    ingress: spec.ingress === 'open' ? undefined : spec.ingress,
   };
   return JSON.stringify(v);
 }
@@ -47,6 +51,8 @@ export function networksOf(sw: SwitchRow): NetworkRecord[] {
       gateway6: v.gateway6,
       mtu: v.mtu,
       internal: v.internal === true,
+      ingress: v.ingress ?? 'open',
+      isolated: sw.external_ids[ISOLATED_KEY] === 'true',
     });
   }
   return out;

@@ -7,7 +7,8 @@ import { lookup } from './cache-indexes';
 import { endpointOf, lspAddresses, networksOf, storedNetwork } from './network-records';
 import { NorthboundRepository } from './northbound.repository';
 import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
-import { gatewayOps, removeGatewayOps } from './router-ops';
+import { findRouter, gatewayOps, removeGatewayOps } from './router-ops';
+import { endpointPolicyOps, isolationMatch, isolationOps, removeEndpointPolicyOps, removeIsolationOps, removeNetworkPolicyOps } from './policy-ops';
 import { OvsdbSessions, type NbClient } from './ovsdb-sessions';
 import {
   ADDRESS6_KEY,
@@ -22,6 +23,7 @@ import {
   VRF_KEY,
   GATEWAY_KEY,
   GATEWAY6_KEY,
+  ISOLATED_KEY,
   SUBNET_KEY,
   SUBNET6_KEY,
   isOwned,
@@ -41,6 +43,7 @@ function switchIds(spec: NetworkSpec): Record<string, string> {
   if (spec.ipv4.gateway) ids[GATEWAY_KEY] = `${spec.ipv4.gateway}/${spec.ipv4.subnet.prefix}`;
   if (spec.ipv6) ids[SUBNET6_KEY] = spec.ipv6.subnet.cidr;
   if (spec.ipv6?.gateway) ids[GATEWAY6_KEY] = `${spec.ipv6.gateway}/${spec.ipv6.subnet.prefix}`;
+  if (spec.isolated) ids[ISOLATED_KEY] = 'true';
   return ids;
 }
 
@@ -53,8 +56,14 @@ function gatewayNetworks(spec: NetworkSpec): string[] {
 /** Networks sharing a switch share its gateway: one router port answers at one address. */
 function refuseOtherGateway(sw: SwitchRow, spec: NetworkSpec): void {
   const want = switchIds(spec);
-  for (const key of [GATEWAY_KEY, GATEWAY6_KEY, SUBNET6_KEY]) {
+  for (const key of [GATEWAY_KEY, GATEWAY6_KEY, SUBNET6_KEY, ISOLATED_KEY]) {
     if ((sw.external_ids[key] ?? '') !== (want[key] ?? '')) {
+      if (key === ISOLATED_KEY) {
+        throw new ConflictError(
+          'SWITCH_MISMATCH',
+          `switch ${sw.name} (vrf ${spec.vrf}, subnet ${spec.ipv4.subnet.cidr}) is ${sw.external_ids[key] === 'true' ? '' : 'not '}isolated from the vrf's other subnets; this network asks for isolated=${spec.isolated} (networks without -o vrf are isolated by default): give it -o isolated=${!spec.isolated}`,
+        );
+      }
       const what = key === SUBNET6_KEY ? 'IPv6 subnet' : key === GATEWAY6_KEY ? 'IPv6 gateway' : 'gateway';
       throw new ConflictError(
         'SWITCH_MISMATCH',
@@ -65,7 +74,7 @@ function refuseOtherGateway(sw: SwitchRow, spec: NetworkSpec): void {
 }
 
 /** Switch keys that decide which subnets a vrf routes. */
-const ROUTING_KEYS = [VRF_KEY, SUBNET_KEY, SUBNET6_KEY, GATEWAY_KEY, GATEWAY6_KEY];
+const ROUTING_KEYS = [VRF_KEY, SUBNET_KEY, SUBNET6_KEY, GATEWAY_KEY, GATEWAY6_KEY, ISOLATED_KEY];
 
 /** A switch of this driver came, went, or changed what its vrf routes. */
 function changesVrfRouting(c: RowChange<NbTables>): boolean {
@@ -114,9 +123,12 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       // Switch names are not unique in the NB schema: the wait makes "create if absent" atomic.
       const gateway = gatewayNetworks(spec);
       const gw = gateway.length > 0 ? gatewayOps(nb, spec.vrf, name, gateway) : undefined;
+      // An isolated subnet's router policy comes with its router port: both exist exactly while the switch does.
+      const isolate = gw && spec.isolated ? isolationOps(gw.router, key, isolationMatch(spec.ipv4.subnet.cidr, spec.ipv6?.subnet.cidr)) : [];
       await nb.transact([
         nbOp.wait('Logical_Switch', [['name', '==', name]], ['name'], '==', [], 0),
         ...(gw?.ops ?? []),
+        ...isolate,
         nbOp.insert('Logical_Switch', {
           name,
           ports: gw ? [gw.switchPort] : [],
@@ -136,15 +148,21 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       if (!sw) return;
       const others = Object.keys(sw.external_ids).filter((k) => k.startsWith(NETWORK_KEY_PREFIX) && k !== networkKey(networkId));
       if (others.length > 0) {
-        await nb.transact([nbOp.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]])]);
+        await nb.transact([
+          nbOp.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]]),
+          ...removeNetworkPolicyOps(nb, networkId),
+        ]);
         return;
       }
+      const vrf = sw.external_ids[VRF_KEY];
       // Last network: remove the switch, unless another host added a network since we read it.
       // Its ports are not root rows and go with it (ovn-nb.ovsschema).
       await nb.transact([
         nbOp.wait('Logical_Switch', [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
         nbOp.delete('Logical_Switch', [['_uuid', '==', sw._uuid]]),
-        ...removeGatewayOps(nb, sw.external_ids[VRF_KEY], sw.name),
+        ...removeGatewayOps(nb, vrf, sw.name),
+        ...removeIsolationOps(nb, vrf, sw.external_ids[SWITCH_KEY] ?? '', findRouter(nb, vrf)?.ports.length === 1),
+        ...removeNetworkPolicyOps(nb, networkId),
       ]);
     }, { client: this.sessions.nb(), attempts: 8 });
   }
@@ -193,6 +211,8 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         nbOp.wait('Logical_Switch', [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0),
         nbOp.insert('Logical_Switch_Port', { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
         nbOp.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
+        // Under policy from its first packet: group membership and allow ACL ride in the port's transaction.
+        ...(spec.policy ? endpointPolicyOps(nb, spec.networkId, spec.endpointId, spec.endpointId, spec.policy) : []),
       ]);
     }, { client: this.sessions.nb(), attempts: 20 });
   }
@@ -209,6 +229,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     await nb.transact([
       ...holders.map((s) => nbOp.mutate('Logical_Switch', [['_uuid', '==', s._uuid]], [['ports', 'delete', [lsp._uuid]]])),
       nbOp.delete('Logical_Switch_Port', [['_uuid', '==', lsp._uuid]]),
+      ...removeEndpointPolicyOps(nb, endpointId),
     ]);
   }
 

@@ -1,3 +1,5 @@
+import type { EndpointPolicy, IngressMode } from '../../domain/policy';
+
 /** A Docker network as recorded in NB (on its logical switch's external_ids). */
 export interface NetworkRecord {
   networkId: string;
@@ -11,6 +13,10 @@ export interface NetworkRecord {
   gateway6?: string;
   mtu?: number;
   internal: boolean;
+  /** Default ingress mode of its endpoints. */
+  ingress: IngressMode;
+  /** Its switch's subnets are not routed to or from the vrf's other subnets. */
+  isolated: boolean;
 }
 
 /** A Docker endpoint as recorded in NB (a Logical_Switch_Port). */
@@ -36,6 +42,8 @@ export interface EndpointSpec {
   mac: string;
   address?: string;
   addressIPv6?: string;
+  /** What may reach it; absent: anything (no ACL). */
+  policy?: EndpointPolicy;
 }
 
 /** The OVS side of a joined endpoint. */

@@ -25,7 +25,13 @@ const NB_TABLES: NbColumns = {
   Logical_Switch: ['name', 'ports', 'external_ids', 'other_config'],
   /** options: written (router-port) and not read. */
   Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up', 'type', 'options'],
-  Logical_Router: ['name', 'ports', 'external_ids'],
+  Logical_Router: ['name', 'ports', 'policies', 'external_ids'],
+  /** Isolation of a vrf's subnets from each other. */
+  Logical_Router_Policy: ['priority', 'match', 'action', 'external_ids'],
+  /** Ingress policy: a Port_Group per network, its ACLs, and the Meter of their logs. */
+  Port_Group: ['name', 'ports', 'acls', 'external_ids'],
+  ACL: ['name', 'priority', 'direction', 'match', 'action', 'log', 'severity', 'meter', 'external_ids'],
+  Meter: ['name', 'unit', 'bands', 'external_ids'],
   /** Address_Set: IPAM pools of the earlier layout, migrated to DHCP_Options on start. */
   Address_Set: ['name', 'addresses', 'external_ids'],
   /** IPAM pools and their allocation blocks. */

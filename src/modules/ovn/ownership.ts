@@ -36,3 +36,29 @@ export function switchName(vrf: string, subnet: string): string {
 /** Logical_Switch_Port: the endpoint's addresses with their prefix length, as Docker gave them. */
 export const ADDRESS_KEY = 'docker-ovn:address';
 export const ADDRESS6_KEY = 'docker-ovn:address6';
+/** Logical_Switch: "true" when the vrf router drops its subnet's traffic to and from the vrf's other subnets. */
+export const ISOLATED_KEY = 'docker-ovn:isolated';
+/** ACL / Logical_Router_Policy: what the row does ("deny", "allow", "isolate"). */
+export const POLICY_KEY = 'docker-ovn:policy';
+
+/**
+ * Port_Group of a network's endpoints under policy. The name is used in ACL matches (`@name`), so it is
+ * an identifier: letters, digits and '_' (ovn-nb(5) Port_Group).
+ */
+export function portGroupName(networkId: string): string {
+  return `docker_${networkId.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/** Meter rate-limiting the log of a network's denied packets (the ACLs name it; unique per NB). */
+export function meterName(networkId: string): string {
+  return `docker-acl-${networkId}`;
+}
+
+/** ACL names are at most 63 characters (ovn-nb.ovsschema): short IDs, as `docker ps` shows them. */
+export function denyAclName(networkId: string): string {
+  return `docker-deny-${networkId.slice(0, 12)}`;
+}
+
+export function allowAclName(endpointId: string): string {
+  return `docker-allow-${endpointId.slice(0, 12)}`;
+}

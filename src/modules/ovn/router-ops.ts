@@ -31,7 +31,7 @@ export function gatewayOps(
   vrf: string,
   switchName: string,
   networks: string[],
-): { ops: Op[]; switchPort: ReturnType<typeof namedUuid> } {
+): { ops: Op[]; switchPort: ReturnType<typeof namedUuid>; router: Where<NbTables['Logical_Router']> } {
   const names = gatewayPortNames(switchName);
   const owner = { [OWNER_KEY]: OWNER };
   const ops: Op[] = [];
@@ -54,7 +54,7 @@ export function gatewayOps(
       { uuidName: 'lsp_gw' },
     ),
   );
-  return { ops, switchPort: namedUuid('lsp_gw') };
+  return { ops, switchPort: namedUuid('lsp_gw'), router: routerWhere };
 }
 
 /**

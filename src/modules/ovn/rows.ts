@@ -14,7 +14,11 @@ export type NbTables = CommonTables<OvnNorthbound.TableMap, OvnNorthbound2503.Ta
  */
 export type SwitchRow = Pick<NbTables['Logical_Switch'], '_uuid' | 'name' | 'ports' | 'external_ids'>;
 export type SwitchPortRow = Pick<NbTables['Logical_Switch_Port'], '_uuid' | 'name' | 'addresses' | 'port_security' | 'external_ids' | 'up' | 'type'>;
-export type RouterRow = Pick<NbTables['Logical_Router'], '_uuid' | 'name' | 'ports' | 'external_ids'>;
+export type RouterRow = Pick<NbTables['Logical_Router'], '_uuid' | 'name' | 'ports' | 'policies' | 'external_ids'>;
+export type RouterPolicyRow = Pick<NbTables['Logical_Router_Policy'], '_uuid' | 'priority' | 'match' | 'action' | 'external_ids'>;
+export type PortGroupRow = Pick<NbTables['Port_Group'], '_uuid' | 'name' | 'ports' | 'acls' | 'external_ids'>;
+export type AclRow = Pick<NbTables['ACL'], '_uuid' | 'name' | 'priority' | 'direction' | 'match' | 'action' | 'log' | 'severity' | 'meter' | 'external_ids'>;
+export type MeterRow = Pick<NbTables['Meter'], '_uuid' | 'name' | 'unit' | 'bands' | 'external_ids'>;
 export type DhcpRow = Pick<NbTables['DHCP_Options'], '_uuid' | 'cidr' | 'external_ids'>;
 export type BridgeRow = Pick<OpenVSwitch.Bridge, '_uuid' | 'name' | 'ports'>;
 export type PortRow = Pick<OpenVSwitch.Port, '_uuid' | 'name' | 'interfaces' | 'external_ids'>;
