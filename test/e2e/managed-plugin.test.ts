@@ -114,8 +114,10 @@ describe('the managed plugin (e2e)', () => {
 
   it('has the CLI: docker-ovn-driver, run inside the plugin, finds its HTTP listener and reports ready', async () => {
     // The plugin runs as a containerd task named by its ID in dockerd's plugin namespace; an exec joins it.
+    // An engine from DOCKER_ROOTFS (make test-compat) has its own containerd (scripts/docker-up.sh).
+    const containerd = process.env.DOCKER_ROOTFS ? '/run/containerd-compat/containerd.sock' : '/run/containerd/containerd.sock';
     const inPlugin = (...args: string[]) =>
-      run('ctr', ['--address', '/run/containerd/containerd.sock', '-n', 'plugins.moby', 'tasks', 'exec', '--exec-id', `cli-${randomBytes(3).toString('hex')}`, pluginId, 'docker-ovn-driver', ...args]);
+      run('ctr', ['--address', containerd, '-n', 'plugins.moby', 'tasks', 'exec', '--exec-id', `cli-${randomBytes(3).toString('hex')}`, pluginId, 'docker-ovn-driver', ...args]);
     const pkg = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
     assert.equal((await inPlugin('--version')).trim(), pkg.version);
     const status = JSON.parse(await inPlugin('--json', 'status')) as { ready: boolean; nb: string; ovs: string; chassis: string };
