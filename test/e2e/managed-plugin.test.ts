@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE, docker, DockerEngine, ensureDocker } from '../harness/docker';
-import { freePort, repoRoot, run, Stack } from '../harness/stack';
+import { freePort, repoRoot, run, Stack, waitFor } from '../harness/stack';
 import { leftovers, NOTHING } from './leftovers';
 
 const SUFFIX = randomBytes(3).toString('hex');
@@ -133,7 +133,7 @@ describe('the managed plugin (e2e)', () => {
     assert.ok(lines(await docker('plugin', 'inspect', '-f', '{{range .Settings.Env}}{{println .}}{{end}}', PLUGIN)).includes('DEBUG=1'));
   });
 
-  it("the seed's flow: network create, two boxes ping each other, stop/rm/network rm leave NB and OVS clean", async () => {
+  it("the seed's flow: network create, two boxes ping each other and talk TCP, stop/rm/network rm leave NB and OVS clean", async () => {
     const net = `public-${SUFFIX}`;
     await docker('network', 'create', '-d', DRIVER, '--label', LABEL, '--subnet=10.10.10.0/23', '--gateway=10.10.10.1', '--ip-range', '10.10.10.32/27', '--opt', 'vrf=default', net);
     assert.deepEqual((await leftovers(stack)).switches, ['docker-default-10.10.10.0_23']);
@@ -146,6 +146,10 @@ describe('the managed plugin (e2e)', () => {
     assert.equal(state.ovsPorts.length, 2, JSON.stringify(state));
     await docker('exec', boxes[0]!, 'ping', '-c', '1', '-W', '2', ip2);
     await docker('exec', boxes[1]!, 'ping', '-c', '1', '-W', '2', ip1);
+    // TCP too, on the stack's userspace datapath: the plugin turned checksum offload off on their veths.
+    await docker('exec', '-d', boxes[0]!, 'nc', '-ll', '-p', '5432', '-e', 'echo', 'db-ok');
+    const tcp = () => docker('exec', boxes[1]!, 'nc', '-w', '3', ip1, '5432').then((out) => out.trim(), () => '');
+    await waitFor(async () => (await tcp()) === 'db-ok', { timeoutMs: 10_000, intervalMs: 200, what: `box2 → ${ip1}:5432 over TCP` });
 
     // The plugin's HTTP listener (host network): the same routes as its socket, and the seed's
     // `curl http://127.0.0.1:9105/NetworkDriver.Database` listing both endpoints.

@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
+import { createGenericNetlink, genl } from 'netlink';
 import { RETIRED_LINK_GROUP } from '../../src/modules/host/link-ops';
+import { attr, cstring, nest } from '../../src/modules/host/netlink-attrs';
 import { NetlinkLinkOps } from '../../src/modules/host/netlink-link-ops';
 import { DriverError } from '../../src/protocol/errors';
 import { run, waitFor } from '../harness/stack';
@@ -20,6 +22,35 @@ interface IpLink {
 async function link(name: string): Promise<IpLink | undefined> {
   const out = await run('ip', ['-j', 'link', 'show', 'dev', name]).catch(() => undefined);
   return out ? (JSON.parse(out) as IpLink[])[0] : undefined;
+}
+
+/** Netlink attributes of a message body: type (flags masked off) and payload. */
+function attrs(buf: Buffer): [number, Buffer][] {
+  const out: [number, Buffer][] = [];
+  for (let o = 0; o + 4 <= buf.length; ) {
+    const len = buf.readUInt16LE(o);
+    out.push([buf.readUInt16LE(o + 2) & 0x3fff, buf.subarray(o + 4, o + len)]);
+    o += (len + 3) & ~3;
+  }
+  return out;
+}
+
+/**
+ * The link's active features, read as `ethtool -k` does (ETHTOOL_MSG_FEATURES_GET, verbose bit sets: the
+ * ETHTOOL_A_FEATURES_ACTIVE set lists the names of the bits that are on). The host has no ethtool binary.
+ */
+async function activeFeatures(name: string): Promise<string[]> {
+  const socket = createGenericNetlink();
+  try {
+    const [family] = await socket.ctrlRequest(genl.Commands.GET_FAMILY, { familyName: 'ethtool' });
+    // ETHTOOL_MSG_FEATURES_GET with a request header naming the device (ETHTOOL_A_HEADER_DEV_NAME).
+    const [[reply]] = await socket.request(family!.familyId!, 11, 1, nest(1, attr(2, cstring(name))));
+    const active = attrs(reply!.data).find(([type]) => type === 4)![1];
+    const bits = attrs(active).find(([type]) => type === 3)![1];
+    return attrs(bits).map(([, bit]) => attrs(bit).find(([type]) => type === 2)![1].toString('latin1').replace(/\0.*$/, ''));
+  } finally {
+    socket.socket.close();
+  }
 }
 
 const names = () => {
@@ -107,10 +138,25 @@ describe('NetlinkLinkOps', () => {
     assert.equal(await link(n.host), undefined);
   });
 
+  it('turns transmit checksum offload off (and with it the segmentation offloads that need it), as ethtool -K tx off', async () => {
+    const n = pair();
+    await ops.createVethPair(n.host, n.peer, {});
+    const before = await activeFeatures(n.peer);
+    assert.ok(before.includes('tx-checksum-ip-generic') && before.includes('tx-tcp-segmentation'), `a new veth offloads: ${before.join(' ')}`);
+    await ops.disableTxChecksum(n.peer);
+    const now = await activeFeatures(n.peer);
+    for (const off of ['tx-checksum-ip-generic', 'tx-checksum-sctp', 'tx-tcp-segmentation']) assert.ok(!now.includes(off), `${off} off: ${now.join(' ')}`);
+    assert.ok(now.includes('rx-checksum'), 'receive offload stays');
+    assert.ok((await activeFeatures(n.host)).includes('tx-checksum-ip-generic'), 'the host end is left alone');
+    await ops.disableTxChecksum(n.peer);
+    await assert.rejects(ops.disableTxChecksum('ovunone'), (e: unknown) => e instanceof DriverError && e.code === 'HOST_LINK_FAILED' && /ENODEV/.test(e.message));
+  });
+
   it('refuses names that are not interface names without asking the kernel', async () => {
     for (const bad of ['', 'a b', 'x'.repeat(16), 'eth0;reboot', '../x']) {
       await assert.rejects(ops.createVethPair(bad, 'ovuok', {}), (e: unknown) => e instanceof DriverError && e.code === 'BAD_IFNAME');
       await assert.rejects(ops.retireLink(bad), (e: unknown) => e instanceof DriverError && e.code === 'BAD_IFNAME');
+      await assert.rejects(ops.disableTxChecksum(bad), (e: unknown) => e instanceof DriverError && e.code === 'BAD_IFNAME');
     }
     await assert.rejects(ops.createVethPair('ovtok', 'ovuok', { peerMac: 'zz:58:0a:01:02:03' }), (e: unknown) => e instanceof DriverError && e.code === 'BAD_MAC');
   });

@@ -78,11 +78,15 @@ class FakeNorthbound extends NorthboundRepository {
 class FakeLocalSwitch extends LocalSwitchRepository {
   fail: { attach?: Error; install?: Error; detach?: Error } = {};
   readonly ports = new Map<string, PortRecord>();
+  datapath = '';
   constructor(private readonly log: Log) {
     super();
   }
   chassis(): string {
     return 'chassis-1';
+  }
+  datapathType(bridge: string): string | undefined {
+    return bridge === 'br-test' ? this.datapath : undefined;
   }
   async attachPort(spec: AttachSpec): Promise<void> {
     this.log.push(`ovs.attachPort:${spec.portName}${spec.sandboxKey ? `,${spec.sandboxKey}` : ''}`);
@@ -110,13 +114,17 @@ class FakeLocalSwitch extends LocalSwitchRepository {
 }
 
 class FakeLinks extends LinkOps {
-  fail: { create?: Error; retire?: Error } = {};
+  fail: { create?: Error; retire?: Error; txChecksum?: Error } = {};
   constructor(private readonly log: Log) {
     super();
   }
   async createVethPair(host: string, peer: string, opts: { mtu?: number; peerMac?: string }): Promise<void> {
     this.log.push(`links.createVethPair:${host},${peer},mtu=${opts.mtu},${opts.peerMac}`);
     if (this.fail.create) throw this.fail.create;
+  }
+  async disableTxChecksum(name: string): Promise<void> {
+    this.log.push(`links.disableTxChecksum:${name}`);
+    if (this.fail.txChecksum) throw this.fail.txChecksum;
   }
   async retireLink(name: string): Promise<void> {
     this.log.push(`links.retireLink:${name}`);
@@ -163,6 +171,29 @@ describe(EndpointService.name, () => {
       const { log, create } = setup();
       assert.deepEqual(await create(), { Interface: { MacAddress: endpoint.mac } });
       assert.deepEqual(log, [`nb.createEndpoint:${EP.slice(0, 4)}`, VETH, `ovs.attachPort:${NAMES.host}`]);
+    });
+
+    it("on OVS's userspace datapath (netdev) turns tx checksum offload off on the container end before the OVS port", async () => {
+      const { log, ovs, create } = setup();
+      ovs.datapath = 'netdev';
+      await create();
+      assert.deepEqual(log, [`nb.createEndpoint:${EP.slice(0, 4)}`, VETH, `links.disableTxChecksum:${NAMES.peer}`, `ovs.attachPort:${NAMES.host}`]);
+    });
+
+    it('on the kernel datapath ("system") leaves checksum offload alone', async () => {
+      const { log, ovs, create } = setup();
+      ovs.datapath = 'system';
+      await create();
+      assert.ok(!log.some((step) => step.startsWith('links.disableTxChecksum')));
+    });
+
+    it('removes the logical port and the veth when checksum offload cannot be turned off, and answers with that failure', async () => {
+      const { log, ovs, links, create } = setup();
+      ovs.datapath = 'netdev';
+      links.fail.txChecksum = new DriverError('HOST_LINK_FAILED', 'turning off tx checksum offload: EPERM');
+      await assert.rejects(create(), (e: Error) => e === links.fail.txChecksum);
+      assert.deepEqual(log.slice(3), [...UNDO, `nb.deleteEndpoint:${EP.slice(0, 4)}`]);
+      assert.equal(ovs.ports.size, 0);
     });
 
     it('removes the logical port and the veth when the OVS port cannot be made, and answers with that failure', async () => {

@@ -16,6 +16,7 @@ import type { EndpointRecord, NetworkRecord } from '../ovn/ovn.model';
 import { SandboxRoutesService } from './sandbox-routes.service';
 import { EndpointActivity } from './endpoint-activity';
 import { sandboxId, vethNames } from './interface-names';
+import { needsTxChecksumOff } from './userspace-datapath';
 import { macForIPv4 } from '../../domain/mac';
 import { endpointPolicy } from '../../domain/policy';
 
@@ -89,11 +90,14 @@ export class EndpointService {
 
   /**
    * The veth pair (peer with the endpoint's MAC, host end up) and its OVS port on the integration bridge with
-   * external_ids:iface-id, the binding ovn-controller looks for. `sandbox` is known only at Join.
+   * external_ids:iface-id, the binding ovn-controller looks for. `sandbox` is known only at Join. On OVS's
+   * userspace datapath the peer fills its own checksums (see {@link needsTxChecksumOff}); it is set before
+   * dockerd moves the peer into the sandbox, and the setting moves with it.
    */
   private async makeHostSide(endpointId: string, net: NetworkRecord, mac: string, sandbox?: { id: string; key: string }): Promise<void> {
     const names = vethNames(endpointId);
     await this.links.createVethPair(names.host, names.peer, { mtu: net.mtu, peerMac: mac });
+    if (needsTxChecksumOff(this.ovs.datapathType(this.config.OVN_DRIVER_BRIDGE))) await this.links.disableTxChecksum(names.peer);
     await this.ovs.attachPort({
       bridge: this.config.OVN_DRIVER_BRIDGE,
       portName: names.host,

@@ -10,6 +10,11 @@ export abstract class LinkOps {
    * (see {@link RETIRED_LINK_GROUP}). A missing link is not an error.
    */
   abstract retireLink(name: string): Promise<void>;
+  /**
+   * Turns transmit checksum offload off on a link (`ethtool -K <name> tx off`): the stack sending through it
+   * fills every checksum itself instead of leaving it to the device.
+   */
+  abstract disableTxChecksum(name: string): Promise<void>;
   /** Names of the host's links. */
   abstract listLinks(): Promise<string[]>;
 }

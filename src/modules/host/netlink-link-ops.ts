@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { createNetlink, Protocol, type NetlinkSocket } from 'netlink';
+import { createGenericNetlink, createNetlink, genl, Protocol, type GenericNetlinkSocket, type NetlinkSocket } from 'netlink';
 import { DriverError } from '../../protocol/errors';
+import { ETHTOOL_GENL_NAME, ETHTOOL_GENL_VERSION, ETHTOOL_MSG_FEATURES_SET, featuresOff, TX_CHECKSUM_FEATURES } from './ethtool-netlink';
 import { LinkOps, RETIRED_LINK_GROUP } from './link-ops';
 import { deleteLinkByName, newVethPair, NLM_F_CREATE, NLM_F_EXCL, RTM_DELLINK, RTM_NEWLINK, RTM_SETLINK, setLinkGroup } from './rtnetlink';
 
@@ -27,6 +28,14 @@ function checkName(name: string): void {
 const REQUEST_TIMEOUT_MS = 5000;
 const run = promisify(execFile);
 
+function closeQuietly(socket: NetlinkSocket): void {
+  try {
+    socket.close();
+  } catch {
+    // already closed by the native side
+  }
+}
+
 /** The errno name of a refused request (the netlink package rejects with "Request rejected: EEXIST"). */
 function errnoOf(e: unknown): string | undefined {
   return /Request rejected: (E[A-Z0-9]+)/.exec((e as Error)?.message ?? '')?.[1];
@@ -43,6 +52,8 @@ function errnoOf(e: unknown): string | undefined {
 export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(NetlinkLinkOps.name);
   private socket?: NetlinkSocket;
+  /** Generic netlink socket and the ethtool family id, made on the first ethtool request. */
+  private ethtool?: Promise<{ socket: GenericNetlinkSocket; family: number }>;
   /** Links retired and not yet deleted. */
   private readonly retiredNames = new Set<string>();
   private firstRetiredAt = 0;
@@ -66,6 +77,7 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
     await this.flushRetired();
     this.closed = true;
     this.dropSocket();
+    this.dropEthtool();
   }
 
   async createVethPair(hostName: string, peerName: string, opts: { mtu?: number; peerMac?: string }): Promise<void> {
@@ -109,6 +121,18 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
     }
     this.retiredNames.add(name);
     this.scheduleReap();
+  }
+
+  async disableTxChecksum(name: string): Promise<void> {
+    checkName(name);
+    if (this.closed) throw new DriverError('HOST_LINK_FAILED', 'the driver is shutting down');
+    try {
+      const { socket, family } = await this.ethtoolFamily();
+      await socket.request(family, ETHTOOL_MSG_FEATURES_SET, ETHTOOL_GENL_VERSION, featuresOff(name, TX_CHECKSUM_FEATURES), { timeout: REQUEST_TIMEOUT_MS });
+    } catch (e) {
+      if (e instanceof DriverError) throw e;
+      throw this.failed(`turning off tx checksum offload on ${name}`, e);
+    }
   }
 
   async listLinks(): Promise<string[]> {
@@ -195,14 +219,41 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
     return socket;
   }
 
+  /**
+   * Generic netlink families get their ids at registration: the controller (CTRL_CMD_GETFAMILY) names the
+   * id of "ethtool" once per socket. A failed lookup is not kept, so the next request asks again.
+   */
+  private ethtoolFamily(): Promise<{ socket: GenericNetlinkSocket; family: number }> {
+    this.ethtool ??= (async () => {
+      const socket = createGenericNetlink();
+      socket.socket.on('error', (e) => {
+        this.logger.warn(`generic netlink socket: ${e.message}; the next request opens a new one`);
+        this.dropEthtool();
+      });
+      try {
+        const [found] = await socket.ctrlRequest(genl.Commands.GET_FAMILY, { familyName: ETHTOOL_GENL_NAME }, { timeout: REQUEST_TIMEOUT_MS });
+        if (found?.familyId === undefined) throw new Error('no family id in the answer');
+        return { socket, family: found.familyId };
+      } catch (e) {
+        closeQuietly(socket.socket);
+        // ENOENT: a kernel before 5.6, or one built without CONFIG_ETHTOOL_NETLINK.
+        throw new DriverError('HOST_LINK_FAILED', `generic netlink family "${ETHTOOL_GENL_NAME}" (kernel 5.6 or later): ${errnoOf(e) ?? (e as Error).message}`);
+      }
+    })();
+    this.ethtool.catch(() => (this.ethtool = undefined));
+    return this.ethtool;
+  }
+
+  private dropEthtool(): void {
+    const pending = this.ethtool;
+    this.ethtool = undefined;
+    pending?.then(({ socket }) => closeQuietly(socket.socket)).catch(() => undefined);
+  }
+
   private dropSocket(): void {
     const socket = this.socket;
     this.socket = undefined;
-    try {
-      socket?.close();
-    } catch {
-      // already closed by the native side
-    }
+    if (socket) closeQuietly(socket);
   }
 
   private failed(what: string, e: unknown): DriverError {

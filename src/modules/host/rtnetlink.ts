@@ -4,7 +4,7 @@
  * body is a struct ifinfomsg followed by 4-byte aligned attributes (man 7 rtnetlink), integers in host byte
  * order. The netlink header (type, flags, sequence) is added by the socket.
  */
-import { endianness } from 'node:os';
+import { attr, cstring, put32, u32 } from './netlink-attrs';
 
 export const RTM_NEWLINK = 16;
 export const RTM_DELLINK = 17;
@@ -21,35 +21,6 @@ const IFLA_INFO_KIND = 1;
 const IFLA_INFO_DATA = 2;
 const VETH_INFO_PEER = 1;
 const IFF_UP = 0x1;
-
-const LITTLE_ENDIAN = endianness() === 'LE';
-
-function put16(buf: Buffer, value: number, offset: number): void {
-  if (LITTLE_ENDIAN) buf.writeUInt16LE(value, offset);
-  else buf.writeUInt16BE(value, offset);
-}
-
-function put32(buf: Buffer, value: number, offset: number): void {
-  if (LITTLE_ENDIAN) buf.writeUInt32LE(value >>> 0, offset);
-  else buf.writeUInt32BE(value >>> 0, offset);
-}
-
-function attr(type: number, data: Buffer): Buffer {
-  const len = 4 + data.length;
-  const out = Buffer.alloc((len + 3) & ~3);
-  put16(out, len, 0);
-  put16(out, type, 2);
-  data.copy(out, 4);
-  return out;
-}
-
-const cstring = (s: string): Buffer => Buffer.from(`${s}\0`, 'latin1');
-
-function u32(n: number): Buffer {
-  const out = Buffer.alloc(4);
-  put32(out, n, 0);
-  return out;
-}
 
 /** struct ifinfomsg: family, pad, type, index, flags, change (16 bytes). Index 0: the link is named by IFLA_IFNAME. */
 function ifinfomsg(flags = 0, change = 0): Buffer {

@@ -22,6 +22,11 @@ export interface AttachSpec {
 export abstract class LocalSwitchRepository {
   /** This host's OVN chassis name (Open_vSwitch external_ids:system-id). */
   abstract chassis(): string | undefined;
+  /**
+   * The bridge's datapath_type: "netdev" for OVS's userspace datapath, "" or "system" for the kernel's;
+   * undefined while the bridge is not in the cache (not connected yet, or no such bridge).
+   */
+  abstract datapathType(bridge: string): string | undefined;
   /** Adds the port, first removing any other port carrying the same iface-id (ovn-kubernetes does the same). */
   abstract attachPort(spec: AttachSpec): Promise<void>;
   /** Removes every port carrying the iface-id. No port: no-op. */

@@ -35,6 +35,10 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     return lookup.chassis(this.sessions.ovs.cache);
   }
 
+  datapathType(bridge: string): string | undefined {
+    return lookup.bridgeNamed(this.sessions.ovs.cache, bridge)?.datapath_type;
+  }
+
   async attachPort(spec: AttachSpec): Promise<void> {
     const ovs = this.sessions.localOvs();
     const bridge = lookup.bridgeNamed(ovs.cache, spec.bridge);

@@ -42,7 +42,8 @@ const NB_TABLES: NbColumns = {
 /** Columns the driver reads from the local Open_vSwitch DB. */
 const OVS_TABLES: OvsTables = {
   Open_vSwitch: ['external_ids', 'bridges'],
-  Bridge: ['name', 'ports'],
+  /** datapath_type: on the userspace datapath ("netdev") veths need tx checksum offload off (EndpointService). */
+  Bridge: ['name', 'ports', 'datapath_type'],
   Port: ['name', 'interfaces', 'external_ids'],
   Interface: ['name', 'type', 'external_ids', 'ofport', 'error'],
 };

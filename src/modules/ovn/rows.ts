@@ -20,7 +20,7 @@ export type PortGroupRow = Pick<NbTables['Port_Group'], '_uuid' | 'name' | 'port
 export type AclRow = Pick<NbTables['ACL'], '_uuid' | 'name' | 'priority' | 'direction' | 'match' | 'action' | 'log' | 'severity' | 'meter' | 'external_ids'>;
 export type MeterRow = Pick<NbTables['Meter'], '_uuid' | 'name' | 'unit' | 'bands' | 'external_ids'>;
 export type DhcpRow = Pick<NbTables['DHCP_Options'], '_uuid' | 'cidr' | 'external_ids'>;
-export type BridgeRow = Pick<OpenVSwitch.Bridge, '_uuid' | 'name' | 'ports'>;
+export type BridgeRow = Pick<OpenVSwitch.Bridge, '_uuid' | 'name' | 'ports' | 'datapath_type'>;
 export type PortRow = Pick<OpenVSwitch.Port, '_uuid' | 'name' | 'interfaces' | 'external_ids'>;
 export type InterfaceRow = Pick<OpenVSwitch.Interface, '_uuid' | 'name' | 'type' | 'external_ids' | 'ofport' | 'error'>;
 
