@@ -116,7 +116,7 @@ describe(DriverMetrics.name, () => {
   it('counts the policy rows the driver owns: port groups, ACLs, meters, router policies', async () => {
     const m = new DriverMetrics();
     const nb = new FakeSession();
-    m.watchSession('nb', nb);
+    m.watchNb(nb);
     assert.doesNotMatch(await m.text(), /^docker_ovn_driver_policy_objects\{/m);
     nb.load({ Port_Group: [owned, foreign], ACL: [owned, owned, owned, foreign], Meter: [owned], Logical_Router_Policy: [owned, owned] });
     const text = await m.text();
