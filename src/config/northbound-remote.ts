@@ -1,4 +1,4 @@
-import { OvsdbClient, type OpenVSwitch, type OvsdbLogger } from 'ovsdb-client';
+import { OpenVSwitch, OvsdbClient, type OvsdbLogger } from 'ovsdb-client';
 import type { DriverConfig } from './driver-config';
 
 /**
@@ -21,7 +21,7 @@ export async function readOvnNbFromOvs(remote: string, timeoutMs: number): Promi
   const logger: OvsdbLogger = { debug: capture, info: capture, warn: capture, error: capture };
   const client = new OvsdbClient<OpenVSwitch.TableMap>({
     remotes: remote,
-    database: 'Open_vSwitch',
+    database: OpenVSwitch.SCHEMA_NAME,
     tables: { Open_vSwitch: ['external_ids'] },
     requestTimeoutMs: timeoutMs,
     probeIntervalMs: 0,
@@ -35,7 +35,7 @@ export async function readOvnNbFromOvs(remote: string, timeoutMs: number): Promi
     await client.ready({ timeoutMs }).catch(() => {
       throw new Error(`the local Open_vSwitch DB ${remote} did not answer within ${timeoutMs} ms${lastError ? ` (${lastError})` : ''}`);
     });
-    for (const row of client.cache.table('Open_vSwitch').values()) {
+    for (const row of client.cache.table(OpenVSwitch.Tables.Open_vSwitch).values()) {
       const nb = row.external_ids['ovn-nb'];
       if (nb) return nb;
     }

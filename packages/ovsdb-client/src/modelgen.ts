@@ -15,7 +15,7 @@ export interface ModelgenOptions {
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 /** Names the file declares itself; a row type must not shadow them. */
-const RESERVED = new Set(['TableMap', 'TableName', 'TABLE_NAMES', 'SCHEMA_NAME', 'SCHEMA_VERSION', 'SCHEMA_CKSUM']);
+const RESERVED = new Set(['TableMap', 'TableName', 'TABLE_NAMES', 'Tables', 'SCHEMA_NAME', 'SCHEMA_VERSION', 'SCHEMA_CKSUM']);
 
 /** `Logical_Switch_Port` → `LogicalSwitchPort`, `ACL` → `ACL`, `Open_vSwitch` → `OpenvSwitch`. */
 export function rowTypeName(table: string): string {
@@ -116,6 +116,9 @@ export function generateModels(schemaJson: unknown, options: ModelgenOptions): s
   for (const table of tables) out.push('', ...tableInterface(schema, table));
   out.push('', `export const TABLE_NAMES = [${tables.map(literal).join(', ')}] as const;`, '');
   out.push('export type TableName = (typeof TABLE_NAMES)[number];', '');
+  // Table names as constants, so code names a table by a model member (`Tables.Logical_Switch`) rather than a string.
+  out.push('/** Table name → itself. */');
+  out.push('export const Tables = {', ...tables.map((t) => `  ${propertyName(t)}: ${literal(t)},`), '} as const;', '');
   // A type literal for the same reason as the rows: it satisfies the index-signature constraint of `TableMap`.
   out.push(`/** Table name → row type, for \`OvsdbClient<TableMap>\`. */`);
   out.push('export type TableMap = {', ...tables.map((t) => `  ${propertyName(t)}: ${rowTypeName(t)};`), '};', '');

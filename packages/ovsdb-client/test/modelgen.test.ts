@@ -57,6 +57,7 @@ describe('modelgen', () => {
     assert.match(out, /^\/\/ Models of the OVSDB schema Small 1\.2\.3, generated from small\.ovsschema\.\n\/\/ Do not edit: regenerate with `regen`\./);
     assert.match(out, /export const SCHEMA_VERSION = '1\.2\.3';/);
     assert.match(out, /export const TABLE_NAMES = \['Thing_One', 'other'\] as const;/);
+    assert.match(out, /export const Tables = \{\n {2}Thing_One: 'Thing_One',\n {2}other: 'other',\n\} as const;/);
     assert.match(out, /export type TableMap = \{\n {2}Thing_One: ThingOne;\n {2}other: Other;\n\};/);
   });
 

@@ -6,6 +6,7 @@ import { OvsdbSessions } from '../ovn/ovsdb-sessions';
 import { lookup } from '../ovn/cache-indexes';
 import { isOwned, NETWORK_ID_KEY, VRF_KEY } from '../ovn/ownership';
 import type { NbClient } from '../ovn/ovsdb-sessions';
+import { NB, OVS } from '../ovn/tables';
 
 /**
  * The seed's `/NetworkDriver.Database`, read from the replicas of NB and the local OVS DB that the
@@ -23,9 +24,9 @@ export class DatabaseViewService {
   database(): Record<string, unknown> {
     const nb = this.sessions.nb();
     const ovs = this.sessions.ovs.state === 'ready' ? this.sessions.ovs : undefined;
-    const ifaces = ovs ? [...ovs.cache.table('Interface').values()] : [];
+    const ifaces = ovs ? [...ovs.cache.table(OVS.Interface).values()] : [];
     const byIfaceId = new Map(ifaces.filter((i) => i.external_ids['iface-id']).map((i) => [i.external_ids['iface-id'], i]));
-    const switches = [...nb.cache.table('Logical_Switch').values()].filter((s) => isOwned(s.external_ids));
+    const switches = [...nb.cache.table(NB.Logical_Switch).values()].filter((s) => isOwned(s.external_ids));
     const networks = switches.flatMap((sw) =>
       networksOf(sw).map((net) => ({
         NetworkID: net.networkId,
@@ -41,7 +42,7 @@ export class DatabaseViewService {
         PortGroup: portGroupView(nb, net.networkId),
         LogicalSwitch: { Name: sw.name, UUID: sw._uuid },
         Endpoints: sw.ports
-          .map((uuid) => nb.cache.get('Logical_Switch_Port', uuid))
+          .map((uuid) => nb.cache.get(NB.Logical_Switch_Port, uuid))
           .filter((lsp) => !!lsp && isOwned(lsp.external_ids) && lsp.external_ids[NETWORK_ID_KEY] === net.networkId)
           .map((lsp) => lsp!)
           .map((lsp) => {
@@ -60,9 +61,9 @@ export class DatabaseViewService {
           }),
       })),
     );
-    const routers = [...nb.cache.table('Logical_Router').values()]
+    const routers = [...nb.cache.table(NB.Logical_Router).values()]
       .filter((r) => isOwned(r.external_ids))
-      .map((r) => ({ Name: r.name, UUID: r._uuid, Vrf: r.external_ids[VRF_KEY], Ports: r.ports.map((p) => nb.cache.get('Logical_Router_Port', p)).filter(Boolean).map((p) => ({ Name: p!.name, Networks: p!.networks, Mac: p!.mac })) }));
+      .map((r) => ({ Name: r.name, UUID: r._uuid, Vrf: r.external_ids[VRF_KEY], Ports: r.ports.map((p) => nb.cache.get(NB.Logical_Router_Port, p)).filter(Boolean).map((p) => ({ Name: p!.name, Networks: p!.networks, Mac: p!.mac })) }));
     const pools = this.pools.pools().map((p) => ({ Pool: p.key, Gateway: p.gateway, Allocated: p.allocated }));
     return { Chassis: lookup.chassis(this.sessions.ovs.cache), Host: this.host(), Networks: networks, Routers: routers, Pools: pools };
   }
@@ -70,17 +71,17 @@ export class DatabaseViewService {
   /** br-int as OVS has it: its ports with their interfaces (read-only). */
   bridge(name: string): Record<string, unknown> {
     const ovs = this.sessions.localOvs();
-    const bridge = [...ovs.cache.table('Bridge').values()].find((b) => b.name === name);
+    const bridge = [...ovs.cache.table(OVS.Bridge).values()].find((b) => b.name === name);
     if (!bridge) return { Bridge: name, Ports: [] };
     const ports = bridge.ports
-      .map((p) => ovs.cache.get('Port', p))
+      .map((p) => ovs.cache.get(OVS.Port, p))
       .filter((p) => !!p)
       .map((p) => p!)
       .map((p) => ({
         Name: p.name,
         UUID: p._uuid,
         Interfaces: p.interfaces
-          .map((i) => ovs.cache.get('Interface', i))
+          .map((i) => ovs.cache.get(OVS.Interface, i))
           .filter((i) => !!i)
           .map((i) => i!)
           .map((i) => ({ Name: i.name, Type: i.type, OfPort: i.ofport === undefined ? undefined : Number(i.ofport), Error: i.error, ExternalIds: i.external_ids })),
@@ -90,7 +91,7 @@ export class DatabaseViewService {
 
   /** What `docker-ovn-driver doctor` checks on this host: the chassis settings ovn-controller reads from OVS. */
   private host(): Record<string, string | undefined> {
-    const row = [...this.sessions.ovs.cache.table('Open_vSwitch').values()][0];
+    const row = [...this.sessions.ovs.cache.table(OVS.Open_vSwitch).values()][0];
     const ids: Record<string, string> = row?.external_ids ?? {};
     return {
       SystemId: ids['system-id'],
@@ -106,7 +107,7 @@ export class DatabaseViewService {
 function portGroupView(nb: NbClient, networkId: string): Record<string, unknown> | undefined {
   const pg = lookup.portGroupOfNetwork(nb.cache, networkId);
   if (!pg) return undefined;
-  const acls = pg.acls.map((a) => nb.cache.get('ACL', a)).filter((a) => !!a);
+  const acls = pg.acls.map((a) => nb.cache.get(NB.ACL, a)).filter((a) => !!a);
   return { Name: pg.name, UUID: pg._uuid, Ports: pg.ports.length, Acls: acls.length, Meter: acls.find((a) => a!.meter)?.meter };
 }
 

@@ -3,6 +3,7 @@ import type { NbTables } from '../ovn/rows';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { isOwned } from '../ovn/ownership';
 import { verbLabel } from './verb-outcome';
+import { NB } from '../ovn/tables';
 
 export type OvsdbDb = 'nb' | 'ovs';
 /** What the reconciler removes: OVS ports, host veths, NB logical switch ports. */
@@ -26,9 +27,9 @@ const PREFIX = 'docker_ovn_driver_';
 const DBS: OvsdbDb[] = ['nb', 'ovs'];
 const RECONCILER_KINDS: ReconcilerKind[] = ['ovs_port', 'veth', 'logical_port'];
 /** NB tables whose owned rows are counted, by the `kind` label. */
-const OWNED_TABLES = { switch: 'Logical_Switch', port: 'Logical_Switch_Port', router: 'Logical_Router' } as const satisfies Record<string, keyof NbTables>;
+const OWNED_TABLES = { switch: NB.Logical_Switch, port: NB.Logical_Switch_Port, router: NB.Logical_Router } as const satisfies Record<string, keyof NbTables>;
 /** NB tables of the ingress policy and isolation whose owned rows are counted, by the `kind` label. */
-const POLICY_TABLES = { port_group: 'Port_Group', acl: 'ACL', meter: 'Meter', router_policy: 'Logical_Router_Policy' } as const satisfies Record<
+const POLICY_TABLES = { port_group: NB.Port_Group, acl: NB.ACL, meter: NB.Meter, router_policy: NB.Logical_Router_Policy } as const satisfies Record<
   string,
   keyof NbTables
 >;

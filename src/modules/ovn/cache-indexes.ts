@@ -2,6 +2,7 @@ import type { OpenVSwitch, OvsdbCache } from 'ovsdb-client';
 import type { NbTables } from './rows';
 import { lspIps } from './network-records';
 import { CHASSIS_KEY, ENDPOINT_ID_KEY, isOwned, NETWORK_ID_KEY, NETWORK_KEY_PREFIX, SWITCH_KEY, VRF_KEY } from './ownership';
+import { NB, OVS } from './tables';
 
 /**
  * Client indexes of the two caches, so a verb finds its rows in O(1) however large NB grows (ovn-northd and
@@ -36,43 +37,43 @@ type NbCache = OvsdbCache<NbTables>;
 type OvsCache = OvsdbCache<OpenVSwitch.TableMap>;
 
 export function addNorthboundIndexes(cache: NbCache): void {
-  cache.addMultiIndex('Logical_Switch', INDEX.switchByNetwork, (row) =>
+  cache.addMultiIndex(NB.Logical_Switch, INDEX.switchByNetwork, (row) =>
     isOwned(ids(row))
       ? Object.keys(ids(row))
           .filter((k) => k.startsWith(NETWORK_KEY_PREFIX))
           .map((k) => k.slice(NETWORK_KEY_PREFIX.length))
       : [],
   );
-  cache.addIndex('Logical_Switch', INDEX.switchByKey, (row) => (isOwned(ids(row)) ? ids(row)[SWITCH_KEY] : undefined));
-  cache.addIndex('Logical_Switch', INDEX.switchByVrf, (row) => (isOwned(ids(row)) ? ids(row)[VRF_KEY] : undefined));
-  cache.addMultiIndex('Logical_Switch_Port', INDEX.portByIp, (row) => lspIps(row));
-  cache.addIndex('Port_Group', INDEX.portGroupByNetwork, (row) => (isOwned(ids(row)) ? ids(row)[NETWORK_ID_KEY] : undefined));
-  cache.addIndex('ACL', INDEX.aclByEndpoint, (row) => (isOwned(ids(row)) ? ids(row)[ENDPOINT_ID_KEY] : undefined));
-  cache.addIndex('Logical_Router_Policy', INDEX.routerPolicyBySwitch, (row) => (isOwned(ids(row)) ? ids(row)[SWITCH_KEY] : undefined));
-  cache.addIndex('Logical_Switch_Port', INDEX.portByChassis, (row) => (isOwned(ids(row)) ? ids(row)[CHASSIS_KEY] : undefined));
+  cache.addIndex(NB.Logical_Switch, INDEX.switchByKey, (row) => (isOwned(ids(row)) ? ids(row)[SWITCH_KEY] : undefined));
+  cache.addIndex(NB.Logical_Switch, INDEX.switchByVrf, (row) => (isOwned(ids(row)) ? ids(row)[VRF_KEY] : undefined));
+  cache.addMultiIndex(NB.Logical_Switch_Port, INDEX.portByIp, (row) => lspIps(row));
+  cache.addIndex(NB.Port_Group, INDEX.portGroupByNetwork, (row) => (isOwned(ids(row)) ? ids(row)[NETWORK_ID_KEY] : undefined));
+  cache.addIndex(NB.ACL, INDEX.aclByEndpoint, (row) => (isOwned(ids(row)) ? ids(row)[ENDPOINT_ID_KEY] : undefined));
+  cache.addIndex(NB.Logical_Router_Policy, INDEX.routerPolicyBySwitch, (row) => (isOwned(ids(row)) ? ids(row)[SWITCH_KEY] : undefined));
+  cache.addIndex(NB.Logical_Switch_Port, INDEX.portByChassis, (row) => (isOwned(ids(row)) ? ids(row)[CHASSIS_KEY] : undefined));
 }
 
 export function addOpenVswitchIndexes(cache: OvsCache): void {
-  cache.addIndex('Interface', INDEX.interfaceByIfaceId, (row) => ids(row)['iface-id']);
-  cache.addMultiIndex('Port', INDEX.portByInterface, (row) => row.interfaces);
+  cache.addIndex(OVS.Interface, INDEX.interfaceByIfaceId, (row) => ids(row)['iface-id']);
+  cache.addMultiIndex(OVS.Port, INDEX.portByInterface, (row) => row.interfaces);
 }
 
 /** Typed lookups over those indexes. */
 export const lookup = {
-  switchOfNetwork: (cache: NbCache, networkId: string) => cache.lookup('Logical_Switch', INDEX.switchByNetwork, networkId)[0],
-  switchByKey: (cache: NbCache, key: string) => cache.lookup('Logical_Switch', INDEX.switchByKey, key)[0],
-  switchesOfVrf: (cache: NbCache, vrf: string) => cache.lookup('Logical_Switch', INDEX.switchByVrf, vrf),
-  portsWithIp: (cache: NbCache, ip: string) => cache.lookup('Logical_Switch_Port', INDEX.portByIp, ip),
-  switchPort: (cache: NbCache, name: string) => cache.lookup('Logical_Switch_Port', 'name', name)[0],
-  portsOnChassis: (cache: NbCache, chassis: string) => cache.lookup('Logical_Switch_Port', INDEX.portByChassis, chassis),
-  portGroupOfNetwork: (cache: NbCache, networkId: string) => cache.lookup('Port_Group', INDEX.portGroupByNetwork, networkId)[0],
-  allowAclOf: (cache: NbCache, endpointId: string) => cache.lookup('ACL', INDEX.aclByEndpoint, endpointId)[0],
-  routerPolicyOf: (cache: NbCache, switchKey: string) => cache.lookup('Logical_Router_Policy', INDEX.routerPolicyBySwitch, switchKey)[0],
-  meterNamed: (cache: NbCache, name: string) => cache.lookup('Meter', 'name', name)[0],
-  interfacesOf: (cache: OvsCache, ifaceId: string) => cache.lookup('Interface', INDEX.interfaceByIfaceId, ifaceId),
-  interfaceNamed: (cache: OvsCache, name: string) => cache.lookup('Interface', 'name', name)[0],
-  portsWith: (cache: OvsCache, interfaceUuid: string) => cache.lookup('Port', INDEX.portByInterface, interfaceUuid),
-  bridgeNamed: (cache: OvsCache, name: string) => cache.lookup('Bridge', 'name', name)[0],
+  switchOfNetwork: (cache: NbCache, networkId: string) => cache.lookup(NB.Logical_Switch, INDEX.switchByNetwork, networkId)[0],
+  switchByKey: (cache: NbCache, key: string) => cache.lookup(NB.Logical_Switch, INDEX.switchByKey, key)[0],
+  switchesOfVrf: (cache: NbCache, vrf: string) => cache.lookup(NB.Logical_Switch, INDEX.switchByVrf, vrf),
+  portsWithIp: (cache: NbCache, ip: string) => cache.lookup(NB.Logical_Switch_Port, INDEX.portByIp, ip),
+  switchPort: (cache: NbCache, name: string) => cache.lookup(NB.Logical_Switch_Port, 'name', name)[0],
+  portsOnChassis: (cache: NbCache, chassis: string) => cache.lookup(NB.Logical_Switch_Port, INDEX.portByChassis, chassis),
+  portGroupOfNetwork: (cache: NbCache, networkId: string) => cache.lookup(NB.Port_Group, INDEX.portGroupByNetwork, networkId)[0],
+  allowAclOf: (cache: NbCache, endpointId: string) => cache.lookup(NB.ACL, INDEX.aclByEndpoint, endpointId)[0],
+  routerPolicyOf: (cache: NbCache, switchKey: string) => cache.lookup(NB.Logical_Router_Policy, INDEX.routerPolicyBySwitch, switchKey)[0],
+  meterNamed: (cache: NbCache, name: string) => cache.lookup(NB.Meter, 'name', name)[0],
+  interfacesOf: (cache: OvsCache, ifaceId: string) => cache.lookup(OVS.Interface, INDEX.interfaceByIfaceId, ifaceId),
+  interfaceNamed: (cache: OvsCache, name: string) => cache.lookup(OVS.Interface, 'name', name)[0],
+  portsWith: (cache: OvsCache, interfaceUuid: string) => cache.lookup(OVS.Port, INDEX.portByInterface, interfaceUuid),
+  bridgeNamed: (cache: OvsCache, name: string) => cache.lookup(OVS.Bridge, 'name', name)[0],
   /** This host's chassis name: the system-id ovn-controller registers it under. */
-  chassis: (cache: OvsCache) => [...cache.table('Open_vSwitch').values()].map((row) => row.external_ids['system-id']).find((id) => !!id),
+  chassis: (cache: OvsCache) => [...cache.table(OVS.Open_vSwitch).values()].map((row) => row.external_ids['system-id']).find((id) => !!id),
 };

@@ -4,6 +4,7 @@ import { ipText, ipValue, parseSubnet, Subnet } from '../../domain/address';
 import { GATEWAY_KEY, OWNER, OWNER_KEY, isOwned } from './ownership';
 import { bitsToHex, BLOCK_SIZE } from './pool-blocks';
 import { nbOp, type DhcpRow, type NbTables } from './rows';
+import { NB } from './tables';
 
 /**
  * The NB rows of an IPAM pool. DHCP_Options rows: ovn-northd copies none of them to the Southbound DB (it
@@ -39,19 +40,19 @@ export function blockRow(key: string, subnet: Subnet, index: bigint, bits: bigin
 /** Waits (RFC 7047 §5.2.6, timeout 0) that no row of the pool has this role (and block index). */
 export function waitAbsent(key: string, role: 'pool' | 'block', index?: bigint): Op {
   const ids: Record<string, string> = { [POOL_KEY]: key, [ROLE_KEY]: role, ...(index === undefined ? {} : { [BLOCK_KEY]: index.toString() }) };
-  return nbOp.wait('DHCP_Options', [['external_ids', 'includes', ids]], ['cidr'], '==', [], 0);
+  return nbOp.wait(NB.DHCP_Options, [['external_ids', 'includes', ids]], ['cidr'], '==', [], 0);
 }
 
 /** Waits that the row still has exactly these external_ids: the state a change was computed from holds. */
 export function waitSameIds(row: DhcpRow): Op {
-  return nbOp.wait('DHCP_Options', [['_uuid', '==', row._uuid]], ['external_ids'], '==', [{ external_ids: row.external_ids }], 0);
+  return nbOp.wait(NB.DHCP_Options, [['_uuid', '==', row._uuid]], ['external_ids'], '==', [{ external_ids: row.external_ids }], 0);
 }
 
 // ------------------------------------------------------------------------------------ legacy layout
 
 /** The layout of earlier releases: one NB Address_Set per pool, `addresses` = every allocated address. */
 
-export type LegacyPoolRow = Pick<NbTables['Address_Set'], '_uuid' | 'name' | 'addresses' | 'external_ids'>;
+export type LegacyPoolRow = Pick<NbTables[typeof NB.Address_Set], '_uuid' | 'name' | 'addresses' | 'external_ids'>;
 type NbCache = OvsdbCache<NbTables>;
 
 function legacyName(key: string): string {
@@ -60,13 +61,13 @@ function legacyName(key: string): string {
 
 /** The pool's Address_Set of the earlier layout, if NB still has one. */
 export function legacyPool(cache: NbCache, key: string): LegacyPoolRow | undefined {
-  const [row] = cache.lookup('Address_Set', 'name', legacyName(key));
+  const [row] = cache.lookup(NB.Address_Set, 'name', legacyName(key));
   return row && isOwned(row.external_ids) && row.external_ids[POOL_KEY] === key ? row : undefined;
 }
 
 /** Keys of every pool NB holds in the earlier layout. */
 export function legacyPoolKeys(cache: NbCache): string[] {
-  return cache.rows('Address_Set').filter((r) => isOwned(r.external_ids) && r.external_ids[POOL_KEY]).map((r) => r.external_ids[POOL_KEY]);
+  return cache.rows(NB.Address_Set).filter((r) => isOwned(r.external_ids) && r.external_ids[POOL_KEY]).map((r) => r.external_ids[POOL_KEY]);
 }
 
 /**
@@ -90,10 +91,10 @@ export function migrationOps(row: LegacyPoolRow): Op[] {
   }
   const refs = Number(row.external_ids[REFS_KEY] ?? '1') || 1;
   return [
-    nbOp.wait('Address_Set', [['_uuid', '==', row._uuid]], ['addresses', 'external_ids'], '==', [{ addresses: row.addresses, external_ids: row.external_ids }], 0),
+    nbOp.wait(NB.Address_Set, [['_uuid', '==', row._uuid]], ['addresses', 'external_ids'], '==', [{ addresses: row.addresses, external_ids: row.external_ids }], 0),
     waitAbsent(key, 'pool'),
-    nbOp.insert('DHCP_Options', { cidr: subnet.cidr, external_ids: poolRowIds(key, refs, row.external_ids[GATEWAY_KEY]) }),
-    ...[...blocks].map(([index, bits]) => nbOp.insert('DHCP_Options', blockRow(key, subnet, index, bits))),
-    nbOp.delete('Address_Set', [['_uuid', '==', row._uuid]]),
+    nbOp.insert(NB.DHCP_Options, { cidr: subnet.cidr, external_ids: poolRowIds(key, refs, row.external_ids[GATEWAY_KEY]) }),
+    ...[...blocks].map(([index, bits]) => nbOp.insert(NB.DHCP_Options, blockRow(key, subnet, index, bits))),
+    nbOp.delete(NB.Address_Set, [['_uuid', '==', row._uuid]]),
   ];
 }

@@ -9,6 +9,7 @@ import { nbOp, type DhcpRow, type NbTables } from './rows';
 import { GATEWAY_KEY, OWNER, OWNER_KEY } from './ownership';
 import { bitsToHex } from './pool-blocks';
 import { PoolIndex, poolRecord, PoolState } from './pool-index';
+import { NB } from './tables';
 
 const byUuid = (uuid: string) => [['_uuid', '==', uuid] as const];
 
@@ -43,7 +44,7 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
         await nb.transact([waitSameIds(row), this.setIds(row, { [REFS_KEY]: String(refs(row) + 1) })]);
         return;
       }
-      await nb.transact([waitAbsent(key, 'pool'), nbOp.insert('DHCP_Options', { cidr: subnetOfKey(key).cidr, external_ids: poolRowIds(key, 1) })]);
+      await nb.transact([waitAbsent(key, 'pool'), nbOp.insert(NB.DHCP_Options, { cidr: subnetOfKey(key).cidr, external_ids: poolRowIds(key, 1) })]);
     }, { client: this.sessions.nb(), attempts: 20 });
   }
 
@@ -59,7 +60,7 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
         return;
       }
       // The pool row and all its blocks in one delete: a concurrent allocation's wait on the pool row fails.
-      await nb.transact([waitSameIds(row), nbOp.delete('DHCP_Options', [['external_ids', 'includes', { [OWNER_KEY]: OWNER, [POOL_KEY]: key }]])]);
+      await nb.transact([waitSameIds(row), nbOp.delete(NB.DHCP_Options, [['external_ids', 'includes', { [OWNER_KEY]: OWNER, [POOL_KEY]: key }]])]);
     }, { client: this.sessions.nb(), attempts: 20 });
   }
 
@@ -98,7 +99,7 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
         const block = this.blockRow(pool, index);
         const bits = pool.blocks.block(index)!.bits & ~(1n << (v - pool.blocks.baseOf(index)));
         // An emptied block goes: NB holds rows only for blocks with allocations.
-        const change = bits === 0n ? nbOp.delete('DHCP_Options', byUuid(block._uuid)) : this.setIds(block, { [BITS_KEY]: bitsToHex(bits) });
+        const change = bits === 0n ? nbOp.delete(NB.DHCP_Options, byUuid(block._uuid)) : this.setIds(block, { [BITS_KEY]: bitsToHex(bits) });
         await this.sessions.nb().transact([waitSameIds(block), change]);
       }, { client: this.sessions.nb(), attempts: 40 }),
     );
@@ -131,18 +132,18 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
     const row = pool.row!;
     const write = held
       ? [waitSameIds(this.blockRow(pool, index)), this.setIds(this.blockRow(pool, index), { [BITS_KEY]: bitsToHex(bits) })]
-      : [waitAbsent(pool.key, 'block', index), nbOp.insert('DHCP_Options', blockRow(pool.key, pool.blocks.subnet, index, bits))];
-    await this.sessions.nb().transact([nbOp.wait('DHCP_Options', byUuid(row._uuid), ['cidr'], '==', [{ cidr: row.cidr }], 0), ...write, ...more]);
+      : [waitAbsent(pool.key, 'block', index), nbOp.insert(NB.DHCP_Options, blockRow(pool.key, pool.blocks.subnet, index, bits))];
+    await this.sessions.nb().transact([nbOp.wait(NB.DHCP_Options, byUuid(row._uuid), ['cidr'], '==', [{ cidr: row.cidr }], 0), ...write, ...more]);
   }
 
   /** Replaces some external_ids of a row whose ids a preceding wait pinned. */
   private setIds(row: DhcpRow, ids: Record<string, string>): Op {
-    return nbOp.update('DHCP_Options', byUuid(row._uuid), { external_ids: { ...row.external_ids, ...ids } });
+    return nbOp.update(NB.DHCP_Options, byUuid(row._uuid), { external_ids: { ...row.external_ids, ...ids } });
   }
 
   private blockRow(pool: PoolState, index: bigint): DhcpRow {
     const uuid = pool.blocks.block(index)!.uuid;
-    return this.sessions.nb().cache.get('DHCP_Options', uuid)!;
+    return this.sessions.nb().cache.get(NB.DHCP_Options, uuid)!;
   }
 
   private requirePool(key: string): PoolState {

@@ -31,6 +31,7 @@ import {
   switchName,
 } from './ownership';
 import { nbOp, type NbTables, type SwitchPortRow, type SwitchRow } from './rows';
+import { NB } from './tables';
 
 /** The switch's own external_ids: ownership, its (vrf, subnet) key, its gateway. */
 function switchIds(spec: NetworkSpec): Record<string, string> {
@@ -78,7 +79,7 @@ const ROUTING_KEYS = [VRF_KEY, SUBNET_KEY, SUBNET6_KEY, GATEWAY_KEY, GATEWAY6_KE
 
 /** A switch of this driver came, went, or changed what its vrf routes. */
 function changesVrfRouting(c: RowChange<NbTables>): boolean {
-  if (c.table !== 'Logical_Switch') return false;
+  if (c.table !== NB.Logical_Switch) return false;
   const before = c.old?.external_ids;
   const after = c.new?.external_ids;
   if (!isOwned(before) && !isOwned(after)) return false;
@@ -115,8 +116,8 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         refuseOtherGateway(sw, spec);
         // Another network (maybe on another host) made the switch: add ours to it, if it is still there.
         await nb.transact([
-          nbOp.wait('Logical_Switch', [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
-          nbOp.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['external_ids', 'insert', { [networkKey(spec.networkId)]: value }]]),
+          nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
+          nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['external_ids', 'insert', { [networkKey(spec.networkId)]: value }]]),
         ]);
         return;
       }
@@ -126,10 +127,10 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       // An isolated subnet's router policy comes with its router port: both exist exactly while the switch does.
       const isolate = gw && spec.isolated ? isolationOps(gw.router, key, isolationMatch(spec.ipv4.subnet.cidr, spec.ipv6?.subnet.cidr)) : [];
       await nb.transact([
-        nbOp.wait('Logical_Switch', [['name', '==', name]], ['name'], '==', [], 0),
+        nbOp.wait(NB.Logical_Switch, [['name', '==', name]], ['name'], '==', [], 0),
         ...(gw?.ops ?? []),
         ...isolate,
-        nbOp.insert('Logical_Switch', {
+        nbOp.insert(NB.Logical_Switch, {
           name,
           ports: gw ? [gw.switchPort] : [],
           external_ids: { ...switchIds(spec), [networkKey(spec.networkId)]: value },
@@ -149,7 +150,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       const others = Object.keys(sw.external_ids).filter((k) => k.startsWith(NETWORK_KEY_PREFIX) && k !== networkKey(networkId));
       if (others.length > 0) {
         await nb.transact([
-          nbOp.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]]),
+          nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]]),
           ...removeNetworkPolicyOps(nb, networkId),
         ]);
         return;
@@ -158,8 +159,8 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       // Last network: remove the switch, unless another host added a network since we read it.
       // Its ports are not root rows and go with it (ovn-nb.ovsschema).
       await nb.transact([
-        nbOp.wait('Logical_Switch', [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
-        nbOp.delete('Logical_Switch', [['_uuid', '==', sw._uuid]]),
+        nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
+        nbOp.delete(NB.Logical_Switch, [['_uuid', '==', sw._uuid]]),
         ...removeGatewayOps(nb, vrf, sw.name),
         ...removeIsolationOps(nb, vrf, sw.external_ids[SWITCH_KEY] ?? '', findRouter(nb, vrf)?.ports.length === 1),
         ...removeNetworkPolicyOps(nb, networkId),
@@ -208,9 +209,9 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         // counter in the switch's external_ids would make ovn-northd, which handles a port added to a
         // switch incrementally but any other switch column by recomputing everything
         // (northd.c ls_changes_can_be_handled, OVN 23.09 and later), recompute on every container start.
-        nbOp.wait('Logical_Switch', [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0),
-        nbOp.insert('Logical_Switch_Port', { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
-        nbOp.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
+        nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0),
+        nbOp.insert(NB.Logical_Switch_Port, { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
+        nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
         // Under policy from its first packet: group membership and allow ACL ride in the port's transaction.
         ...(spec.policy ? endpointPolicyOps(nb, spec.networkId, spec.endpointId, spec.endpointId, spec.policy) : []),
       ]);
@@ -225,10 +226,10 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     const own = this.switchOf(nb, lsp.external_ids[NETWORK_ID_KEY] ?? '');
     const holders = own?.ports.includes(lsp._uuid)
       ? [own]
-      : [...nb.cache.table('Logical_Switch').values()].filter((s) => s.ports.includes(lsp._uuid));
+      : [...nb.cache.table(NB.Logical_Switch).values()].filter((s) => s.ports.includes(lsp._uuid));
     await nb.transact([
-      ...holders.map((s) => nbOp.mutate('Logical_Switch', [['_uuid', '==', s._uuid]], [['ports', 'delete', [lsp._uuid]]])),
-      nbOp.delete('Logical_Switch_Port', [['_uuid', '==', lsp._uuid]]),
+      ...holders.map((s) => nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', s._uuid]], [['ports', 'delete', [lsp._uuid]]])),
+      nbOp.delete(NB.Logical_Switch_Port, [['_uuid', '==', lsp._uuid]]),
       ...removeEndpointPolicyOps(nb, endpointId),
     ]);
   }

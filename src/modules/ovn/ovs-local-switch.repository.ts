@@ -7,6 +7,7 @@ import { lookup } from './cache-indexes';
 import { OvsdbSessions, type OvsClient } from './ovsdb-sessions';
 import { NETWORK_ID_KEY, OWNER, OWNER_KEY, SANDBOX_KEY } from './ownership';
 import { ovsOp, type BridgeRow, type InterfaceRow, type PortRow } from './rows';
+import { OVS } from './tables';
 
 /** external_ids ovn-controller reads and writes on an OVS Interface (ovn-controller(8), "OVN Database Integration"). */
 const IFACE_ID = 'iface-id';
@@ -50,7 +51,7 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     await ovs.transact([
       ...this.removePortOps(ovs, stale),
       ovsOp.insert(
-        'Interface',
+        OVS.Interface,
         {
           name: spec.portName,
           external_ids: {
@@ -65,8 +66,8 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
         },
         { uuidName: 'iface' },
       ),
-      ovsOp.insert('Port', { name: spec.portName, interfaces: [namedUuid('iface')], external_ids: { [OWNER_KEY]: OWNER } }, { uuidName: 'port' }),
-      ovsOp.mutate('Bridge', [['_uuid', '==', bridge._uuid]], [['ports', 'insert', [namedUuid('port')]]]),
+      ovsOp.insert(OVS.Port, { name: spec.portName, interfaces: [namedUuid('iface')], external_ids: { [OWNER_KEY]: OWNER } }, { uuidName: 'port' }),
+      ovsOp.mutate(OVS.Bridge, [['_uuid', '==', bridge._uuid]], [['ports', 'insert', [namedUuid('port')]]]),
     ]);
   }
 
@@ -84,7 +85,7 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     // delete then insert: a map `insert` keeps a key that is already there (RFC 7047 5.1, "mutator").
     await ovs.transact(
       ifaces.map((i) =>
-        ovsOp.mutate('Interface', [['_uuid', '==', i._uuid]], [
+        ovsOp.mutate(OVS.Interface, [['_uuid', '==', i._uuid]], [
           ['external_ids', 'delete', [VM_ID, SANDBOX_KEY]],
           ['external_ids', 'insert', { [VM_ID]: sandbox.id, [SANDBOX_KEY]: sandbox.key }],
         ]),
@@ -116,11 +117,11 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     const ops = [];
     for (const b of this.bridges(ovs)) {
       const mine = b.ports.filter((p) => uuids.has(p));
-      if (mine.length > 0) ops.push(ovsOp.mutate('Bridge', [['_uuid', '==', b._uuid]], [['ports', 'delete', mine]]));
+      if (mine.length > 0) ops.push(ovsOp.mutate(OVS.Bridge, [['_uuid', '==', b._uuid]], [['ports', 'delete', mine]]));
     }
     for (const p of ports) {
-      ops.push(ovsOp.delete('Port', [['_uuid', '==', p._uuid]]));
-      for (const i of p.interfaces) ops.push(ovsOp.delete('Interface', [['_uuid', '==', i]]));
+      ops.push(ovsOp.delete(OVS.Port, [['_uuid', '==', p._uuid]]));
+      for (const i of p.interfaces) ops.push(ovsOp.delete(OVS.Interface, [['_uuid', '==', i]]));
     }
     return ops;
   }
@@ -133,10 +134,10 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
   }
 
   private interfaces(ovs: OvsClient): InterfaceRow[] {
-    return [...ovs.cache.table('Interface').values()];
+    return [...ovs.cache.table(OVS.Interface).values()];
   }
 
   private bridges(ovs: OvsClient): BridgeRow[] {
-    return [...ovs.cache.table('Bridge').values()];
+    return [...ovs.cache.table(OVS.Bridge).values()];
   }
 }

@@ -74,7 +74,7 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
     if (!config.OVN_DRIVER_NB) throw new Error('OVN_DRIVER_NB must be resolved before the sessions are made (withNorthboundRemote)');
     this.ovs = new OvsdbClient<OpenVSwitch.TableMap>({
       remotes: config.OVN_DRIVER_OVS_DB,
-      database: 'Open_vSwitch',
+      database: OpenVSwitch.SCHEMA_NAME,
       tables: OVS_TABLES,
       requestTimeoutMs: config.OVN_DRIVER_OVSDB_TIMEOUT_MS,
       ...RECOVERY,

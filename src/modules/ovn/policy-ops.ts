@@ -16,6 +16,7 @@ import {
 import type { NbClient } from './ovsdb-sessions';
 import { findRouter } from './router-ops';
 import { nbOp, type NbTables } from './rows';
+import { NB } from './tables';
 
 /**
  * ACL priorities (0-32767, higher first). The deny covers every port of the group; an endpoint's allow
@@ -33,22 +34,22 @@ export const ISOLATE_PRIORITY = 1000;
  * Ops making the network's Port_Group with its logged, metered deny ACL when it is not there yet (the
  * wait on the name makes "create if absent" atomic across hosts), and the `where` selecting the group.
  */
-export function portGroupOps(nb: NbClient, networkId: string): { ops: Op[]; where: Where<NbTables['Port_Group']> } {
+export function portGroupOps(nb: NbClient, networkId: string): { ops: Op[]; where: Where<NbTables[typeof NB.Port_Group]> } {
   const pg = lookup.portGroupOfNetwork(nb.cache, networkId);
   const name = portGroupName(networkId);
-  if (pg) return { ops: [nbOp.wait('Port_Group', [['_uuid', '==', pg._uuid]], ['name'], '==', [{ name: pg.name }], 0)], where: [['_uuid', '==', pg._uuid]] };
+  if (pg) return { ops: [nbOp.wait(NB.Port_Group, [['_uuid', '==', pg._uuid]], ['name'], '==', [{ name: pg.name }], 0)], where: [['_uuid', '==', pg._uuid]] };
   const ids = { [OWNER_KEY]: OWNER, [NETWORK_ID_KEY]: networkId };
-  const ops: Op[] = [nbOp.wait('Port_Group', [['name', '==', name]], ['name'], '==', [], 0)];
+  const ops: Op[] = [nbOp.wait(NB.Port_Group, [['name', '==', name]], ['name'], '==', [], 0)];
   // A meter left by an interrupted removal is reused: Meter names are unique (ovn-nb.ovsschema).
   if (!lookup.meterNamed(nb.cache, meterName(networkId))) {
     ops.push(
-      nbOp.insert('Meter_Band', { action: 'drop', rate: DENY_LOG_RATE_PPS, burst_size: DENY_LOG_RATE_PPS, external_ids: ids }, { uuidName: 'band' }),
-      nbOp.insert('Meter', { name: meterName(networkId), unit: 'pktps', bands: [namedUuid('band')], external_ids: ids }),
+      nbOp.insert(NB.Meter_Band, { action: 'drop', rate: DENY_LOG_RATE_PPS, burst_size: DENY_LOG_RATE_PPS, external_ids: ids }, { uuidName: 'band' }),
+      nbOp.insert(NB.Meter, { name: meterName(networkId), unit: 'pktps', bands: [namedUuid('band')], external_ids: ids }),
     );
   }
   ops.push(
     nbOp.insert(
-      'ACL',
+      NB.ACL,
       {
         name: denyAclName(networkId),
         priority: DENY_PRIORITY,
@@ -63,7 +64,7 @@ export function portGroupOps(nb: NbClient, networkId: string): { ops: Op[]; wher
       },
       { uuidName: 'deny' },
     ),
-    nbOp.insert('Port_Group', { name, ports: [], acls: [namedUuid('deny')], external_ids: ids }, { uuidName: 'pg' }),
+    nbOp.insert(NB.Port_Group, { name, ports: [], acls: [namedUuid('deny')], external_ids: ids }, { uuidName: 'pg' }),
   );
   return { ops, where: [['_uuid', '==', namedUuid('pg')]] };
 }
@@ -74,13 +75,13 @@ export function portGroupOps(nb: NbClient, networkId: string): { ops: Op[]; wher
  */
 export function endpointPolicyOps(nb: NbClient, networkId: string, endpointId: string, lspName: string, policy: EndpointPolicy): Op[] {
   const pg = portGroupOps(nb, networkId);
-  const ops = [...pg.ops, nbOp.mutate('Port_Group', pg.where, [['ports', 'insert', [namedUuid('lsp')]]])];
+  const ops = [...pg.ops, nbOp.mutate(NB.Port_Group, pg.where, [['ports', 'insert', [namedUuid('lsp')]]])];
   const match = allowMatch(lspName, policy);
   if (!match) return ops;
   return [
     ...ops,
     nbOp.insert(
-      'ACL',
+      NB.ACL,
       {
         name: allowAclName(endpointId),
         priority: ALLOW_PRIORITY,
@@ -99,7 +100,7 @@ export function endpointPolicyOps(nb: NbClient, networkId: string, endpointId: s
       },
       { uuidName: 'allow' },
     ),
-    nbOp.mutate('Port_Group', pg.where, [['acls', 'insert', [namedUuid('allow')]]]),
+    nbOp.mutate(NB.Port_Group, pg.where, [['acls', 'insert', [namedUuid('allow')]]]),
   ];
 }
 
@@ -111,17 +112,17 @@ export function removeEndpointPolicyOps(nb: NbClient, endpointId: string): Op[] 
   const acl = lookup.allowAclOf(nb.cache, endpointId);
   if (!acl) return [];
   const pg = lookup.portGroupOfNetwork(nb.cache, acl.external_ids[NETWORK_ID_KEY] ?? '');
-  const holders = pg?.acls.includes(acl._uuid) ? [pg] : [...nb.cache.table('Port_Group').values()].filter((g) => g.acls.includes(acl._uuid));
-  return holders.map((g) => nbOp.mutate('Port_Group', [['_uuid', '==', g._uuid]], [['acls', 'delete', [acl._uuid]]]));
+  const holders = pg?.acls.includes(acl._uuid) ? [pg] : [...nb.cache.table(NB.Port_Group).values()].filter((g) => g.acls.includes(acl._uuid));
+  return holders.map((g) => nbOp.mutate(NB.Port_Group, [['_uuid', '==', g._uuid]], [['acls', 'delete', [acl._uuid]]]));
 }
 
 /** Ops removing a network's group (its ACLs go with it) and its meter. */
 export function removeNetworkPolicyOps(nb: NbClient, networkId: string): Op[] {
   const ops: Op[] = [];
   const pg = lookup.portGroupOfNetwork(nb.cache, networkId);
-  if (pg) ops.push(nbOp.delete('Port_Group', [['_uuid', '==', pg._uuid]]));
+  if (pg) ops.push(nbOp.delete(NB.Port_Group, [['_uuid', '==', pg._uuid]]));
   const meter = lookup.meterNamed(nb.cache, meterName(networkId));
-  if (meter && meter.external_ids[OWNER_KEY] === OWNER) ops.push(nbOp.delete('Meter', [['_uuid', '==', meter._uuid]]));
+  if (meter && meter.external_ids[OWNER_KEY] === OWNER) ops.push(nbOp.delete(NB.Meter, [['_uuid', '==', meter._uuid]]));
   return ops;
 }
 
@@ -138,14 +139,14 @@ export function isolationMatch(subnet: string, subnet6?: string): string {
 }
 
 /** The router policy row of a switch's isolation, for the router the caller names in `router`. */
-export function isolationOps(router: Where<NbTables['Logical_Router']>, switchKey: string, match: string): Op[] {
+export function isolationOps(router: Where<NbTables[typeof NB.Logical_Router]>, switchKey: string, match: string): Op[] {
   return [
     nbOp.insert(
-      'Logical_Router_Policy',
+      NB.Logical_Router_Policy,
       { priority: ISOLATE_PRIORITY, match, action: 'drop', external_ids: { [OWNER_KEY]: OWNER, [SWITCH_KEY]: switchKey, [POLICY_KEY]: 'isolate' } },
       { uuidName: 'isolate' },
     ),
-    nbOp.mutate('Logical_Router', router, [['policies', 'insert', [namedUuid('isolate')]]]),
+    nbOp.mutate(NB.Logical_Router, router, [['policies', 'insert', [namedUuid('isolate')]]]),
   ];
 }
 
@@ -154,5 +155,5 @@ export function removeIsolationOps(nb: NbClient, vrf: string, switchKey: string,
   const policy = lookup.routerPolicyOf(nb.cache, switchKey);
   const router = findRouter(nb, vrf);
   if (!policy || !router || routerGoes || !router.policies.includes(policy._uuid)) return [];
-  return [nbOp.mutate('Logical_Router', [['_uuid', '==', router._uuid]], [['policies', 'delete', [policy._uuid]]])];
+  return [nbOp.mutate(NB.Logical_Router, [['_uuid', '==', router._uuid]], [['policies', 'delete', [policy._uuid]]])];
 }

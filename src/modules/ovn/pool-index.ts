@@ -4,6 +4,7 @@ import type { DhcpRow, NbTables } from './rows';
 import { BITS_KEY, BLOCK_KEY, POOL_KEY, REFS_KEY, ROLE_KEY, subnetOfKey } from './ipam-rows';
 import { GATEWAY_KEY, isOwned } from './ownership';
 import { hexToBits, PoolBlocks } from './pool-blocks';
+import { NB } from './tables';
 
 /** A pool as the index holds it: its row (absent while only block rows arrived) and its blocks. */
 export interface PoolState {
@@ -32,11 +33,11 @@ export class PoolIndex {
   apply(cache: OvsdbCache<NbTables>, batch: ChangeBatch<NbTables>): void {
     if (batch.initial) {
       this.pools.clear();
-      for (const row of cache.table('DHCP_Options').values()) this.add(row);
+      for (const row of cache.table(NB.DHCP_Options).values()) this.add(row);
       return;
     }
     for (const c of batch.changes) {
-      if (c.table !== 'DHCP_Options') continue;
+      if (c.table !== NB.DHCP_Options) continue;
       if (c.old) this.remove(c.old);
       if (c.new) this.add(c.new);
     }

@@ -3,6 +3,7 @@ import { randomMac } from '../../domain/mac';
 import { OWNER, OWNER_KEY, VRF_KEY, isOwned } from './ownership';
 import type { NbClient } from './ovsdb-sessions';
 import { nbOp, type NbTables, type RouterRow } from './rows';
+import { NB } from './tables';
 
 /** The vrf's router: one OVN Logical_Router per vrf routes between its networks. */
 export function routerName(vrf: string): string {
@@ -15,7 +16,7 @@ export function gatewayPortNames(switchName: string): { lrp: string; lsp: string
 }
 
 export function findRouter(nb: NbClient, vrf: string): RouterRow | undefined {
-  for (const r of nb.cache.table('Logical_Router').values()) {
+  for (const r of nb.cache.table(NB.Logical_Router).values()) {
     if (isOwned(r.external_ids) && r.external_ids[VRF_KEY] === vrf) return r;
   }
   return undefined;
@@ -31,25 +32,25 @@ export function gatewayOps(
   vrf: string,
   switchName: string,
   networks: string[],
-): { ops: Op[]; switchPort: ReturnType<typeof namedUuid>; router: Where<NbTables['Logical_Router']> } {
+): { ops: Op[]; switchPort: ReturnType<typeof namedUuid>; router: Where<NbTables[typeof NB.Logical_Router]> } {
   const names = gatewayPortNames(switchName);
   const owner = { [OWNER_KEY]: OWNER };
   const ops: Op[] = [];
   const router = findRouter(nb, vrf);
-  let routerWhere: Where<NbTables['Logical_Router']>;
+  let routerWhere: Where<NbTables[typeof NB.Logical_Router]>;
   if (router) {
     routerWhere = [['_uuid', '==', router._uuid]];
-    ops.push(nbOp.wait('Logical_Router', routerWhere, ['name'], '==', [{ name: router.name }], 0));
+    ops.push(nbOp.wait(NB.Logical_Router, routerWhere, ['name'], '==', [{ name: router.name }], 0));
   } else {
-    ops.push(nbOp.wait('Logical_Router', [['name', '==', routerName(vrf)]], ['name'], '==', [], 0));
-    ops.push(nbOp.insert('Logical_Router', { name: routerName(vrf), external_ids: { ...owner, [VRF_KEY]: vrf } }, { uuidName: 'router' }));
+    ops.push(nbOp.wait(NB.Logical_Router, [['name', '==', routerName(vrf)]], ['name'], '==', [], 0));
+    ops.push(nbOp.insert(NB.Logical_Router, { name: routerName(vrf), external_ids: { ...owner, [VRF_KEY]: vrf } }, { uuidName: 'router' }));
     routerWhere = [['_uuid', '==', namedUuid('router')]];
   }
-  ops.push(nbOp.insert('Logical_Router_Port', { name: names.lrp, mac: randomMac(), networks, external_ids: owner }, { uuidName: 'lrp' }));
-  ops.push(nbOp.mutate('Logical_Router', routerWhere, [['ports', 'insert', [namedUuid('lrp')]]]));
+  ops.push(nbOp.insert(NB.Logical_Router_Port, { name: names.lrp, mac: randomMac(), networks, external_ids: owner }, { uuidName: 'lrp' }));
+  ops.push(nbOp.mutate(NB.Logical_Router, routerWhere, [['ports', 'insert', [namedUuid('lrp')]]]));
   ops.push(
     nbOp.insert(
-      'Logical_Switch_Port',
+      NB.Logical_Switch_Port,
       { name: names.lsp, type: 'router', addresses: ['router'], options: { 'router-port': names.lrp }, external_ids: owner },
       { uuidName: 'lsp_gw' },
     ),
@@ -65,11 +66,11 @@ export function removeGatewayOps(nb: NbClient, vrf: string, switchName: string):
   const router = findRouter(nb, vrf);
   if (!router) return [];
   const { lrp } = gatewayPortNames(switchName);
-  const port = [...nb.cache.table('Logical_Router_Port').values()].find((p) => p.name === lrp && router.ports.includes(p._uuid));
+  const port = [...nb.cache.table(NB.Logical_Router_Port).values()].find((p) => p.name === lrp && router.ports.includes(p._uuid));
   if (!port) return [];
-  const where: Where<NbTables['Logical_Router']> = [['_uuid', '==', router._uuid]];
+  const where: Where<NbTables[typeof NB.Logical_Router]> = [['_uuid', '==', router._uuid]];
   if (router.ports.length === 1) {
-    return [nbOp.wait('Logical_Router', where, ['ports'], '==', [{ ports: router.ports }], 0), nbOp.delete('Logical_Router', where)];
+    return [nbOp.wait(NB.Logical_Router, where, ['ports'], '==', [{ ports: router.ports }], 0), nbOp.delete(NB.Logical_Router, where)];
   }
-  return [nbOp.mutate('Logical_Router', where, [['ports', 'delete', [port._uuid]]])];
+  return [nbOp.mutate(NB.Logical_Router, where, [['ports', 'delete', [port._uuid]]])];
 }

@@ -508,6 +508,44 @@ export const TABLE_NAMES = ['ACL', 'Address_Set', 'BFD', 'Chassis_Template_Var',
 
 export type TableName = (typeof TABLE_NAMES)[number];
 
+/** Table name → itself. */
+export const Tables = {
+  ACL: 'ACL',
+  Address_Set: 'Address_Set',
+  BFD: 'BFD',
+  Chassis_Template_Var: 'Chassis_Template_Var',
+  Connection: 'Connection',
+  Copp: 'Copp',
+  DHCP_Options: 'DHCP_Options',
+  DHCP_Relay: 'DHCP_Relay',
+  DNS: 'DNS',
+  Forwarding_Group: 'Forwarding_Group',
+  Gateway_Chassis: 'Gateway_Chassis',
+  HA_Chassis: 'HA_Chassis',
+  HA_Chassis_Group: 'HA_Chassis_Group',
+  Load_Balancer: 'Load_Balancer',
+  Load_Balancer_Group: 'Load_Balancer_Group',
+  Load_Balancer_Health_Check: 'Load_Balancer_Health_Check',
+  Logical_Router: 'Logical_Router',
+  Logical_Router_Policy: 'Logical_Router_Policy',
+  Logical_Router_Port: 'Logical_Router_Port',
+  Logical_Router_Static_Route: 'Logical_Router_Static_Route',
+  Logical_Switch: 'Logical_Switch',
+  Logical_Switch_Port: 'Logical_Switch_Port',
+  Meter: 'Meter',
+  Meter_Band: 'Meter_Band',
+  Mirror: 'Mirror',
+  NAT: 'NAT',
+  NB_Global: 'NB_Global',
+  Port_Group: 'Port_Group',
+  QoS: 'QoS',
+  SSL: 'SSL',
+  Sample: 'Sample',
+  Sample_Collector: 'Sample_Collector',
+  Sampling_App: 'Sampling_App',
+  Static_MAC_Binding: 'Static_MAC_Binding',
+} as const;
+
 /** Table name → row type, for `OvsdbClient<TableMap>`. */
 export type TableMap = {
   ACL: ACL;

@@ -466,6 +466,44 @@ export const TABLE_NAMES = ['Address_Set', 'BFD', 'Chassis', 'Chassis_Private', 
 
 export type TableName = (typeof TABLE_NAMES)[number];
 
+/** Table name → itself. */
+export const Tables = {
+  Address_Set: 'Address_Set',
+  BFD: 'BFD',
+  Chassis: 'Chassis',
+  Chassis_Private: 'Chassis_Private',
+  Chassis_Template_Var: 'Chassis_Template_Var',
+  Connection: 'Connection',
+  Controller_Event: 'Controller_Event',
+  DHCP_Options: 'DHCP_Options',
+  DHCPv6_Options: 'DHCPv6_Options',
+  DNS: 'DNS',
+  Datapath_Binding: 'Datapath_Binding',
+  Encap: 'Encap',
+  FDB: 'FDB',
+  Gateway_Chassis: 'Gateway_Chassis',
+  HA_Chassis: 'HA_Chassis',
+  HA_Chassis_Group: 'HA_Chassis_Group',
+  IGMP_Group: 'IGMP_Group',
+  IP_Multicast: 'IP_Multicast',
+  Load_Balancer: 'Load_Balancer',
+  Logical_DP_Group: 'Logical_DP_Group',
+  Logical_Flow: 'Logical_Flow',
+  MAC_Binding: 'MAC_Binding',
+  Meter: 'Meter',
+  Meter_Band: 'Meter_Band',
+  Mirror: 'Mirror',
+  Multicast_Group: 'Multicast_Group',
+  Port_Binding: 'Port_Binding',
+  Port_Group: 'Port_Group',
+  RBAC_Permission: 'RBAC_Permission',
+  RBAC_Role: 'RBAC_Role',
+  SB_Global: 'SB_Global',
+  SSL: 'SSL',
+  Service_Monitor: 'Service_Monitor',
+  Static_MAC_Binding: 'Static_MAC_Binding',
+} as const;
+
 /** Table name → row type, for `OvsdbClient<TableMap>`. */
 export type TableMap = {
   Address_Set: AddressSet;

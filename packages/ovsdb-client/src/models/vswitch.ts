@@ -382,6 +382,29 @@ export const TABLE_NAMES = ['AutoAttach', 'Bridge', 'CT_Timeout_Policy', 'CT_Zon
 
 export type TableName = (typeof TABLE_NAMES)[number];
 
+/** Table name → itself. */
+export const Tables = {
+  AutoAttach: 'AutoAttach',
+  Bridge: 'Bridge',
+  CT_Timeout_Policy: 'CT_Timeout_Policy',
+  CT_Zone: 'CT_Zone',
+  Controller: 'Controller',
+  Datapath: 'Datapath',
+  Flow_Sample_Collector_Set: 'Flow_Sample_Collector_Set',
+  Flow_Table: 'Flow_Table',
+  IPFIX: 'IPFIX',
+  Interface: 'Interface',
+  Manager: 'Manager',
+  Mirror: 'Mirror',
+  NetFlow: 'NetFlow',
+  Open_vSwitch: 'Open_vSwitch',
+  Port: 'Port',
+  QoS: 'QoS',
+  Queue: 'Queue',
+  SSL: 'SSL',
+  sFlow: 'sFlow',
+} as const;
+
 /** Table name → row type, for `OvsdbClient<TableMap>`. */
 export type TableMap = {
   AutoAttach: AutoAttach;
