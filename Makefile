@@ -25,13 +25,9 @@ deps: ## the Debian packages and npm dependencies that are missing
 build: deps ## compile TypeScript (src, test, scripts, bench) into dist/
 	npx tsc -b tsconfig.json
 
-# FORMAT_CHECK=1 also fails lint on files Prettier (.prettierrc.json) would change; `npm run format` rewrites
-# them. Off until the code base has been formatted once; then set the default to 1.
-FORMAT_CHECK ?= 0
-
-lint: deps ## eslint, and Prettier's check when FORMAT_CHECK=1
+lint: deps ## eslint, and Prettier's check of the formatting (`npm run format` rewrites what it flags)
 	npx eslint .
-	@if [ "$(FORMAT_CHECK)" = 1 ]; then npx prettier --check '**/*.{ts,mjs}'; fi
+	npx prettier --check '**/*.{ts,mjs}'
 
 typecheck: build ## the TypeScript build, which type-checks
 

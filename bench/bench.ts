@@ -200,24 +200,55 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
       show: 'speedup',
     }),
     row('B1.off.p99', 'lifecycle p99, dataplane wait off', 'ms', sOff.p99, sSeed.p99, `${seedWhat} p99`, { show: 'speedup' }),
-    row('B1.off.vs-veth', 'lifecycle p50, dataplane wait off', 'ms', sOff.p50, sVeth.p50, 'host floor: `ip link add` + `ip link del` of one veth pair', {
-      baselineStats: sVeth,
-    }),
-    row('B1.off.vs-floor', 'lifecycle p50, dataplane wait off', 'ms', sOff.p50, sFloor.p50, "floor: the lifecycle's OVSDB transactions and rtnetlink requests alone", {
-      baselineStats: sFloor,
-    }),
+    row(
+      'B1.off.vs-veth',
+      'lifecycle p50, dataplane wait off',
+      'ms',
+      sOff.p50,
+      sVeth.p50,
+      'host floor: `ip link add` + `ip link del` of one veth pair',
+      {
+        baselineStats: sVeth,
+      },
+    ),
+    row(
+      'B1.off.vs-floor',
+      'lifecycle p50, dataplane wait off',
+      'ms',
+      sOff.p50,
+      sFloor.p50,
+      "floor: the lifecycle's OVSDB transactions and rtnetlink requests alone",
+      {
+        baselineStats: sFloor,
+      },
+    ),
     row('B1.on.p50', 'lifecycle p50, dataplane wait on', 'ms', sOn.p50, sSeed.p50, seedWhat, { valueStats: sOn, show: 'speedup' }),
-    row('B1.on.p50.vs-wait', 'lifecycle p50, dataplane wait on', 'ms', sOn.p50, sSeedWait.p50, 'seed + ovs-vsctl wait-until ovn-installed, 13 processes', {
-      baselineStats: sSeedWait,
-      show: 'speedup',
-    }),
+    row(
+      'B1.on.p50.vs-wait',
+      'lifecycle p50, dataplane wait on',
+      'ms',
+      sOn.p50,
+      sSeedWait.p50,
+      'seed + ovs-vsctl wait-until ovn-installed, 13 processes',
+      {
+        baselineStats: sSeedWait,
+        show: 'speedup',
+      },
+    ),
   ];
   const perVerb = (s: LifecycleSamples) => Object.fromEntries(VERBS.map((v) => [v, ms(s.verbs[v])]));
   return {
     id: 'B1',
     title: 'endpoint lifecycle (CreateEndpoint, Join, Leave, DeleteEndpoint) through the plugin socket',
     rows,
-    details: { waitOff: { total: sOff, perVerb: perVerb(off) }, waitOn: { total: sOn, perVerb: perVerb(on) }, seed: sSeed, seedWait: sSeedWait, vethFloor: sVeth, floor: { total: sFloor, perStep: Object.fromEntries(FLOOR_STEPS.map((k) => [k, ms(floor.steps[k])])) } },
+    details: {
+      waitOff: { total: sOff, perVerb: perVerb(off) },
+      waitOn: { total: sOn, perVerb: perVerb(on) },
+      seed: sSeed,
+      seedWait: sSeedWait,
+      vethFloor: sVeth,
+      floor: { total: sFloor, perStep: Object.fromEntries(FLOOR_STEPS.map((k) => [k, ms(floor.steps[k])])) },
+    },
   };
 }
 
@@ -264,7 +295,13 @@ async function b3(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
 // ---------------------------------------------------------------------------------------------- B8
 
 /** dockerd's CreateEndpoint options for an image exposing two TCP ports and one UDP port. */
-const EXPOSED = { 'com.docker.network.endpoint.exposedports': [{ Proto: 6, Port: 80 }, { Proto: 6, Port: 443 }, { Proto: 17, Port: 53 }] };
+const EXPOSED = {
+  'com.docker.network.endpoint.exposedports': [
+    { Proto: 6, Port: 80 },
+    { Proto: 6, Port: 443 },
+    { Proto: 17, Port: 53 },
+  ],
+};
 
 /**
  * The price of ingress policy: the same lifecycle on a network with `-o ingress=exposed` (the port joins
@@ -445,12 +482,20 @@ async function b2(ctx: Context, nets: DockerNets): Promise<Omit<BenchResult, 'se
   if (reused.ovn.length > 0) {
     const [rOvn, rBridge] = [ms(reused.ovn), ms(reused.bridge)];
     rows.push(
-      row('B2.reused.p50', "docker run → first ping p50, OVN, Docker's IPAM (address reused)", 'ms', rOvn.p50, rBridge.p50, 'bridge driver', {
-        target,
-        valueStats: rOvn,
-        baselineStats: rBridge,
-        note: 'the peer still has the previous container\'s MAC for the address (OVN answers the ARP request for it, so the peer never relearns)',
-      }),
+      row(
+        'B2.reused.p50',
+        "docker run → first ping p50, OVN, Docker's IPAM (address reused)",
+        'ms',
+        rOvn.p50,
+        rBridge.p50,
+        'bridge driver',
+        {
+          target,
+          valueStats: rOvn,
+          baselineStats: rBridge,
+          note: "the peer still has the previous container's MAC for the address (OVN answers the ARP request for it, so the peer never relearns)",
+        },
+      ),
     );
   }
   return {
@@ -469,16 +514,27 @@ async function b5(ctx: Context, nets: DockerNets): Promise<Omit<BenchResult, 'se
     results.bridge.push(await parallelRuns(nets.bridge, `bench-b5-bridge-${tag}-${r}`, parallel));
     results.ovn.push(await parallelRuns(nets.ovn, `bench-b5-ovn-${tag}-${r}`, parallel));
   }
-  const wall = (k: 'ovn' | 'bridge') => percentile(results[k].map((x) => x.wallMs), 0.5);
+  const wall = (k: 'ovn' | 'bridge') =>
+    percentile(
+      results[k].map((x) => x.wallMs),
+      0.5,
+    );
   const each = (k: 'ovn' | 'bridge') => ms(results[k].flatMap((x) => x.each));
-  const removal = (k: 'ovn' | 'bridge') => percentile(results[k].map((x) => x.removeMs), 0.5);
+  const removal = (k: 'ovn' | 'bridge') =>
+    percentile(
+      results[k].map((x) => x.removeMs),
+      0.5,
+    );
   const [eOvn, eBridge] = [each('ovn'), each('bridge')];
   return {
     id: 'B5',
     title: `${parallel} parallel \`docker run -d\``,
     rows: [
       row('B5.wall', `wall time of ${parallel} parallel runs, OVN network`, 'ms', wall('ovn'), wall('bridge'), 'bridge driver'),
-      row('B5.each.p50', 'one run p50 (within the burst)', 'ms', eOvn.p50, eBridge.p50, 'bridge driver', { valueStats: eOvn, baselineStats: eBridge }),
+      row('B5.each.p50', 'one run p50 (within the burst)', 'ms', eOvn.p50, eBridge.p50, 'bridge driver', {
+        valueStats: eOvn,
+        baselineStats: eBridge,
+      }),
       row('B5.each.p99', 'one run p99 (within the burst)', 'ms', eOvn.p99, eBridge.p99, 'bridge driver'),
       row('B5.rm.wall', `wall time of ${parallel} parallel \`docker rm -f\``, 'ms', removal('ovn'), removal('bridge'), 'bridge driver'),
     ],
@@ -499,7 +555,11 @@ async function b7(ctx: Context, nets: DockerNets): Promise<Omit<BenchResult, 'se
     results.bridge.push(await concurrentRunsUntilPing(nets.bridge, `bench-b7-bridge-${tag}-${r}`, parallel, peers.bridge));
     results.ovn.push(await concurrentRunsUntilPing(nets.ovn, `bench-b7-ovn-${tag}-${r}`, parallel, peers.ovn));
   }
-  const wall = (k: 'ovn' | 'bridge') => percentile(results[k].map((x) => x.wallMs), 0.5);
+  const wall = (k: 'ovn' | 'bridge') =>
+    percentile(
+      results[k].map((x) => x.wallMs),
+      0.5,
+    );
   const failed = (k: 'ovn' | 'bridge') => results[k].reduce((n, x) => n + x.failed, 0);
   const each = (k: 'ovn' | 'bridge') => ms(results[k].flatMap((x) => x.each));
   const [eOvn, eBridge] = [each('ovn'), each('bridge')];
@@ -508,14 +568,33 @@ async function b7(ctx: Context, nets: DockerNets): Promise<Omit<BenchResult, 'se
     id: 'B7',
     title: `${parallel} concurrent \`docker run\` until each one's first ping`,
     rows: [
-      row('B7.wall', `time until all ${parallel} pinged (median of ${rounds} rounds), OVN network`, 'ms', wall('ovn'), wall('bridge'), 'bridge driver', {
-        target: { on: 'ratio', op: '<=', limit: 1.2, text: '≤ 1.2×' },
+      row(
+        'B7.wall',
+        `time until all ${parallel} pinged (median of ${rounds} rounds), OVN network`,
+        'ms',
+        wall('ovn'),
+        wall('bridge'),
+        'bridge driver',
+        {
+          target: { on: 'ratio', op: '<=', limit: 1.2, text: '≤ 1.2×' },
+        },
+      ),
+      row('B7.each.p50', 'one run → first ping p50 (within the burst)', 'ms', eOvn.p50, eBridge.p50, 'bridge driver', {
+        valueStats: eOvn,
+        baselineStats: eBridge,
       }),
-      row('B7.each.p50', 'one run → first ping p50 (within the burst)', 'ms', eOvn.p50, eBridge.p50, 'bridge driver', { valueStats: eOvn, baselineStats: eBridge }),
-      row('B7.failed', 'failed runs, OVN network', 'runs', failed('ovn'), parallel * rounds, `runs in all (bridge failed: ${failed('bridge')})`, {
-        target: { on: 'value', op: '<=', limit: 0, text: 'none' },
-        ...(errors.length ? { note: errors[0]!.slice(0, 300) } : {}),
-      }),
+      row(
+        'B7.failed',
+        'failed runs, OVN network',
+        'runs',
+        failed('ovn'),
+        parallel * rounds,
+        `runs in all (bridge failed: ${failed('bridge')})`,
+        {
+          target: { on: 'value', op: '<=', limit: 0, text: 'none' },
+          ...(errors.length ? { note: errors[0]!.slice(0, 300) } : {}),
+        },
+      ),
     ],
     details: { rounds: results },
   };
@@ -534,7 +613,11 @@ async function main(): Promise<void> {
   const driverErrors: Record<string, string[]> = {};
   const info = await machine();
   console.log(`docker-ovn-driver benchmarks${args.smoke ? ' (smoke: tiny sizes, targets not judged)' : ''}: ${args.only.join(' ')}`);
-  console.log(Object.entries(info).map(([k, v]) => `${k}=${v}`).join('  '));
+  console.log(
+    Object.entries(info)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('  '),
+  );
 
   const stack = await Stack.up();
   let engine: DockerEngine | undefined;
@@ -553,11 +636,23 @@ async function main(): Promise<void> {
     }
   };
   try {
-    const off = await DriverProcess.start({ stack, name: `ovnbenchoff${process.pid}`, env: driverEnv({ OVN_DRIVER_JOIN_TIMEOUT_MS: '0' }) });
+    const off = await DriverProcess.start({
+      stack,
+      name: `ovnbenchoff${process.pid}`,
+      env: driverEnv({ OVN_DRIVER_JOIN_TIMEOUT_MS: '0' }),
+    });
     drivers.push(off);
     const on = await DriverProcess.start({ stack, name: `ovnbenchon${process.pid}`, env: driverEnv({}) });
     drivers.push(on);
-    const ctx: Context = { smoke: args.smoke, sizes, stack, off, on, offNet: new DriverNetwork(off, '10.77'), onNet: new DriverNetwork(on, '10.78') };
+    const ctx: Context = {
+      smoke: args.smoke,
+      sizes,
+      stack,
+      off,
+      on,
+      offNet: new DriverNetwork(off, '10.77'),
+      onNet: new DriverNetwork(on, '10.78'),
+    };
     await ctx.offNet.create();
     await ctx.onNet.create();
 
@@ -576,19 +671,21 @@ async function main(): Promise<void> {
         await record('B5', () => b5(ctx, nets));
         await record('B7', () => b7(ctx, nets));
       } finally {
-        await dockerCleanup().catch(async (e: unknown) => {
-          // dockerd 20.10 can keep counting endpoints of containers removed in parallel, for both drivers
-          // (moby/moby#42119: "has active endpoints" with no container). A restart clears it; only a dockerd
-          // this run started is restarted, while the drivers still answer its DeleteNetwork.
-          if (!engine?.started) throw e;
-          console.error(`docker cleanup: ${String(e)}; restarting the dockerd this run started`);
-          await engine.stop();
-          engine = await ensureDocker();
-          await dockerCleanup();
-        }).catch((e: unknown) => {
-          errors.cleanup = `docker networks labelled ${LABEL} may be left: ${String(e)}`;
-          console.error(`docker cleanup: ${String(e)}`);
-        });
+        await dockerCleanup()
+          .catch(async (e: unknown) => {
+            // dockerd 20.10 can keep counting endpoints of containers removed in parallel, for both drivers
+            // (moby/moby#42119: "has active endpoints" with no container). A restart clears it; only a dockerd
+            // this run started is restarted, while the drivers still answer its DeleteNetwork.
+            if (!engine?.started) throw e;
+            console.error(`docker cleanup: ${String(e)}; restarting the dockerd this run started`);
+            await engine.stop();
+            engine = await ensureDocker();
+            await dockerCleanup();
+          })
+          .catch((e: unknown) => {
+            errors.cleanup = `docker networks labelled ${LABEL} may be left: ${String(e)}`;
+            console.error(`docker cleanup: ${String(e)}`);
+          });
       }
     }
     await ctx.offNet.remove().catch(() => undefined);
@@ -614,7 +711,13 @@ async function main(): Promise<void> {
     command: `node dist/bench/bench.js ${process.argv.slice(2).join(' ')}`.trim(),
     startedAt: started,
     finishedAt: new Date().toISOString(),
-    machine: { ...info, loadavgAtEnd: os.loadavg().map((x) => x.toFixed(2)).join(' ') },
+    machine: {
+      ...info,
+      loadavgAtEnd: os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' '),
+    },
     sizes,
     benchmarks: results,
     errors,
@@ -624,7 +727,15 @@ async function main(): Promise<void> {
   writeFileSync(args.out, JSON.stringify(out, null, 2) + '\n');
   const judged = Object.values(results).flatMap((b) => b.rows.filter((r) => r.met !== undefined));
   console.log(`\nwrote ${args.out} (${((now() - t0) / 1000).toFixed(0)} s in all)`);
-  if (judged.length) console.log(`targets: ${judged.filter((r) => r.met).length} met, ${judged.filter((r) => !r.met).length} missed (${judged.filter((r) => !r.met).map((r) => r.id).join(', ') || 'none'})`);
+  if (judged.length)
+    console.log(
+      `targets: ${judged.filter((r) => r.met).length} met, ${judged.filter((r) => !r.met).length} missed (${
+        judged
+          .filter((r) => !r.met)
+          .map((r) => r.id)
+          .join(', ') || 'none'
+      })`,
+    );
   if (Object.keys(errors).length) {
     console.error(`failed: ${Object.keys(errors).join(', ')}`);
     process.exitCode = 1;

@@ -82,12 +82,18 @@ function main(): void {
   const busy = total - (byArea.get('(idle)') ?? 0);
   const print = (title: string, m: Map<string, number>, n: number, base: number) => {
     console.log(`\n${title}`);
-    for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`${v.toFixed(0).padStart(8)} ms ${((100 * v) / base).toFixed(1).padStart(5)}%  ${k}`);
+    for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n))
+      console.log(`${v.toFixed(0).padStart(8)} ms ${((100 * v) / base).toFixed(1).padStart(5)}%  ${k}`);
   };
   console.log(`profiled ${(total / 1000).toFixed(1)} s, busy (not idle) ${(busy / 1000).toFixed(1)} s`);
   print('self time by area (% of busy)', new Map([...byArea].filter(([k]) => k !== '(idle)')), 40, busy);
   print(`top ${top} functions by self time (% of busy)`, new Map([...self].filter(([k]) => !k.startsWith('(idle)'))), top, busy);
-  print(`top ${top} functions by inclusive time (% of busy)`, new Map([...inclusive].filter(([k]) => !/^\((idle|root|program)\)/.test(k))), top, busy);
+  print(
+    `top ${top} functions by inclusive time (% of busy)`,
+    new Map([...inclusive].filter(([k]) => !/^\((idle|root|program)\)/.test(k))),
+    top,
+    busy,
+  );
 }
 
 main();

@@ -31,7 +31,12 @@ export async function peer(net: string, name: string): Promise<string> {
  * (seen on the attached output), and how many pings it took (one try waits up to 1 s for its reply; the
  * container gives up after 180). The container is removed afterwards, outside the timing.
  */
-export async function runUntilPing(net: string, name: string, peerIp: string, extra: string[] = []): Promise<{ ms: number; tries: number }> {
+export async function runUntilPing(
+  net: string,
+  name: string,
+  peerIp: string,
+  extra: string[] = [],
+): Promise<{ ms: number; tries: number }> {
   const t0 = now();
   let t1: number | undefined;
   let out = '';
@@ -43,7 +48,8 @@ export async function runUntilPing(net: string, name: string, peerIp: string, ex
       if (t1 === undefined && out.includes('pinged')) t1 = now();
     },
   ).finally(() => docker('rm', '-f', name).catch(() => undefined));
-  if (result.code !== 0 || t1 === undefined) throw new Error(`docker run on ${net} failed (${result.code}): ${result.stderr || result.stdout}`);
+  if (result.code !== 0 || t1 === undefined)
+    throw new Error(`docker run on ${net} failed (${result.code}): ${result.stderr || result.stdout}`);
   return { ms: t1 - t0, tries: Number(/pinged (\d+)/.exec(out)?.[1] ?? NaN) };
 }
 
@@ -51,7 +57,11 @@ export async function runUntilPing(net: string, name: string, peerIp: string, ex
  * `count` parallel `docker run -d` on `net`: wall time until all returned, each one's latency, and the
  * wall time of removing them all (`docker rm -f`, in parallel too).
  */
-export async function parallelRuns(net: string, prefix: string, count: number): Promise<{ wallMs: number; each: number[]; removeMs: number; failed: number }> {
+export async function parallelRuns(
+  net: string,
+  prefix: string,
+  count: number,
+): Promise<{ wallMs: number; each: number[]; removeMs: number; failed: number }> {
   const names = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
   const t0 = now();
   const results = await Promise.allSettled(
@@ -67,7 +77,8 @@ export async function parallelRuns(net: string, prefix: string, count: number): 
   const t2 = now();
   await Promise.allSettled(names.map((name) => docker('rm', '-f', name)));
   const removeMs = now() - t2;
-  if (failed.length > 0) throw new Error(`${failed.length}/${count} docker run on ${net} failed: ${(failed[0] as PromiseRejectedResult).reason}`);
+  if (failed.length > 0)
+    throw new Error(`${failed.length}/${count} docker run on ${net} failed: ${(failed[0] as PromiseRejectedResult).reason}`);
   return { wallMs, each, removeMs, failed: failed.length };
 }
 
@@ -90,7 +101,9 @@ export async function concurrentRunsUntilPing(
       return { ms: r.ms, replyAt: start + r.ms };
     }),
   );
-  const ok = results.filter((r): r is PromiseFulfilledResult<{ ms: number; replyAt: number }> => r.status === 'fulfilled').map((r) => r.value);
+  const ok = results
+    .filter((r): r is PromiseFulfilledResult<{ ms: number; replyAt: number }> => r.status === 'fulfilled')
+    .map((r) => r.value);
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   // runUntilPing resolves only after removing its container: the wall time ends at the last first reply.
   return {
@@ -112,7 +125,9 @@ export async function cleanup(): Promise<void> {
   for (const net of nets) {
     await waitFor(
       async () => {
-        const left = (await docker('network', 'inspect', '-f', '{{range $id, $c := .Containers}}{{$id}} {{end}}', net).catch(() => '')).split(' ').filter(Boolean);
+        const left = (await docker('network', 'inspect', '-f', '{{range $id, $c := .Containers}}{{$id}} {{end}}', net).catch(() => ''))
+          .split(' ')
+          .filter(Boolean);
         for (const c of left) await docker('network', 'disconnect', '-f', net, c).catch(() => undefined);
         return docker('network', 'rm', net).then(
           () => true,

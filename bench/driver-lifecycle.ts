@@ -60,7 +60,11 @@ export class DriverNetwork {
       ok(verb, r);
     };
     try {
-      await step('CreateEndpoint', { ...body, Interface: { Address: this.address(), AddressIPv6: '', MacAddress: '' }, Options: this.options });
+      await step('CreateEndpoint', {
+        ...body,
+        Interface: { Address: this.address(), AddressIPv6: '', MacAddress: '' },
+        Options: this.options,
+      });
       await step('Join', { ...body, SandboxKey: `/var/run/docker/netns/bench${endpointId.slice(0, 12)}`, Options: {} });
       await step('Leave', body);
       await step('DeleteEndpoint', body);

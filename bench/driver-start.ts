@@ -41,7 +41,13 @@ export function driverEnv(stack: Stack, socket: string, extra: Record<string, st
   };
 }
 
-async function startAndPoll(args: string[], env: NodeJS.ProcessEnv, socket: string, isDriver: boolean, timeoutMs = 30_000): Promise<Started> {
+async function startAndPoll(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  socket: string,
+  isDriver: boolean,
+  timeoutMs = 30_000,
+): Promise<Started> {
   await unlink(socket).catch(() => undefined);
   const t0 = now();
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -70,7 +76,12 @@ async function startAndPoll(args: string[], env: NodeJS.ProcessEnv, socket: stri
           if (!isDriver) readyMs = socketMs;
           else {
             // As the harness decides "ready": an unknown endpoint answers "not known" (not 503) once NB is synced.
-            const r = await postUnix(socket, '/NetworkDriver.EndpointOperInfo', { NetworkID: 'f'.repeat(64), EndpointID: 'f'.repeat(64) }, 2000).catch(() => undefined);
+            const r = await postUnix(
+              socket,
+              '/NetworkDriver.EndpointOperInfo',
+              { NetworkID: 'f'.repeat(64), EndpointID: 'f'.repeat(64) },
+              2000,
+            ).catch(() => undefined);
             if (r && r.status !== 503) readyMs = now() - t0;
           }
         }

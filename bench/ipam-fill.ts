@@ -35,7 +35,10 @@ function northdCpuMs(stack: Stack): number {
 async function sbRows(stack: Stack): Promise<{ total: number; ipam: number }> {
   // One JSON table per line.
   const out = await run('ovsdb-client', ['--format=json', 'dump', stack.sbRemote, 'OVN_Southbound']);
-  const dump = out.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { data: unknown[][] });
+  const dump = out
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { data: unknown[][] });
   const rows = dump.flatMap((t) => t.data.map((r) => JSON.stringify(r)));
   return { total: rows.length, ipam: rows.filter((r) => /docker-ovn:(pool|ipam|block|bits)|docker_ipam|"10\.66\./.test(r)).length };
 }
@@ -47,7 +50,7 @@ async function sbRows(stack: Stack): Promise<{ total: number; ipam: number }> {
 async function seed(stack: Stack, n: number): Promise<void> {
   const subnet = subnetOfKey(KEY);
   const blocks = new Map<bigint, bigint>();
-  for (let i = 1n; i <= BigInt(n); i++) blocks.set(i / BLOCK_SIZE, (blocks.get(i / BLOCK_SIZE) ?? 0n) | (1n << i % BLOCK_SIZE));
+  for (let i = 1n; i <= BigInt(n); i++) blocks.set(i / BLOCK_SIZE, (blocks.get(i / BLOCK_SIZE) ?? 0n) | (1n << (i % BLOCK_SIZE)));
   const ops = [...blocks].map(([index, bits]) => {
     const r = blockRow(KEY, subnet, index, bits);
     return { op: 'insert', table: 'DHCP_Options', row: { cidr: r.cidr, external_ids: ['map', Object.entries(r.external_ids)] } };
@@ -83,10 +86,13 @@ export async function b6(stack: Stack, driver: DriverProcess, sizes: B6Sizes): P
     const empty = await measure();
     await seed(stack, sizes.allocated);
     const lastSeeded = ipText(subnetOfKey(KEY).first + BigInt(sizes.allocated), 4);
-    await waitFor(async () => (await driver.post('/IpamDriver.RequestAddress', { PoolID, Address: lastSeeded, Options: {} })).status === 409, {
-      timeoutMs: 30_000,
-      what: 'the driver to see the seeded allocations',
-    });
+    await waitFor(
+      async () => (await driver.post('/IpamDriver.RequestAddress', { PoolID, Address: lastSeeded, Options: {} })).status === 409,
+      {
+        timeoutMs: 30_000,
+        what: 'the driver to see the seeded allocations',
+      },
+    );
     const loaded = await measure();
 
     // ovn-northd per allocation, next to what it spends on the port every container start adds anyway.
@@ -101,7 +107,17 @@ export async function b6(stack: Stack, driver: DriverProcess, sizes: B6Sizes): P
     };
     const northdAlloc = await perOp(() => request());
     await stack.nbctl('ls-add', 'bench6-ls');
-    const northdPort = await perOp((i) => stack.nbctl('lsp-add', 'bench6-ls', `bench6-p${i}`, '--', 'lsp-set-addresses', `bench6-p${i}`, `02:00:00:66:00:${(i % 256).toString(16).padStart(2, '0')} 10.67.0.${(i % 250) + 2}`));
+    const northdPort = await perOp((i) =>
+      stack.nbctl(
+        'lsp-add',
+        'bench6-ls',
+        `bench6-p${i}`,
+        '--',
+        'lsp-set-addresses',
+        `bench6-p${i}`,
+        `02:00:00:66:00:${(i % 256).toString(16).padStart(2, '0')} 10.67.0.${(i % 250) + 2}`,
+      ),
+    );
     await stack.nbctl('ls-del', 'bench6-ls');
     const sb = await sbRows(stack);
 
@@ -111,12 +127,30 @@ export async function b6(stack: Stack, driver: DriverProcess, sizes: B6Sizes): P
       id: 'B6',
       title: 'IPAM as the pool fills: RequestAddress / ReleaseAddress through the plugin socket, SB rows, ovn-northd CPU',
       rows: [
-        row('B6.request.p50', `RequestAddress p50, ${what}`, 'ms', loaded.req.p50, empty.req.p50, 'empty pool', { target: flat, valueStats: loaded.req, baselineStats: empty.req }),
-        row('B6.release.p50', `ReleaseAddress p50, ${what}`, 'ms', loaded.rel.p50, empty.rel.p50, 'empty pool', { target: flat, valueStats: loaded.rel, baselineStats: empty.rel }),
-        row('B6.sb.rows', `SB rows holding IPAM state, ${what}`, 'rows', sb.ipam, sb.total, 'SB rows in all', { target: { on: 'value', op: '<=', limit: 0, text: 'none' } }),
-        row('B6.northd.cpu', 'ovn-northd CPU per allocation', 'ms', northdAlloc, northdPort, 'per Logical_Switch_Port add (each container start)', {
-          target: { on: 'ratio', op: '<=', limit: 1, text: '≤ 1×' },
+        row('B6.request.p50', `RequestAddress p50, ${what}`, 'ms', loaded.req.p50, empty.req.p50, 'empty pool', {
+          target: flat,
+          valueStats: loaded.req,
+          baselineStats: empty.req,
         }),
+        row('B6.release.p50', `ReleaseAddress p50, ${what}`, 'ms', loaded.rel.p50, empty.rel.p50, 'empty pool', {
+          target: flat,
+          valueStats: loaded.rel,
+          baselineStats: empty.rel,
+        }),
+        row('B6.sb.rows', `SB rows holding IPAM state, ${what}`, 'rows', sb.ipam, sb.total, 'SB rows in all', {
+          target: { on: 'value', op: '<=', limit: 0, text: 'none' },
+        }),
+        row(
+          'B6.northd.cpu',
+          'ovn-northd CPU per allocation',
+          'ms',
+          northdAlloc,
+          northdPort,
+          'per Logical_Switch_Port add (each container start)',
+          {
+            target: { on: 'ratio', op: '<=', limit: 1, text: '≤ 1×' },
+          },
+        ),
       ],
       details: { empty, loaded },
     };

@@ -115,7 +115,10 @@ export function table(b: BenchResult): string {
     '|---|---:|---|---:|---|---|',
   ];
   for (const r of b.rows) {
-    const ratio = (r.show ?? (r.target?.on === 'speedup' ? 'speedup' : 'ratio')) === 'speedup' ? `${r.speedup.toFixed(1)}× faster` : `${r.ratio.toFixed(2)}×`;
+    const ratio =
+      (r.show ?? (r.target?.on === 'speedup' ? 'speedup' : 'ratio')) === 'speedup'
+        ? `${r.speedup.toFixed(1)}× faster`
+        : `${r.ratio.toFixed(2)}×`;
     const met = r.met === undefined ? '' : r.met ? 'yes' : '**no**';
     lines.push(
       `| ${r.what} | ${fmt(r.value, r.unit)} ${r.unit} | ${r.baselineWhat}: ${fmt(r.baseline, r.unit)} ${r.unit} | ${ratio} | ${r.target?.text ?? ''} | ${met} |`,
@@ -136,7 +139,10 @@ export async function machine(): Promise<Record<string, string | number>> {
     ovn: await first('ovn-nbctl', ['--version']),
     docker: (await run('docker', ['version', '--format', '{{.Server.Version}}']).catch(() => 'dockerd not running (yet)')).trim(),
     node: process.version,
-    loadavgAtStart: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    loadavgAtStart: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
   };
 }
 
@@ -160,7 +166,11 @@ export function clientEnv(stack: Stack): NodeJS.ProcessEnv {
 }
 
 /** Runs `cmd args` (no shell) and resolves with its exit code once it exits, collecting stdout. */
-export function spawnCollect(cmd: string, args: string[], onStdout?: (chunk: string) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function spawnCollect(
+  cmd: string,
+  args: string[],
+  onStdout?: (chunk: string) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -16,7 +16,15 @@ export type FloorStep = (typeof FLOOR_STEPS)[number];
 
 export class LifecycleFloor {
   readonly total: number[] = [];
-  readonly steps: Record<FloorStep, number[]> = { nbInsert: [], veth: [], ovsInsert: [], ovsSandbox: [], ovsDelete: [], retire: [], nbDelete: [] };
+  readonly steps: Record<FloorStep, number[]> = {
+    nbInsert: [],
+    veth: [],
+    ovsInsert: [],
+    ovsSandbox: [],
+    ovsDelete: [],
+    retire: [],
+    nbDelete: [],
+  };
   private readonly links = new NetlinkLinkOps();
   private readonly switchName = `bench-floor-${dockerId().slice(0, 8)}`;
   private switchUuid = '';
@@ -40,7 +48,10 @@ export class LifecycleFloor {
     const nb = new OvsdbClient<OvnNorthbound.TableMap>({
       remotes: stack.nbRemote,
       database: 'OVN_Northbound',
-      tables: { Logical_Switch: ['name', 'ports', 'external_ids'], Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up'] },
+      tables: {
+        Logical_Switch: ['name', 'ports', 'external_ids'],
+        Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up'],
+      },
     }).start();
     const ovs = new OvsdbClient<OpenVSwitch.TableMap>({
       remotes: stack.ovsRemote,
@@ -82,7 +93,11 @@ export class LifecycleFloor {
       timed('nbInsert', () =>
         this.nb.transact([
           nbOp.wait('Logical_Switch', [['_uuid', '==', this.switchUuid]], ['ports'], '==', [{ ports: sw?.ports ?? [] }], 0),
-          nbOp.insert('Logical_Switch_Port', { name: id, addresses: [addresses], port_security: [addresses], external_ids: { 'bench:floor': 'true' } }, { uuidName: 'lsp' }),
+          nbOp.insert(
+            'Logical_Switch_Port',
+            { name: id, addresses: [addresses], port_security: [addresses], external_ids: { 'bench:floor': 'true' } },
+            { uuidName: 'lsp' },
+          ),
           nbOp.mutate('Logical_Switch', [['_uuid', '==', this.switchUuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
         ]),
       ),
@@ -90,7 +105,11 @@ export class LifecycleFloor {
         await timed('veth', () => this.links.createVethPair(host, `ovg${id.slice(0, 12)}`, { mtu: 1500, peerMac: mac }));
         return timed('ovsInsert', () =>
           this.ovs.transact([
-            ovsOp.insert('Interface', { name: host, external_ids: { 'iface-id': id, 'attached-mac': mac, 'bench:floor': 'true' } }, { uuidName: 'iface' }),
+            ovsOp.insert(
+              'Interface',
+              { name: host, external_ids: { 'iface-id': id, 'attached-mac': mac, 'bench:floor': 'true' } },
+              { uuidName: 'iface' },
+            ),
             ovsOp.insert('Port', { name: host, interfaces: [namedUuid('iface')] }, { uuidName: 'port' }),
             ovsOp.mutate('Bridge', [['_uuid', '==', this.bridgeUuid]], [['ports', 'insert', [namedUuid('port')]]]),
           ]),
@@ -102,10 +121,14 @@ export class LifecycleFloor {
     const port = (ovsResults[1] as { uuid: string }).uuid;
     await timed('ovsSandbox', () =>
       this.ovs.transact([
-        ovsOp.mutate('Interface', [['_uuid', '==', iface]], [
-          ['external_ids', 'delete', ['vm-id']],
-          ['external_ids', 'insert', { 'vm-id': `floor${n}` }],
-        ]),
+        ovsOp.mutate(
+          'Interface',
+          [['_uuid', '==', iface]],
+          [
+            ['external_ids', 'delete', ['vm-id']],
+            ['external_ids', 'insert', { 'vm-id': `floor${n}` }],
+          ],
+        ),
       ]),
     );
     await Promise.all([

@@ -92,7 +92,12 @@ export async function loadNb(stack: Stack, spec: LoadSpec): Promise<Loaded> {
             ops.push(
               op.insert(
                 'Logical_Switch_Port',
-                { name: `bench-f-${i}-${j}`, addresses: [`${m} ${ip}`], port_security: [`${m} ${ip}`], external_ids: { 'bench:foreign': 'true' } },
+                {
+                  name: `bench-f-${i}-${j}`,
+                  addresses: [`${m} ${ip}`],
+                  port_security: [`${m} ${ip}`],
+                  external_ids: { 'bench:foreign': 'true' },
+                },
                 { uuidName },
               ),
             );
@@ -137,6 +142,9 @@ export async function unloadNb(stack: Stack, loaded: Loaded, batch = 200): Promi
 /** Waits until ovn-northd and ovn-controller have processed NB (`ovn-nbctl --wait=hv sync`). */
 export async function settle(stack: Stack, timeoutSec = 300): Promise<number> {
   const t0 = performance.now();
-  await run('ovn-nbctl', [`--db=${stack.nbRemote}`, `--timeout=${timeoutSec}`, '--wait=hv', 'sync'], { env: clientEnv(stack), timeout: (timeoutSec + 10) * 1000 });
+  await run('ovn-nbctl', [`--db=${stack.nbRemote}`, `--timeout=${timeoutSec}`, '--wait=hv', 'sync'], {
+    env: clientEnv(stack),
+    timeout: (timeoutSec + 10) * 1000,
+  });
   return (performance.now() - t0) / 1000;
 }

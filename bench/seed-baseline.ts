@@ -29,7 +29,17 @@ export class SeedBaseline {
 
   /** Its CreateNetwork: `ovn-nbctl ls-add NAME -- set Logical_Switch NAME external_ids:...`. */
   async createNetwork(subnet: string, gateway: string): Promise<void> {
-    await this.nbctl('ls-add', this.switchName, '--', 'set', 'Logical_Switch', this.switchName, `external_ids:subnet=${subnet}`, `external_ids:gateway_ip=${gateway}`, `external_ids:added=${Math.floor(Date.now() / 1000)}`);
+    await this.nbctl(
+      'ls-add',
+      this.switchName,
+      '--',
+      'set',
+      'Logical_Switch',
+      this.switchName,
+      `external_ids:subnet=${subnet}`,
+      `external_ids:gateway_ip=${gateway}`,
+      `external_ids:added=${Math.floor(Date.now() / 1000)}`,
+    );
   }
 
   async deleteNetwork(): Promise<void> {
@@ -43,7 +53,17 @@ export class SeedBaseline {
 
   /** CreateEndpoint: lsp-add (with external_ids), lsp-set-addresses, lsp-set-port-security — 3 processes. */
   async createEndpoint(ep: SeedEndpoint): Promise<void> {
-    await this.nbctl('lsp-add', this.switchName, ep.endpointId, '--', 'set', 'Logical_Switch_Port', ep.endpointId, `external_ids:chassis=${this.stack.chassis}`, `external_ids:added=${Math.floor(Date.now() / 1000)}`);
+    await this.nbctl(
+      'lsp-add',
+      this.switchName,
+      ep.endpointId,
+      '--',
+      'set',
+      'Logical_Switch_Port',
+      ep.endpointId,
+      `external_ids:chassis=${this.stack.chassis}`,
+      `external_ids:added=${Math.floor(Date.now() / 1000)}`,
+    );
     await this.nbctl('lsp-set-addresses', ep.endpointId, `${ep.mac} ${ep.ip}`);
     await this.nbctl('lsp-set-port-security', ep.endpointId, `${ep.mac} ${ep.ip}`);
   }
@@ -55,13 +75,25 @@ export class SeedBaseline {
   async join(ep: SeedEndpoint, waitInstalled: boolean): Promise<void> {
     const { outside, inside } = SeedBaseline.veths(ep.endpointId);
     const addresses = await this.nbctl('--if-exists', 'get', 'Logical_Switch_Port', ep.endpointId, 'addresses');
-    const mac = addresses.trim().replace(/^\["?|"?\]$/g, '').split(/\s+/)[0] || ep.mac;
+    const mac =
+      addresses
+        .trim()
+        .replace(/^\["?|"?\]$/g, '')
+        .split(/\s+/)[0] || ep.mac;
     await run('ip', ['link', 'add', inside, 'type', 'veth', 'peer', 'name', outside]);
     await run('ip', ['link', 'set', 'dev', inside, 'address', mac]);
     await run('ip', ['link', 'set', outside, 'up']);
     await this.vsctl('add-port', this.stack.bridge, outside);
     const sandbox = ep.sandboxKey.split('/').pop() ?? ep.sandboxKey;
-    await this.vsctl('set', 'interface', outside, `external_ids:attached-mac=${mac}`, `external_ids:iface-id=${ep.endpointId}`, `external_ids:vm-id=${sandbox}`, 'external_ids:iface-status=active');
+    await this.vsctl(
+      'set',
+      'interface',
+      outside,
+      `external_ids:attached-mac=${mac}`,
+      `external_ids:iface-id=${ep.endpointId}`,
+      `external_ids:vm-id=${sandbox}`,
+      'external_ids:iface-status=active',
+    );
     if (waitInstalled) await this.vsctl('--timeout=10', 'wait-until', 'Interface', outside, 'external_ids:ovn-installed="true"');
   }
 

@@ -11,7 +11,11 @@ import { buildOpenApi } from '../src/core/openapi';
 
 export async function generateOpenApi(): Promise<string> {
   // No backend is needed to describe the contract: point the sessions at nothing.
-  const config = loadConfig({ OVN_DRIVER_NB: 'unix:/nonexistent/nb.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock', OVN_DRIVER_LOG_FILE: '' });
+  const config = loadConfig({
+    OVN_DRIVER_NB: 'unix:/nonexistent/nb.sock',
+    OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock',
+    OVN_DRIVER_LOG_FILE: '',
+  });
   const { app } = await createDriverApp(config);
   try {
     return `${JSON.stringify(buildOpenApi(app), null, 2)}\n`;

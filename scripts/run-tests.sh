@@ -26,7 +26,8 @@ tier_files() {
 for tier in "$@"; do
   echo "=== $tier"
   if [ "$tier" = lint ]; then
-    if npx eslint .; then total_pass=$((total_pass + 1)); echo "lint: clean"; else total_fail=$((total_fail + 1)); status=1; fi
+    # Prettier (.prettierrc.json) as well: `npm run format` rewrites what it flags.
+    if npx eslint . && npx prettier --check --log-level warn '**/*.{ts,mjs}'; then total_pass=$((total_pass + 1)); echo "lint: clean"; else total_fail=$((total_fail + 1)); status=1; fi
     continue
   fi
   mapfile -t files < <(tier_files "$tier")

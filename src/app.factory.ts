@@ -26,7 +26,11 @@ export async function createDriverApp(config: Readonly<DriverConfig>): Promise<D
   });
   app.useLogger(app.get(Logger));
   registerWireBodyParser(app.getHttpAdapter().getInstance());
-  SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'openapi.json', raw: ['json'], customSiteTitle: 'docker-ovn-driver API' });
+  SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
+    jsonDocumentUrl: 'openapi.json',
+    raw: ['json'],
+    customSiteTitle: 'docker-ovn-driver API',
+  });
   await app.init();
   // Buffered start-up logs are flushed by app.listen(), which is not used (see Listeners).
   app.flushLogs();

@@ -22,7 +22,12 @@ export function ovnControllerCheck(rundir: string): Check {
   try {
     pid = Number(readFileSync(pidfile, 'utf8').trim());
   } catch {
-    return { name: 'ovn-controller running', ok: false, detail: `no ${pidfile}`, fix: 'start ovn-controller (systemctl start ovn-controller, or /usr/share/ovn/scripts/ovn-ctl start_controller)' };
+    return {
+      name: 'ovn-controller running',
+      ok: false,
+      detail: `no ${pidfile}`,
+      fix: 'start ovn-controller (systemctl start ovn-controller, or /usr/share/ovn/scripts/ovn-ctl start_controller)',
+    };
   }
   let alive = pid > 0;
   try {
@@ -33,43 +38,86 @@ export function ovnControllerCheck(rundir: string): Check {
   }
   return alive
     ? { name: 'ovn-controller running', ok: true, detail: `pid ${pid}` }
-    : { name: 'ovn-controller running', ok: false, detail: `pid ${pid} from ${pidfile} is not running`, fix: 'start ovn-controller (systemctl start ovn-controller, or /usr/share/ovn/scripts/ovn-ctl start_controller); endpoints stay down until it runs' };
+    : {
+        name: 'ovn-controller running',
+        ok: false,
+        detail: `pid ${pid} from ${pidfile} is not running`,
+        fix: 'start ovn-controller (systemctl start ovn-controller, or /usr/share/ovn/scripts/ovn-ctl start_controller); endpoints stay down until it runs',
+      };
 }
 
 /** Checks on what the driver reports: its sessions, br-int, the chassis settings and network MTUs. */
-export function driverChecks(readiness: { status?: string; nb?: string; ovs?: string }, db: DatabaseView | undefined, bridge: { Bridge?: string; UUID?: string } | undefined, underlayMtu: number): Check[] {
+export function driverChecks(
+  readiness: { status?: string; nb?: string; ovs?: string },
+  db: DatabaseView | undefined,
+  bridge: { Bridge?: string; UUID?: string } | undefined,
+  underlayMtu: number,
+): Check[] {
   const checks: Check[] = [
     readiness.nb === 'ready'
       ? { name: 'NB reachable', ok: true, detail: 'session ready' }
-      : { name: 'NB reachable', ok: false, detail: `NB session ${readiness.nb ?? 'unknown'}`, fix: 'check OVN_DRIVER_NB (or external_ids:ovn-nb) and that ovsdb-server for the NB DB listens there' },
+      : {
+          name: 'NB reachable',
+          ok: false,
+          detail: `NB session ${readiness.nb ?? 'unknown'}`,
+          fix: 'check OVN_DRIVER_NB (or external_ids:ovn-nb) and that ovsdb-server for the NB DB listens there',
+        },
     readiness.ovs === 'ready'
       ? { name: 'OVS reachable', ok: true, detail: 'session ready' }
-      : { name: 'OVS reachable', ok: false, detail: `OVS session ${readiness.ovs ?? 'unknown'}`, fix: 'start openvswitch-switch and check OVN_DRIVER_OVS_DB' },
+      : {
+          name: 'OVS reachable',
+          ok: false,
+          detail: `OVS session ${readiness.ovs ?? 'unknown'}`,
+          fix: 'start openvswitch-switch and check OVN_DRIVER_OVS_DB',
+        },
   ];
   if (!db) return checks;
   const host = db.Host ?? {};
   checks.push(
     bridge?.UUID
       ? { name: 'integration bridge present', ok: true, detail: bridge.Bridge ?? '' }
-      : { name: 'integration bridge present', ok: false, detail: `${bridge?.Bridge ?? 'br-int'} not in OVS`, fix: `ovs-vsctl --may-exist add-br ${bridge?.Bridge ?? 'br-int'} (ovn-controller creates it once it runs)` },
+      : {
+          name: 'integration bridge present',
+          ok: false,
+          detail: `${bridge?.Bridge ?? 'br-int'} not in OVS`,
+          fix: `ovs-vsctl --may-exist add-br ${bridge?.Bridge ?? 'br-int'} (ovn-controller creates it once it runs)`,
+        },
     host.SystemId
       ? { name: 'system-id set', ok: true, detail: host.SystemId }
-      : { name: 'system-id set', ok: false, detail: 'external_ids:system-id unset', fix: 'ovs-vsctl set open_vswitch . external_ids:system-id=$(hostname)' },
+      : {
+          name: 'system-id set',
+          ok: false,
+          detail: 'external_ids:system-id unset',
+          fix: 'ovs-vsctl set open_vswitch . external_ids:system-id=$(hostname)',
+        },
     host.EncapIp
       ? { name: 'encap ip set', ok: true, detail: `${host.EncapType ?? 'geneve'} ${host.EncapIp}` }
-      : { name: 'encap ip set', ok: false, detail: 'external_ids:ovn-encap-ip unset', fix: 'ovs-vsctl set open_vswitch . external_ids:ovn-encap-ip=<this host\'s underlay IP> external_ids:ovn-encap-type=geneve' },
+      : {
+          name: 'encap ip set',
+          ok: false,
+          detail: 'external_ids:ovn-encap-ip unset',
+          fix: "ovs-vsctl set open_vswitch . external_ids:ovn-encap-ip=<this host's underlay IP> external_ids:ovn-encap-type=geneve",
+        },
   );
   const tooBig = db.Networks.filter((n) => n.Mtu !== undefined && n.Mtu + GENEVE_OVERHEAD > underlayMtu);
   checks.push(
     tooBig.length === 0
       ? { name: 'MTU fits Geneve', ok: true, detail: `networks at most ${underlayMtu - GENEVE_OVERHEAD}` }
-      : { name: 'MTU fits Geneve', ok: false, warning: true, detail: `${tooBig.map((n) => `${n.NetworkID.slice(0, 12)} mtu ${n.Mtu}`).join(', ')} > ${underlayMtu} - ${GENEVE_OVERHEAD}`, fix: `create the networks with -o com.docker.network.driver.mtu=${underlayMtu - GENEVE_OVERHEAD} (cross-host traffic is otherwise dropped)` },
+      : {
+          name: 'MTU fits Geneve',
+          ok: false,
+          warning: true,
+          detail: `${tooBig.map((n) => `${n.NetworkID.slice(0, 12)} mtu ${n.Mtu}`).join(', ')} > ${underlayMtu} - ${GENEVE_OVERHEAD}`,
+          fix: `create the networks with -o com.docker.network.driver.mtu=${underlayMtu - GENEVE_OVERHEAD} (cross-host traffic is otherwise dropped)`,
+        },
   );
   return checks;
 }
 
 export function formatChecks(checks: Check[]): string {
-  return checks.map((c) => `${c.ok ? 'ok  ' : c.warning ? 'warn' : 'FAIL'}  ${c.name}: ${c.detail}${c.ok || !c.fix ? '' : `\n      fix: ${c.fix}`}`).join('\n');
+  return checks
+    .map((c) => `${c.ok ? 'ok  ' : c.warning ? 'warn' : 'FAIL'}  ${c.name}: ${c.detail}${c.ok || !c.fix ? '' : `\n      fix: ${c.fix}`}`)
+    .join('\n');
 }
 
 /** GET /debug/orphans: what the reconciler would remove on the driver's host. */
@@ -87,9 +135,20 @@ export interface OrphansView {
 export function orphansCheck(o: OrphansView | undefined, bridge: string): Check {
   const name = 'no orphans';
   if (!o) return { name, ok: false, warning: true, detail: 'GET /debug/orphans did not answer (a driver older than this CLI?)' };
-  const found = [...o.ovsPorts.map((p) => `OVS port ${p.portName}`), ...o.veths.map((v) => `veth ${v}`), ...o.logicalPorts.map((p) => `logical port ${p.lspName}`)];
+  const found = [
+    ...o.ovsPorts.map((p) => `OVS port ${p.portName}`),
+    ...o.veths.map((v) => `veth ${v}`),
+    ...o.logicalPorts.map((p) => `logical port ${p.lspName}`),
+  ];
   if (found.length === 0) return { name, ok: true, detail: 'nothing for the reconciler to remove' };
-  const byHand = [...o.ovsPorts.map((p) => `ovs-vsctl del-port ${bridge} ${p.portName}`), ...o.veths.map((v) => `ip link del ${v}`), ...o.logicalPorts.map((p) => (p.portName ? `ovs-vsctl del-port ${bridge} ${p.portName}; ip link del ${p.portName}; ` : '') + `ovn-nbctl lsp-del ${p.lspName}`)].join('; ');
+  const byHand = [
+    ...o.ovsPorts.map((p) => `ovs-vsctl del-port ${bridge} ${p.portName}`),
+    ...o.veths.map((v) => `ip link del ${v}`),
+    ...o.logicalPorts.map(
+      (p) =>
+        (p.portName ? `ovs-vsctl del-port ${bridge} ${p.portName}; ip link del ${p.portName}; ` : '') + `ovn-nbctl lsp-del ${p.lspName}`,
+    ),
+  ].join('; ');
   const on = o.reconcileIntervalS > 0;
   return {
     name,

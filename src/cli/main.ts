@@ -10,7 +10,19 @@ import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { get, Target, UnreachableError } from './driver-client';
 import { driverChecks, formatChecks, ovnControllerCheck, orphansCheck, type OrphansView } from './doctor';
-import { DatabaseView, ENDPOINT_HEADER, endpointCells, endpointRows, NETWORK_HEADER, networkRows, table, toDot, toMermaid, topology, type Topology } from './views';
+import {
+  DatabaseView,
+  ENDPOINT_HEADER,
+  endpointCells,
+  endpointRows,
+  NETWORK_HEADER,
+  networkRows,
+  table,
+  toDot,
+  toMermaid,
+  topology,
+  type Topology,
+} from './views';
 
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
@@ -42,7 +54,10 @@ async function database(t: Target): Promise<DatabaseView> {
 /** Endpoint ids of a container, from docker itself (the driver never learns container names). */
 function endpointsOfContainer(container: string): string[] {
   try {
-    return execFileSync('docker', ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.EndpointID}} {{end}}', container], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync('docker', ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.EndpointID}} {{end}}', container], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .split(/\s+/)
       .filter(Boolean);
   } catch {
@@ -65,7 +80,11 @@ export function buildProgram(): Command {
   const program = new Command('docker-ovn-driver')
     .description('Look at a running docker-ovn-driver: readiness, networks, endpoints, topology, and a doctor')
     .version(version())
-    .option('--url <url>', "the driver's HTTP listener (default from OVN_DRIVER_ADDR and OVN_DRIVER_PORT, as the driver reads them)", defaultUrl())
+    .option(
+      '--url <url>',
+      "the driver's HTTP listener (default from OVN_DRIVER_ADDR and OVN_DRIVER_PORT, as the driver reads them)",
+      defaultUrl(),
+    )
     .option('--socket <path>', 'a unix socket serving the same routes, instead of --url')
     .option('--json', 'print JSON instead of text')
     .exitOverride()
@@ -91,7 +110,13 @@ export function buildProgram(): Command {
         endpoints: db?.Networks.reduce((n, net) => n + net.Endpoints.length, 0),
       };
       if (json(program)) out(JSON.stringify(status, null, 2));
-      else out(table(['FIELD', 'VALUE'], Object.entries(status).map(([k, v]) => [k, v === undefined ? '-' : String(v)])));
+      else
+        out(
+          table(
+            ['FIELD', 'VALUE'],
+            Object.entries(status).map(([k, v]) => [k, v === undefined ? '-' : String(v)]),
+          ),
+        );
       if (!status.ready) process.exitCode = EXIT_FAILED;
     });
 

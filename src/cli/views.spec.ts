@@ -18,7 +18,13 @@ const db: DatabaseView = {
       Mtu: 1500,
       LogicalSwitch: { Name: 'docker-net-a' },
       Endpoints: [
-        { EndpointID: 'e1e1e1e1e1e1e1e1', LogicalSwitchPort: { Name: 'lsp-1', Up: true }, Address: '10.0.0.2/24', Chassis: 'host-1', OvsInterface: { Name: 'veth1', OvnInstalled: true } },
+        {
+          EndpointID: 'e1e1e1e1e1e1e1e1',
+          LogicalSwitchPort: { Name: 'lsp-1', Up: true },
+          Address: '10.0.0.2/24',
+          Chassis: 'host-1',
+          OvsInterface: { Name: 'veth1', OvnInstalled: true },
+        },
         { EndpointID: 'e2e2e2e2e2e2e2e2', LogicalSwitchPort: { Name: 'lsp-2', Up: false }, Address: '10.0.0.3/24', Chassis: 'host-2' },
       ],
     },
@@ -27,7 +33,10 @@ const db: DatabaseView = {
 
 describe('CLI views', () => {
   it('filters endpoints by id prefix and says what is not installed', () => {
-    assert.deepEqual(endpointRows(db, ['e2e2']).map((r) => [r.lsp, r.chassis, r.up, r.installed, r.ovsPort]), [['lsp-2', 'host-2', false, false, '']]);
+    assert.deepEqual(
+      endpointRows(db, ['e2e2']).map((r) => [r.lsp, r.chassis, r.up, r.installed, r.ovsPort]),
+      [['lsp-2', 'host-2', false, false, '']],
+    );
     assert.equal(endpointRows(db).length, 2);
   });
 
@@ -56,7 +65,9 @@ describe('doctor checks', () => {
     assert.match(encap.fix!, /ovn-encap-ip/);
     const mtu = checks.find((c) => c.name === 'MTU fits Geneve')!;
     assert.deepEqual([mtu.ok, mtu.warning], [false, true]);
-    assert.ok(driverChecks({ nb: 'ready', ovs: 'ready' }, noEncap, undefined, 1500 + GENEVE_OVERHEAD).find((c) => c.name === 'MTU fits Geneve')!.ok);
+    assert.ok(
+      driverChecks({ nb: 'ready', ovs: 'ready' }, noEncap, undefined, 1500 + GENEVE_OVERHEAD).find((c) => c.name === 'MTU fits Geneve')!.ok,
+    );
   });
 
   it('reports ovn-controller not running from a pidfile naming no process', () => {

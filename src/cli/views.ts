@@ -20,11 +20,26 @@ export interface EndpointRow {
 /** Plain text table: columns padded to their widest cell. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  return [header, ...rows].map((r) => r.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => (c ?? '').padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function networkRows(db: DatabaseView): string[][] {
-  return db.Networks.map((n) => [n.NetworkID.slice(0, 12), n.Vrf ?? '', [n.Subnet, n.SubnetIPv6].filter(Boolean).join(','), n.Gateway ?? '', String(n.Mtu ?? ''), n.LogicalSwitch.Name, String(n.Endpoints.length)]);
+  return db.Networks.map((n) => [
+    n.NetworkID.slice(0, 12),
+    n.Vrf ?? '',
+    [n.Subnet, n.SubnetIPv6].filter(Boolean).join(','),
+    n.Gateway ?? '',
+    String(n.Mtu ?? ''),
+    n.LogicalSwitch.Name,
+    String(n.Endpoints.length),
+  ]);
 }
 
 export const NETWORK_HEADER = ['NETWORK', 'VRF', 'SUBNET', 'GATEWAY', 'MTU', 'SWITCH', 'ENDPOINTS'];
@@ -64,7 +79,8 @@ export function toDot(t: Topology): string {
   const chassis = [...new Set(t.endpoints.map((e) => e.chassis))];
   for (const c of chassis) {
     lines.push(`  subgraph cluster_${nodeId(c)} {`, `    label="chassis ${c}";`);
-    for (const e of t.endpoints.filter((x) => x.chassis === c)) lines.push(`    ${nodeId(e.id)} [label="${e.container ?? e.id}\\n${e.address}\\n${state(e)}", shape=note];`);
+    for (const e of t.endpoints.filter((x) => x.chassis === c))
+      lines.push(`    ${nodeId(e.id)} [label="${e.container ?? e.id}\\n${e.address}\\n${state(e)}", shape=note];`);
     lines.push('  }');
   }
   for (const e of t.endpoints) lines.push(`  ${nodeId(e.switch)} -- ${nodeId(e.id)};`);
@@ -81,7 +97,8 @@ export function toMermaid(t: Topology): string {
   }
   for (const c of [...new Set(t.endpoints.map((e) => e.chassis))]) {
     lines.push(`  subgraph ${nodeId('chassis_' + c)}["chassis ${c}"]`);
-    for (const e of t.endpoints.filter((x) => x.chassis === c)) lines.push(`    ${nodeId(e.id)}["${e.container ?? e.id} ${e.address} ${state(e)}"]`);
+    for (const e of t.endpoints.filter((x) => x.chassis === c))
+      lines.push(`    ${nodeId(e.id)}["${e.container ?? e.id} ${e.address} ${state(e)}"]`);
     lines.push('  end');
   }
   for (const e of t.endpoints) lines.push(`  ${nodeId(e.switch)} --- ${nodeId(e.id)}`);

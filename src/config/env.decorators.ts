@@ -17,7 +17,11 @@ function envKey(): PropertyDecorator {
 export function EnvFlag(): PropertyDecorator {
   return applyDecorators(
     envKey(),
-    Transform(({ value }) => (typeof value === 'string' ? ({ '1': true, true: true, '0': false, false: false } as Record<string, boolean>)[value.toLowerCase()] ?? value : value)),
+    Transform(({ value }) =>
+      typeof value === 'string'
+        ? (({ '1': true, true: true, '0': false, false: false } as Record<string, boolean>)[value.toLowerCase()] ?? value)
+        : value,
+    ),
     IsBoolean({ message: '$property must be 0 or 1' }),
   );
 }

@@ -15,7 +15,13 @@ describe(loadConfig.name, () => {
   });
 
   it('reads typed values and ignores unrelated variables', () => {
-    const c = loadConfig({ DEBUG: '1', OVN_DRIVER_PORT: '0', OVN_DRIVER_NB: 'tcp:10.0.0.1:6641,tcp:10.0.0.2:6641', PATH: '/bin', OVN_DRIVER_JOIN_TIMEOUT_MS: '0' });
+    const c = loadConfig({
+      DEBUG: '1',
+      OVN_DRIVER_PORT: '0',
+      OVN_DRIVER_NB: 'tcp:10.0.0.1:6641,tcp:10.0.0.2:6641',
+      PATH: '/bin',
+      OVN_DRIVER_JOIN_TIMEOUT_MS: '0',
+    });
     assert.equal(c.DEBUG, true);
     assert.equal(c.OVN_DRIVER_PORT, 0);
     assert.equal(c.OVN_DRIVER_NB, 'tcp:10.0.0.1:6641,tcp:10.0.0.2:6641');

@@ -17,7 +17,10 @@ describe(requireNorthboundRemote.name, () => {
 
   it('falls back to external_ids:ovn-nb of the configured Open_vSwitch DB, bounded in time', async () => {
     const calls: [string, number][] = [];
-    const read = (remote: string, timeoutMs: number) => (calls.push([remote, timeoutMs]), Promise.resolve('unix:/var/run/ovn/ovnnb_db.sock'));
+    const read = (remote: string, timeoutMs: number) => (
+      calls.push([remote, timeoutMs]),
+      Promise.resolve('unix:/var/run/ovn/ovnnb_db.sock')
+    );
     const config = loadConfig({ OVN_DRIVER_OVS_DB: 'unix:/x/db.sock', OVN_DRIVER_OVSDB_TIMEOUT_MS: '20000' });
     assert.equal(await requireNorthboundRemote(config, read), 'unix:/var/run/ovn/ovnnb_db.sock');
     assert.deepEqual(calls, [['unix:/x/db.sock', 5000]]);
@@ -28,7 +31,9 @@ describe(requireNorthboundRemote.name, () => {
       requireNorthboundRemote(loadConfig({}), () => Promise.resolve(undefined)),
       (e: Error) =>
         e instanceof OvnNotConfiguredError &&
-        /^refusing to start: no OVN Northbound DB configured: OVN_DRIVER_NB is not set and external_ids:ovn-nb is not set in the local Open_vSwitch DB unix:\/var\/run\/openvswitch\/db\.sock\. Set OVN_DRIVER_NB/.test(e.message),
+        /^refusing to start: no OVN Northbound DB configured: OVN_DRIVER_NB is not set and external_ids:ovn-nb is not set in the local Open_vSwitch DB unix:\/var\/run\/openvswitch\/db\.sock\. Set OVN_DRIVER_NB/.test(
+          e.message,
+        ),
     );
   });
 
@@ -36,7 +41,10 @@ describe(requireNorthboundRemote.name, () => {
     const config = loadConfig({ OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock', OVN_DRIVER_OVSDB_TIMEOUT_MS: '300' });
     await assert.rejects(requireNorthboundRemote(config), (e: Error) => {
       assert.ok(e instanceof OvnNotConfiguredError);
-      assert.match(e.message, /cannot read external_ids:ovn-nb: the local Open_vSwitch DB unix:\/nonexistent\/db\.sock did not answer within 300 ms \(.*ENOENT/);
+      assert.match(
+        e.message,
+        /cannot read external_ids:ovn-nb: the local Open_vSwitch DB unix:\/nonexistent\/db\.sock did not answer within 300 ms \(.*ENOENT/,
+      );
       return true;
     });
   });
@@ -56,7 +64,13 @@ describe('main without an OVN to use', () => {
     const socket = path.join(dir, 'ovn.sock');
     try {
       const child = spawn(process.execPath, [path.join(__dirname, '..', 'main.js')], {
-        env: { PATH: process.env.PATH, OVN_DRIVER_SOCKET: socket, OVN_DRIVER_PORT: '0', OVN_DRIVER_OVS_DB: `unix:${dir}/db.sock`, OVN_DRIVER_OVSDB_TIMEOUT_MS: '300' },
+        env: {
+          PATH: process.env.PATH,
+          OVN_DRIVER_SOCKET: socket,
+          OVN_DRIVER_PORT: '0',
+          OVN_DRIVER_OVS_DB: `unix:${dir}/db.sock`,
+          OVN_DRIVER_OVSDB_TIMEOUT_MS: '300',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -64,7 +78,10 @@ describe('main without an OVN to use', () => {
       child.stderr.on('data', (c: Buffer) => (out += c.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       assert.equal(code, 2, out);
-      assert.match(out, /^docker-ovn-driver: refusing to start: no OVN Northbound DB configured: OVN_DRIVER_NB is not set and cannot read external_ids:ovn-nb/);
+      assert.match(
+        out,
+        /^docker-ovn-driver: refusing to start: no OVN Northbound DB configured: OVN_DRIVER_NB is not set and cannot read external_ids:ovn-nb/,
+      );
       assert.equal(out.trim().split('\n').length, 1, out);
       assert.equal(existsSync(socket), false);
     } finally {

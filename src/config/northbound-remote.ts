@@ -83,5 +83,7 @@ export async function withNorthboundRemote(
   read?: (remote: string, timeoutMs: number) => Promise<string | undefined>,
 ): Promise<Readonly<DriverConfig>> {
   const nb = await requireNorthboundRemote(config, read);
-  return Object.freeze(Object.assign(Object.create(Object.getPrototypeOf(config) as object) as DriverConfig, config, { OVN_DRIVER_NB: nb }));
+  return Object.freeze(
+    Object.assign(Object.create(Object.getPrototypeOf(config) as object) as DriverConfig, config, { OVN_DRIVER_NB: nb }),
+  );
 }

@@ -16,10 +16,16 @@ describe('plugin/config.json', () => {
     for (const e of manifest.env) assert.deepEqual(e.settable, ['value'], e.name);
   });
 
-  it('starts node with the driver\'s flags, as the Dockerfile and run-local.sh do', () => {
+  it("starts node with the driver's flags, as the Dockerfile and run-local.sh do", () => {
     const manifest = JSON.parse(readFileSync(path.join(root, 'plugin', 'config.json'), 'utf8')) as { entrypoint: string[] };
     assert.deepEqual(manifest.entrypoint, ['/usr/local/bin/node', ...NODE_FLAGS, '/opt/docker-ovn-driver/dist/src/main.js']);
-    assert.match(readFileSync(path.join(root, 'Dockerfile'), 'utf8'), new RegExp(`^ENTRYPOINT \\["/usr/local/bin/node", ${NODE_FLAGS.map((f) => `"${f}"`).join(', ')}, `, 'm'));
-    assert.match(readFileSync(path.join(root, 'scripts', 'run-local.sh'), 'utf8'), new RegExp(`^exec node ${NODE_FLAGS.join(' ')} dist/src/main\\.js$`, 'm'));
+    assert.match(
+      readFileSync(path.join(root, 'Dockerfile'), 'utf8'),
+      new RegExp(`^ENTRYPOINT \\["/usr/local/bin/node", ${NODE_FLAGS.map((f) => `"${f}"`).join(', ')}, `, 'm'),
+    );
+    assert.match(
+      readFileSync(path.join(root, 'scripts', 'run-local.sh'), 'utf8'),
+      new RegExp(`^exec node ${NODE_FLAGS.join(' ')} dist/src/main\\.js$`, 'm'),
+    );
   });
 });

@@ -15,7 +15,14 @@ const OPERATOR_PATHS = new Set(['/metrics', '/healthz', '/readyz', '/log-level',
  */
 export function isHttpOnlyPath(url: string | undefined): boolean {
   const path = (url ?? '/').split('?')[0];
-  return path === '/docs' || path.startsWith('/docs/') || path === '/openapi.json' || path.startsWith('/docs-json') || path.startsWith('/debug/') || OPERATOR_PATHS.has(path);
+  return (
+    path === '/docs' ||
+    path.startsWith('/docs/') ||
+    path === '/openapi.json' ||
+    path.startsWith('/docs-json') ||
+    path.startsWith('/debug/') ||
+    OPERATOR_PATHS.has(path)
+  );
 }
 
 /**

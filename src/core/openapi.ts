@@ -8,11 +8,12 @@ type Json = Record<string, unknown>;
 
 /** Why the spec states `security: []`. */
 const NO_AUTH =
-  'No authentication (security: []): only root can connect to the plugin socket (a root-owned unix socket in dockerd\'s plugin directory), and the ' +
+  "No authentication (security: []): only root can connect to the plugin socket (a root-owned unix socket in dockerd's plugin directory), and the " +
   'HTTP listener binds 127.0.0.1 unless OVN_DRIVER_ADDR says otherwise; whoever reaches either may call any operation.';
 
 /** The operator's picture of the networks, linked from the swagger UI (which renders the description as Markdown). */
-const TOPOLOGY_LINK = 'The networks drawn: [topology view](/topology) (an HTML page on the HTTP listener, redrawn every 2 s from GET /debug/topology).';
+const TOPOLOGY_LINK =
+  'The networks drawn: [topology view](/topology) (an HTML page on the HTTP listener, redrawn every 2 s from GET /debug/topology).';
 
 /** What a debug view (GET, HTTP listener only) answers on the plugin socket. */
 const DEBUG_VIEW_NOT_HERE = 'Asked on the plugin socket: the debug views are served on the HTTP listener only';
@@ -94,7 +95,8 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   for (const [path, item] of Object.entries(doc.paths)) {
     // Verbs are POSTs (moby pkg/plugins/client.go); read-only debug views on the HTTP listener may be GETs.
     const methods = Object.keys(item).filter((k) => k !== 'parameters');
-    if (methods.some((m) => m !== 'post' && m !== 'get') || (item.post && item.get)) throw new Error(`${path}: a verb is POST only, a debug view GET only`);
+    if (methods.some((m) => m !== 'post' && m !== 'get') || (item.post && item.get))
+      throw new Error(`${path}: a verb is POST only, a debug view GET only`);
     const operation = item.post ?? item.get;
     if (!operation) continue;
     const id = operation.operationId ?? '';
@@ -104,7 +106,10 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
     if (operation.parameters?.length === 0) delete operation.parameters;
     const ok = operation.responses['200'];
     if (ok && 'description' in ok && !ok.description) ok.description = 'Done';
-    const failure = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } } });
+    const failure = (description: string) => ({
+      description,
+      content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorResponse) } } },
+    });
     for (const status of item.post ? COMMON_ERRORS : ([500] as const)) operation.responses[status] = failure(WIRE_ERRORS[status]);
     if (item.get) operation.responses['404'] = failure(DEBUG_VIEW_NOT_HERE);
   }

@@ -41,7 +41,8 @@ export function registerWireBodyParser(fastify: FastifyInstance): void {
       if ((e as ParseError).statusCode === 400) return done(e as ParseError, undefined);
       return done(badRequest(`request body is not valid JSON: ${(e as Error).message}`), undefined);
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return done(badRequest('request body must be a JSON object'), undefined);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return done(badRequest('request body must be a JSON object'), undefined);
     done(null, value);
   });
 }

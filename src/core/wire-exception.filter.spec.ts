@@ -37,7 +37,10 @@ describe(WireExceptionFilter.name, () => {
 
   it('answers 409 when optimistic concurrency gave up on rows other writers kept changing', () => {
     const r = answer(new OvsdbConflictError(20, new OvsdbOpError('timed out', 'wait failed', 0, 'wait')), '/NetworkDriver.CreateNetwork');
-    assert.deepEqual(r, { status: 409, body: { Err: 'CreateNetwork: OVN Northbound kept changing under this request (20 attempts); try again' } });
+    assert.deepEqual(r, {
+      status: 409,
+      body: { Err: 'CreateNetwork: OVN Northbound kept changing under this request (20 attempts); try again' },
+    });
   });
 
   it('keeps a driver error its own status and message', () => {

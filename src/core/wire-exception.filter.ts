@@ -24,7 +24,10 @@ export class WireExceptionFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const verb = verbOf(req.url);
     const [status, message] = this.describe(exception, verb);
-    void reply.status(status).header('content-type', 'application/json').send({ Err: `${verb}: ${message}` });
+    void reply
+      .status(status)
+      .header('content-type', 'application/json')
+      .send({ Err: `${verb}: ${message}` });
   }
 
   private describe(exception: unknown, verb: string): [number, string] {

@@ -31,7 +31,7 @@ describe(parseNetworkSpec.name, () => {
     assert.equal(s.mtu, undefined);
   });
 
-  it('isolates a network without -o vrf from the vrf\'s other subnets; naming a vrf asks for routing', () => {
+  it("isolates a network without -o vrf from the vrf's other subnets; naming a vrf asks for routing", () => {
     const opts = (generic: Record<string, string>) => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': generic } }));
     assert.equal(opts({}).isolated, true);
     assert.equal(opts({ vrf: 'default' }).isolated, false);
@@ -43,7 +43,10 @@ describe(parseNetworkSpec.name, () => {
   it('reads the ingress mode, open by default', () => {
     assert.equal(parseNetworkSpec(req()).ingress, 'open');
     assert.equal(parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { ingress: 'exposed' } } })).ingress, 'exposed');
-    assert.throws(() => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { ingress: 'some' } } })), /ingress "some" must be one of open, exposed, closed/);
+    assert.throws(
+      () => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { ingress: 'some' } } })),
+      /ingress "some" must be one of open, exposed, closed/,
+    );
   });
 
   it('reads mtu, internal and an IPv6 pool', () => {
@@ -60,11 +63,14 @@ describe(parseNetworkSpec.name, () => {
   });
 
   it('refuses an unknown option, listing the supported ones', () => {
-    assert.throws(() => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { colour: 'red' } } })), (e: unknown) => {
-      assert.ok(e instanceof BadRequestError);
-      assert.match(e.message, /unknown option "colour"; supported options: vrf .*mtu/);
-      return true;
-    });
+    assert.throws(
+      () => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { colour: 'red' } } })),
+      (e: unknown) => {
+        assert.ok(e instanceof BadRequestError);
+        assert.match(e.message, /unknown option "colour"; supported options: vrf .*mtu/);
+        return true;
+      },
+    );
   });
 
   it('refuses bad vrf names, bad mtu, a gateway outside the pool, no pool, two pools', () => {

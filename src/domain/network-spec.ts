@@ -65,25 +65,39 @@ export function parseNetworkSpec(req: CreateNetworkRequest): NetworkSpec {
   // Own keys only: `"toString" in {}` is true.
   const unknown = Object.keys(generic).filter((k) => !Object.hasOwn(SUPPORTED_OPTIONS, k));
   if (unknown.length > 0) {
-    const supported = Object.entries(SUPPORTED_OPTIONS).map(([k, v]) => `${k} (${v})`).join(', ');
+    const supported = Object.entries(SUPPORTED_OPTIONS)
+      .map(([k, v]) => `${k} (${v})`)
+      .join(', ');
     throw new BadRequestError(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; supported options: ${supported}`);
   }
   // -o values arrive as strings; anything else (an object, "0x578", " 1400") is refused, not coerced.
   const vrf = generic.vrf === undefined ? DEFAULT_VRF : generic.vrf;
-  if (typeof vrf !== 'string' || !VRF_NAME.test(vrf)) throw new BadRequestError(`vrf ${JSON.stringify(vrf)} must be 1-32 letters, digits, '.', '_' or '-'`);
+  if (typeof vrf !== 'string' || !VRF_NAME.test(vrf))
+    throw new BadRequestError(`vrf ${JSON.stringify(vrf)} must be 1-32 letters, digits, '.', '_' or '-'`);
   let mtu: number | undefined;
   if (generic.mtu !== undefined) {
     const raw = generic.mtu;
     mtu = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535) throw new BadRequestError(`mtu ${JSON.stringify(raw)} must be a whole number from 68 to 65535`);
+    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535)
+      throw new BadRequestError(`mtu ${JSON.stringify(raw)} must be a whole number from 68 to 65535`);
   }
   const ingress = generic[INGRESS_OPTION] === undefined ? 'open' : parseIngressMode(generic[INGRESS_OPTION], INGRESS_OPTION);
   // Networks made without -o vrf all land in vrf "default": two compose projects would route to each
   // other, where Docker's bridge driver keeps them apart. Naming a vrf is asking for its routing.
   const isolatedRaw = generic.isolated ?? String(generic.vrf === undefined);
-  if (isolatedRaw !== 'true' && isolatedRaw !== 'false') throw new BadRequestError(`isolated ${JSON.stringify(isolatedRaw)} must be true or false`);
+  if (isolatedRaw !== 'true' && isolatedRaw !== 'false')
+    throw new BadRequestError(`isolated ${JSON.stringify(isolatedRaw)} must be true or false`);
   const ipv4 = onePool(req.IPv4Data, 4);
   if (!ipv4) throw new BadRequestError('an IPv4 subnet is required (IPv4Data is empty)');
   const ipv6 = onePool(req.IPv6Data, 6);
-  return { networkId: req.NetworkID, vrf, mtu, internal: options[INTERNAL] === true, ingress, isolated: isolatedRaw === 'true', ipv4, ipv6 };
+  return {
+    networkId: req.NetworkID,
+    vrf,
+    mtu,
+    internal: options[INTERNAL] === true,
+    ingress,
+    isolated: isolatedRaw === 'true',
+    ipv4,
+    ipv6,
+  };
 }

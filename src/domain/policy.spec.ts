@@ -5,9 +5,30 @@ import { allowMatch, endpointPolicy, exposedPorts, EXPOSED_PORTS } from './polic
 const LSP = 'ep1';
 
 test("dockerd's exposed ports become one match per protocol, with ICMP echo", () => {
-  const policy = endpointPolicy({ [EXPOSED_PORTS]: [{ Proto: 6, Port: 9000 }, { Proto: 6, Port: 80 }, { Proto: 17, Port: 53 }, { Proto: 6, Port: 80 }] }, 'exposed');
-  assert.deepEqual(policy, { mode: 'exposed', ports: [{ proto: 'tcp', port: 80 }, { proto: 'tcp', port: 9000 }, { proto: 'udp', port: 53 }], from: [] });
-  assert.equal(allowMatch(LSP, policy!), 'outport == "ep1" && (tcp.dst == {80, 9000} || udp.dst == {53} || icmp4.type == 8 || icmp6.type == 128)');
+  const policy = endpointPolicy(
+    {
+      [EXPOSED_PORTS]: [
+        { Proto: 6, Port: 9000 },
+        { Proto: 6, Port: 80 },
+        { Proto: 17, Port: 53 },
+        { Proto: 6, Port: 80 },
+      ],
+    },
+    'exposed',
+  );
+  assert.deepEqual(policy, {
+    mode: 'exposed',
+    ports: [
+      { proto: 'tcp', port: 80 },
+      { proto: 'tcp', port: 9000 },
+      { proto: 'udp', port: 53 },
+    ],
+    from: [],
+  });
+  assert.equal(
+    allowMatch(LSP, policy!),
+    'outport == "ep1" && (tcp.dst == {80, 9000} || udp.dst == {53} || icmp4.type == 8 || icmp6.type == 128)',
+  );
 });
 
 test('an open network puts no policy on an endpoint unless its driver options ask', () => {
@@ -32,6 +53,8 @@ test('unknown driver options and modes are refused, naming what is supported', (
 });
 
 test('exposed ports dockerd could not mean are skipped', () => {
-  assert.deepEqual(exposedPorts([{ Proto: 6, Port: 0 }, { Proto: 1, Port: 8 }, { Proto: 132, Port: 38412 }, null]), [{ proto: 'sctp', port: 38412 }]);
+  assert.deepEqual(exposedPorts([{ Proto: 6, Port: 0 }, { Proto: 1, Port: 8 }, { Proto: 132, Port: 38412 }, null]), [
+    { proto: 'sctp', port: 38412 },
+  ]);
   assert.deepEqual(exposedPorts(null), []);
 });

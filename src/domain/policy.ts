@@ -56,7 +56,9 @@ export function endpointPolicy(options: Record<string, unknown> | null | undefin
   const opts = options ?? {};
   const unknown = Object.keys(opts).filter((k) => !k.startsWith('com.docker.') && !Object.hasOwn(ENDPOINT_OPTIONS, k));
   if (unknown.length > 0) {
-    const supported = Object.entries(ENDPOINT_OPTIONS).map(([k, v]) => `${k} (${v})`).join(', ');
+    const supported = Object.entries(ENDPOINT_OPTIONS)
+      .map(([k, v]) => `${k} (${v})`)
+      .join(', ');
     throw new BadRequestError(`unknown endpoint driver option ${unknown.map((k) => `"${k}"`).join(', ')}; supported: ${supported}`);
   }
   const mode = opts[INGRESS_OPTION] === undefined ? networkMode : parseIngressMode(opts[INGRESS_OPTION], `driver option ${INGRESS_OPTION}`);
@@ -68,7 +70,10 @@ export function endpointPolicy(options: Record<string, unknown> | null | undefin
 function parseFrom(value: unknown): string[] {
   if (value === undefined || value === '') return [];
   if (typeof value !== 'string') throw new BadRequestError(`driver option ${INGRESS_FROM_OPTION} must be a string of CIDRs`);
-  const cidrs = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const cidrs = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   // Canonical CIDRs only reach the ACL match: anything else is refused here, not by ovn-northd later.
   return [...new Set(cidrs.map((c) => parseSubnet(c.includes('/') ? c : c.includes(':') ? `${c}/128` : `${c}/32`).cidr))].sort();
 }
@@ -111,6 +116,8 @@ export function allowMatch(lsp: string, policy: EndpointPolicy): string | undefi
         ].join(' || ');
   const v4 = policy.from.filter((c) => !c.includes(':'));
   const v6 = policy.from.filter((c) => c.includes(':'));
-  const src = [v4.length ? `ip4.src == {${v4.join(', ')}}` : '', v6.length ? `ip6.src == {${v6.join(', ')}}` : ''].filter(Boolean).join(' || ');
+  const src = [v4.length ? `ip4.src == {${v4.join(', ')}}` : '', v6.length ? `ip6.src == {${v6.join(', ')}}` : '']
+    .filter(Boolean)
+    .join(' || ');
   return `outport == ${JSON.stringify(lsp)}${src ? ` && (${src})` : ''} && (${what})`;
 }

@@ -38,7 +38,16 @@ export interface Topology {
   /** `name`: the Docker network's name, when dockerd answered (the driver alone knows only its ID). */
   switches: { id: string; network: string; subnet: string; router?: string; name?: string }[];
   /** `container`: the name of the container on this host, when dockerd answered. */
-  endpoints: { id: string; endpoint: string; switch: string; address: string; chassis: string; up: boolean; installed: boolean; container?: string }[];
+  endpoints: {
+    id: string;
+    endpoint: string;
+    switch: string;
+    address: string;
+    chassis: string;
+    up: boolean;
+    installed: boolean;
+    container?: string;
+  }[];
 }
 
 /** The graph: vrf routers, the switches they join, and endpoints on their chassis. */
@@ -46,10 +55,22 @@ export function topology(db: DatabaseView): Topology {
   const routerOfVrf = new Map(db.Routers.map((r) => [r.Vrf ?? r.Name, r.Name]));
   return {
     routers: db.Routers.map((r) => ({ id: r.Name, vrf: r.Vrf ?? '' })),
-    switches: db.Networks.map((n) => ({ id: n.LogicalSwitch.Name, network: n.NetworkID.slice(0, 12), subnet: n.Subnet ?? n.SubnetIPv6 ?? '', router: n.Vrf ? routerOfVrf.get(n.Vrf) : undefined })),
+    switches: db.Networks.map((n) => ({
+      id: n.LogicalSwitch.Name,
+      network: n.NetworkID.slice(0, 12),
+      subnet: n.Subnet ?? n.SubnetIPv6 ?? '',
+      router: n.Vrf ? routerOfVrf.get(n.Vrf) : undefined,
+    })),
     endpoints: db.Networks.flatMap((n) =>
-      n.Endpoints.map((e) => ({ id: e.LogicalSwitchPort.Name, endpoint: e.EndpointID.slice(0, 12), switch: n.LogicalSwitch.Name, address: e.Address ?? e.AddressIPv6 ?? '', chassis: e.Chassis ?? '', up: e.LogicalSwitchPort.Up, installed: e.OvsInterface?.OvnInstalled ?? false })),
+      n.Endpoints.map((e) => ({
+        id: e.LogicalSwitchPort.Name,
+        endpoint: e.EndpointID.slice(0, 12),
+        switch: n.LogicalSwitch.Name,
+        address: e.Address ?? e.AddressIPv6 ?? '',
+        chassis: e.Chassis ?? '',
+        up: e.LogicalSwitchPort.Up,
+        installed: e.OvsInterface?.OvnInstalled ?? false,
+      })),
     ),
   };
 }
-

@@ -39,7 +39,12 @@ export class EndpointOperInfoResponse {
 
 /** /NetworkDriver.Join request. */
 export class JoinRequest extends EndpointRequest {
-  @WireString({ pattern: /^\/\S+$/, patternMessage: 'an absolute path', description: 'Path of the container network namespace', example: '/var/run/docker/netns/9663d513bf67' })
+  @WireString({
+    pattern: /^\/\S+$/,
+    patternMessage: 'an absolute path',
+    description: 'Path of the container network namespace',
+    example: '/var/run/docker/netns/9663d513bf67',
+  })
   SandboxKey!: string;
   @WireMap({ optional: true }) Options?: Record<string, unknown> | null;
 }

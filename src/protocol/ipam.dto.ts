@@ -16,7 +16,12 @@ export class AddressSpacesResponse {
 export class RequestPoolRequest {
   @WireString({ optional: true, description: 'Address space; pools are keyed by (vrf or address space, subnet)' }) AddressSpace?: string;
   @WireCidr({ optional: true, allowEmpty: true, description: '--subnet; required by this driver', example: '10.10.10.0/23' }) Pool?: string;
-  @WireCidr({ optional: true, allowEmpty: true, description: '--ip-range: allocate only from this part of the pool', example: '10.10.10.32/27' })
+  @WireCidr({
+    optional: true,
+    allowEmpty: true,
+    description: '--ip-range: allocate only from this part of the pool',
+    example: '10.10.10.32/27',
+  })
   SubPool?: string;
   @WireMap({ optional: true, description: '--ipam-opt; vrf=NAME keys the pool by vrf' }) Options?: Record<string, string> | null;
   @WireBool({ optional: true }) V6?: boolean;
@@ -38,7 +43,10 @@ export class ReleasePoolRequest {
 export class RequestAddressRequest {
   @WireString() PoolID!: string;
   @WireIp({ optional: true, allowEmpty: true, description: 'A plain IP (docker run --ip, --gateway) or "" for any' }) Address?: string;
-  @WireMap({ optional: true, description: 'RequestAddressType=com.docker.network.gateway for the gateway' }) Options?: Record<string, string> | null;
+  @WireMap({ optional: true, description: 'RequestAddressType=com.docker.network.gateway for the gateway' }) Options?: Record<
+    string,
+    string
+  > | null;
 }
 
 /** /IpamDriver.RequestAddress reply. */

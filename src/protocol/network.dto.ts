@@ -11,7 +11,8 @@ export class IPAMData {
 
 /** /NetworkDriver.GetCapabilities reply. */
 export class CapabilitiesResponse {
-  @WireString({ pattern: /^(local|global)$/, patternMessage: 'local or global', description: 'local, or global when networks span hosts' }) Scope!: string;
+  @WireString({ pattern: /^(local|global)$/, patternMessage: 'local or global', description: 'local, or global when networks span hosts' })
+  Scope!: string;
   @WireString({ optional: true, pattern: /^(local|global)$/, patternMessage: 'local or global' }) ConnectivityScope?: string;
 }
 
@@ -46,4 +47,3 @@ export class DiscoveryRequest {
   @WireInt({ description: '1 = node discovery' }) DiscoveryType!: number;
   @WireMap({ optional: true }) DiscoveryData?: Record<string, unknown> | null;
 }
-

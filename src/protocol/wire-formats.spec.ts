@@ -4,8 +4,24 @@ import { DOCKER_ID, MAC, isCidr, isIpAddress } from './wire-formats';
 
 describe('wire formats', () => {
   it('takes addresses with their prefix length as CIDR, host bits allowed', () => {
-    for (const ok of ['10.40.0.1/24', '10.40.0.0/24', '0.0.0.0/0', '10.1.2.3/32', 'fd00:41::1/64', '::/0', 'fd00::/128']) assert.ok(isCidr(ok), ok);
-    for (const bad of ['10.40.0.1', '10.40.0.0/33', 'fd00::/129', '10.0.0/24', '/24', '10.0.0.0/', '10.0.0.0/24/1', '10.0.0.0/ 24', '10.0.0.0/-1', '1.2.3.4/0x18', 'fe80::1%eth0/64', '', 24, null]) {
+    for (const ok of ['10.40.0.1/24', '10.40.0.0/24', '0.0.0.0/0', '10.1.2.3/32', 'fd00:41::1/64', '::/0', 'fd00::/128'])
+      assert.ok(isCidr(ok), ok);
+    for (const bad of [
+      '10.40.0.1',
+      '10.40.0.0/33',
+      'fd00::/129',
+      '10.0.0/24',
+      '/24',
+      '10.0.0.0/',
+      '10.0.0.0/24/1',
+      '10.0.0.0/ 24',
+      '10.0.0.0/-1',
+      '1.2.3.4/0x18',
+      'fe80::1%eth0/64',
+      '',
+      24,
+      null,
+    ]) {
       assert.ok(!isCidr(bad), String(bad));
     }
   });

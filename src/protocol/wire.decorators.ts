@@ -57,11 +57,17 @@ function presence(opts: WireOptions): PropertyDecorator[] {
 
 const isCidrRule = ValidateBy({
   name: 'isCidr',
-  validator: { validate: isCidr, defaultMessage: buildMessage((each) => `${each}$property must be an address with prefix length, like 10.0.0.1/24`) },
+  validator: {
+    validate: isCidr,
+    defaultMessage: buildMessage((each) => `${each}$property must be an address with prefix length, like 10.0.0.1/24`),
+  },
 });
 const isIpRule = ValidateBy({
   name: 'isIpAddress',
-  validator: { validate: isIpAddress, defaultMessage: buildMessage((each) => `${each}$property must be a plain IP address, like 10.0.0.1`) },
+  validator: {
+    validate: isIpAddress,
+    defaultMessage: buildMessage((each) => `${each}$property must be a plain IP address, like 10.0.0.1`),
+  },
 });
 
 /** A 64-hex Docker ID; safe to use in OVN, OVS and interface names. */
@@ -110,7 +116,13 @@ export function WireString(opts: WireOptions & { pattern?: RegExp; patternMessag
     api(opts, { type: String, ...(opts.pattern ? { pattern: opts.pattern.source } : {}) }),
     ...presence(opts),
     IsString(),
-    ...(opts.pattern ? [Matches(opts.pattern, { message: `$property must be ${opts.patternMessage ?? `like ${String(opts.example ?? opts.pattern.source)}`}` })] : []),
+    ...(opts.pattern
+      ? [
+          Matches(opts.pattern, {
+            message: `$property must be ${opts.patternMessage ?? `like ${String(opts.example ?? opts.pattern.source)}`}`,
+          }),
+        ]
+      : []),
   );
 }
 

@@ -14,7 +14,10 @@ import { repoRoot } from '../harness/stack';
 interface Results {
   smoke: boolean;
   machine: Record<string, unknown>;
-  benchmarks: Record<string, { rows: { id: string; value: unknown; baseline: unknown; ratio: unknown; met?: unknown; target?: { on: string; limit: number } }[] }>;
+  benchmarks: Record<
+    string,
+    { rows: { id: string; value: unknown; baseline: unknown; ratio: unknown; met?: unknown; target?: { on: string; limit: number } }[] }
+  >;
   errors: Record<string, string>;
 }
 
@@ -29,8 +32,11 @@ describe('bench smoke', () => {
     const out = path.join(dir, 'results.json');
     const entry = path.join(repoRoot(), 'dist', 'bench', 'bench.js');
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      execFile(process.execPath, [entry, '--smoke', '--out', out], { timeout: 290_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
+      execFile(
+        process.execPath,
+        [entry, '--smoke', '--out', out],
+        { timeout: 290_000, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr }),
       );
     });
     assert.equal(code, 0, output);

@@ -30,7 +30,8 @@ const load = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Schema;
 const full = (t: string | ColumnType): ColumnType => (typeof t === 'string' ? { key: t } : t);
 const base = (b: string | BaseType | undefined): BaseType | undefined => (typeof b === 'string' ? { type: b } : b);
 /** Values of an enum constraint: ["set", [...]] or a single atom. */
-const enumValues = (e: unknown): unknown[] | undefined => (e === undefined ? undefined : Array.isArray(e) && e[0] === 'set' ? (e[1] as unknown[]) : [e]);
+const enumValues = (e: unknown): unknown[] | undefined =>
+  e === undefined ? undefined : Array.isArray(e) && e[0] === 'set' ? (e[1] as unknown[]) : [e];
 
 /** Everything `older` accepts, `newer` accepts too. */
 function widens(older: BaseType | undefined, newer: BaseType | undefined): boolean {
@@ -38,8 +39,10 @@ function widens(older: BaseType | undefined, newer: BaseType | undefined): boole
   if (older.type !== newer.type) return false;
   const [eo, en] = [enumValues(older.enum), enumValues(newer.enum)];
   if (eo && !(en === undefined || eo.every((v) => en.some((w) => JSON.stringify(w) === JSON.stringify(v))))) return false;
-  for (const k of ['minInteger', 'minReal', 'minLength'] as const) if (newer[k] !== undefined && (older[k] === undefined || (newer[k] as number) > (older[k] as number))) return false;
-  for (const k of ['maxInteger', 'maxReal', 'maxLength'] as const) if (newer[k] !== undefined && (older[k] === undefined || (newer[k] as number) < (older[k] as number))) return false;
+  for (const k of ['minInteger', 'minReal', 'minLength'] as const)
+    if (newer[k] !== undefined && (older[k] === undefined || (newer[k] as number) > (older[k] as number))) return false;
+  for (const k of ['maxInteger', 'maxReal', 'maxLength'] as const)
+    if (newer[k] !== undefined && (older[k] === undefined || (newer[k] as number) < (older[k] as number))) return false;
   return (newer.refTable ?? older.refTable) === older.refTable;
 }
 const maxOf = (t: ColumnType) => (t.max === 'unlimited' ? Infinity : (t.max ?? 1));
@@ -63,7 +66,8 @@ describe('OVN Northbound schema of the compatibility rootfs', () => {
         assert.ok(n, `${table}.${column} is gone in ${newer.version}`);
         if (JSON.stringify(n.type) === JSON.stringify(type)) continue;
         const [o, w] = [full(type), full(n.type)];
-        const ok = widens(base(o.key), base(w.key)) && widens(base(o.value), base(w.value)) && (w.min ?? 1) <= (o.min ?? 1) && maxOf(w) >= maxOf(o);
+        const ok =
+          widens(base(o.key), base(w.key)) && widens(base(o.value), base(w.value)) && (w.min ?? 1) <= (o.min ?? 1) && maxOf(w) >= maxOf(o);
         assert.ok(ok, `${table}.${column}: ${JSON.stringify(type)} → ${JSON.stringify(n.type)} accepts less`);
         changed.push(`${table}.${column}`);
       }

@@ -35,7 +35,8 @@ function indentedCommands(file: string): number[] {
   const found: number[] = [];
   lines.forEach((line, i) => {
     if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
-    else if (!fenced && /^ {4}\S/.test(line) && (i === 0 || lines[i - 1]!.trim() === '') && !/^ {4}[-*]|^ {4}\d+\./.test(line)) found.push(i + 1);
+    else if (!fenced && /^ {4}\S/.test(line) && (i === 0 || lines[i - 1]!.trim() === '') && !/^ {4}[-*]|^ {4}\d+\./.test(line))
+      found.push(i + 1);
   });
   return found;
 }
@@ -57,7 +58,9 @@ describe('command blocks of README.md and docs/*.md', () => {
     const runners = testSources()
       .map((f) => readFileSync(f, 'utf8'))
       .filter((text) => /docBlock\(/i.test(text) && !text.includes('export function docBlock('));
-    const unused = blocks.filter((b) => b.id && !runners.some((text) => text.includes(`'${b.id}'`))).map((b) => `${b.file}:${b.line} run: ${b.id}`);
+    const unused = blocks
+      .filter((b) => b.id && !runners.some((text) => text.includes(`'${b.id}'`)))
+      .map((b) => `${b.file}:${b.line} run: ${b.id}`);
     assert.deepEqual(unused, [], 'blocks marked run: that no test runs');
   });
 });

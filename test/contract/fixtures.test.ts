@@ -54,7 +54,13 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
    * Sends `body` as dockerd would, checks the request against the spec first (valid unless `malformed`:
    * then the spec must refuse it too) and the reply after.
    */
-  async function send(urlPath: string, body: unknown, where: string, headers: Record<string, string> = {}, malformed = false): Promise<Reply> {
+  async function send(
+    urlPath: string,
+    body: unknown,
+    where: string,
+    headers: Record<string, string> = {},
+    malformed = false,
+  ): Promise<Reply> {
     if (body !== null && spec.has(urlPath)) {
       const checked = spec.checkRequest(urlPath, body);
       if (malformed) assert.ok(!checked.ok, `${where}: the spec accepts a request the driver refuses as malformed`);
@@ -91,7 +97,11 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
     const req = (c.request ?? {}) as Body;
     const headers = { ...(c.request_headers?.['user-agent'] ? { 'user-agent': c.request_headers['user-agent'] } : {}) };
     if (c.request_headers?.['content-length'] !== undefined) {
-      assert.equal(Buffer.byteLength(wireBody(c.request)), Number(c.request_headers['content-length']), `${c.where}: replayed body has dockerd's length`);
+      assert.equal(
+        Buffer.byteLength(wireBody(c.request)),
+        Number(c.request_headers['content-length']),
+        `${c.where}: replayed body has dockerd's length`,
+      );
     }
     const reply = await send(c.path, c.request, c.where, headers);
     const body = reply.body as Body;
@@ -144,10 +154,14 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
         // Gateways and routes are plain IPs (the spec checks the format) of this network's gateways.
         if (body.Gateway !== undefined) assert.equal(body.Gateway, net.gateway, c.where);
         if (body.GatewayIPv6 !== undefined) assert.equal(body.GatewayIPv6, net.gateway6, c.where);
-        for (const route of (body.StaticRoutes ?? []) as Body[]) assert.ok([net.gateway, net.gateway6].includes(route.NextHop as string), `${c.where}: route ${JSON.stringify(route)}`);
+        for (const route of (body.StaticRoutes ?? []) as Body[])
+          assert.ok([net.gateway, net.gateway6].includes(route.NextHop as string), `${c.where}: route ${JSON.stringify(route)}`);
         const state = await leftovers(t.stack);
         assert.ok(state.ovsPorts.includes(`ovn${short(eid)}`), `${c.where}: OVS port in ${t.stack.bridge}`);
-        assert.ok(state.veths.includes(`ovn${short(eid)}`) && state.veths.includes(`ovc${short(eid)}`), `${c.where}: veth pair on the host`);
+        assert.ok(
+          state.veths.includes(`ovn${short(eid)}`) && state.veths.includes(`ovc${short(eid)}`),
+          `${c.where}: veth pair on the host`,
+        );
         const ifaceId = (await t.stack.vsctl('get', 'Interface', `ovn${short(eid)}`, 'external_ids:iface-id')).trim().replace(/"/g, '');
         assert.equal(ifaceId, eid, `${c.where}: iface-id binds the port to the LSP`);
         const sandbox = (await t.stack.vsctl('get', 'Interface', `ovn${short(eid)}`, 'external_ids:vm-id')).trim().replace(/"/g, '');
@@ -161,8 +175,20 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
         const ep = endpoints.get(eid)!;
         const value = body.Value as Body;
         assert.deepEqual(
-          { LogicalSwitchPort: value.LogicalSwitchPort, MacAddress: value.MacAddress, Address: value.Address, HostVeth: value.HostVeth, ContainerVeth: value.ContainerVeth },
-          { LogicalSwitchPort: eid, MacAddress: ep.mac, Address: ep.address, HostVeth: `ovn${short(eid)}`, ContainerVeth: `ovc${short(eid)}` },
+          {
+            LogicalSwitchPort: value.LogicalSwitchPort,
+            MacAddress: value.MacAddress,
+            Address: value.Address,
+            HostVeth: value.HostVeth,
+            ContainerVeth: value.ContainerVeth,
+          },
+          {
+            LogicalSwitchPort: eid,
+            MacAddress: ep.mac,
+            Address: ep.address,
+            HostVeth: `ovn${short(eid)}`,
+            ContainerVeth: `ovc${short(eid)}`,
+          },
           c.where,
         );
         assert.equal(value.LogicalSwitch, switchOf(networks.get(nid)!), c.where);
@@ -185,7 +211,11 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
         const net = networks.get(nid)!;
         networks.delete(nid);
         const shared = [...networks.values()].some((n) => switchOf(n) === switchOf(net));
-        assert.equal((await leftovers(t.stack)).switches.includes(switchOf(net)), shared, `${c.where}: the switch goes with its last network`);
+        assert.equal(
+          (await leftovers(t.stack)).switches.includes(switchOf(net)),
+          shared,
+          `${c.where}: the switch goes with its last network`,
+        );
         break;
       }
       default:
@@ -196,7 +226,8 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
 
   /** Deletes what the captures created but never deleted, then checks NB, OVS and links are as before. */
   async function assertCleanAfterDeleting(where: string): Promise<void> {
-    for (const id of [...networks.keys()]) await expectEmpty('/NetworkDriver.DeleteNetwork', { NetworkID: id }, `${where}: DeleteNetwork ${id}`);
+    for (const id of [...networks.keys()])
+      await expectEmpty('/NetworkDriver.DeleteNetwork', { NetworkID: id }, `${where}: DeleteNetwork ${id}`);
     networks.clear();
     endpoints.clear();
     assert.deepEqual(await leftovers(t.stack), NOTHING, where);
@@ -224,7 +255,11 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
         // IpamDriver is not implemented by this build: every verb answers 404, which dockerd reads as
         // "not implemented". When it lands its operations are in openapi.json and the branch below runs.
         const reply = await t.post(c.path, wireBody(c.request));
-        assert.deepEqual({ status: reply.status, raw: reply.raw }, { status: 404, raw: JSON.stringify({ Err: `${verb(c.path)}: not implemented by this driver` }) }, c.where);
+        assert.deepEqual(
+          { status: reply.status, raw: reply.raw },
+          { status: 404, raw: JSON.stringify({ Err: `${verb(c.path)}: not implemented by this driver` }) },
+          c.where,
+        );
         assert.ok(spec.check(spec.component('ErrorResponse'), reply.body).ok, c.where);
         continue;
       }
@@ -237,16 +272,33 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
   it("accepts Go's nulls and omitted fields (nil slices, maps and pointers; no Gateway, no AuxAddresses)", async () => {
     const nid = randomId();
     const eid = randomId();
-    await expectEmpty('/NetworkDriver.CreateNetwork', { NetworkID: nid, Options: null, IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.42.0.0/24', AuxAddresses: null }], IPv6Data: null });
+    await expectEmpty('/NetworkDriver.CreateNetwork', {
+      NetworkID: nid,
+      Options: null,
+      IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.42.0.0/24', AuxAddresses: null }],
+      IPv6Data: null,
+    });
     networks.set(nid, { vrf: 'default', pool: '10.42.0.0/24' });
-    const created = await expectOk('/NetworkDriver.CreateEndpoint', { NetworkID: nid, EndpointID: eid, Interface: { Address: '10.42.0.5/24', AddressIPv6: '', MacAddress: '' }, Options: null });
+    const created = await expectOk('/NetworkDriver.CreateEndpoint', {
+      NetworkID: nid,
+      EndpointID: eid,
+      Interface: { Address: '10.42.0.5/24', AddressIPv6: '', MacAddress: '' },
+      Options: null,
+    });
     assert.match((created.Interface as Body).MacAddress as string, LOCAL_MAC);
-    const joined = await expectOk('/NetworkDriver.Join', { NetworkID: nid, EndpointID: eid, SandboxKey: '/var/run/docker/netns/0123456789ab', Options: null });
+    const joined = await expectOk('/NetworkDriver.Join', {
+      NetworkID: nid,
+      EndpointID: eid,
+      SandboxKey: '/var/run/docker/netns/0123456789ab',
+      Options: null,
+    });
     assert.equal(joined.Gateway, undefined, 'a network without a gateway gives none');
     await expectEmpty('/NetworkDriver.ProgramExternalConnectivity', { NetworkID: nid, EndpointID: eid, Options: null });
     await expectEmpty('/NetworkDriver.DiscoverNew', { DiscoveryType: 1, DiscoveryData: null });
     await expectEmpty('/NetworkDriver.DiscoverDelete', { DiscoveryType: 1, DiscoveryData: null });
-    assert.deepEqual(await expectOk('/NetworkDriver.AllocateNetwork', { NetworkID: nid, Options: null, IPv4Data: null, IPv6Data: null }), { Options: {} });
+    assert.deepEqual(await expectOk('/NetworkDriver.AllocateNetwork', { NetworkID: nid, Options: null, IPv4Data: null, IPv6Data: null }), {
+      Options: {},
+    });
     await expectEmpty('/NetworkDriver.FreeNetwork', { NetworkID: nid });
     await expectEmpty('/NetworkDriver.RevokeExternalConnectivity', { NetworkID: nid, EndpointID: eid });
     await expectEmpty('/NetworkDriver.Leave', { NetworkID: nid, EndpointID: eid });
@@ -273,14 +325,20 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
       Options: {},
       FutureField: [null],
     });
-    await expectOk('/NetworkDriver.Join', { NetworkID: nid, EndpointID: eid, SandboxKey: '/var/run/docker/netns/abcdef012345', Options: {}, FutureField: {} });
+    await expectOk('/NetworkDriver.Join', {
+      NetworkID: nid,
+      EndpointID: eid,
+      SandboxKey: '/var/run/docker/netns/abcdef012345',
+      Options: {},
+      FutureField: {},
+    });
     assert.match(await linkInfo(`ovc${short(eid)}`), / link\/ether 02:42:0a:2c:00:07 /);
     await expectEmpty('/NetworkDriver.Leave', { NetworkID: nid, EndpointID: eid, FutureField: 1 });
     await expectEmpty('/NetworkDriver.DeleteEndpoint', { NetworkID: nid, EndpointID: eid, FutureField: 1 });
     await assertCleanAfterDeleting('extra fields');
   });
 
-  it('puts an endpoint of an internal network with -o mtu and -o vrf on the wire (the IPv6 capture\'s second network)', async () => {
+  it("puts an endpoint of an internal network with -o mtu and -o vrf on the wire (the IPv6 capture's second network)", async () => {
     const captured = loadFixture('dockerd-20.10-ipv6-portmap-internal.jsonl').find(
       (c) => c.path === '/NetworkDriver.CreateNetwork' && (c.request?.Options as Body)['com.docker.network.internal'] === true,
     );
@@ -289,8 +347,16 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
     const nid = captured.request!.NetworkID as string;
     const eid = randomId();
     const iface = { Address: '10.40.0.9/24', AddressIPv6: '', MacAddress: '' };
-    await replay({ where: 'internal CreateEndpoint', path: '/NetworkDriver.CreateEndpoint', request: { NetworkID: nid, EndpointID: eid, Interface: iface, Options: {} } });
-    await replay({ where: 'internal Join', path: '/NetworkDriver.Join', request: { NetworkID: nid, EndpointID: eid, SandboxKey: '/var/run/docker/netns/internal0001', Options: {} } });
+    await replay({
+      where: 'internal CreateEndpoint',
+      path: '/NetworkDriver.CreateEndpoint',
+      request: { NetworkID: nid, EndpointID: eid, Interface: iface, Options: {} },
+    });
+    await replay({
+      where: 'internal Join',
+      path: '/NetworkDriver.Join',
+      request: { NetworkID: nid, EndpointID: eid, SandboxKey: '/var/run/docker/netns/internal0001', Options: {} },
+    });
     assert.match(await linkInfo(`ovn${short(eid)}`), / mtu 1400 /, 'both ends get -o mtu');
     await replay({ where: 'internal Leave', path: '/NetworkDriver.Leave', request: { NetworkID: nid, EndpointID: eid } });
     await replay({ where: 'internal DeleteEndpoint', path: '/NetworkDriver.DeleteEndpoint', request: { NetworkID: nid, EndpointID: eid } });
@@ -301,17 +367,31 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
   it('is idempotent where dockerd retries and rolls back: repeated creates, deletes of what is gone', async () => {
     const nid = randomId();
     const eid = randomId();
-    const network = { NetworkID: nid, Options: {}, IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.45.0.0/24', Gateway: '10.45.0.1/24' }], IPv6Data: [] };
+    const network = {
+      NetworkID: nid,
+      Options: {},
+      IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.45.0.0/24', Gateway: '10.45.0.1/24' }],
+      IPv6Data: [],
+    };
     await expectEmpty('/NetworkDriver.CreateNetwork', network);
     await expectEmpty('/NetworkDriver.CreateNetwork', network);
     networks.set(nid, { vrf: 'default', pool: '10.45.0.0/24', gateway: '10.45.0.1' });
-    const endpoint = { NetworkID: nid, EndpointID: eid, Interface: { Address: '10.45.0.3/24', AddressIPv6: '', MacAddress: '' }, Options: {} };
+    const endpoint = {
+      NetworkID: nid,
+      EndpointID: eid,
+      Interface: { Address: '10.45.0.3/24', AddressIPv6: '', MacAddress: '' },
+      Options: {},
+    };
     const first = await expectOk('/NetworkDriver.CreateEndpoint', endpoint);
     assert.deepEqual(await expectOk('/NetworkDriver.CreateEndpoint', endpoint), first, 'a retried CreateEndpoint hands back the same MAC');
     const join = { NetworkID: nid, EndpointID: eid, SandboxKey: '/var/run/docker/netns/retry0000001', Options: {} };
     await expectOk('/NetworkDriver.Join', join);
     await expectOk('/NetworkDriver.Join', join);
-    assert.equal((await leftovers(t.stack)).ovsPorts.filter((p) => p === `ovn${short(eid)}`).length, 1, 'one OVS port after a retried Join');
+    assert.equal(
+      (await leftovers(t.stack)).ovsPorts.filter((p) => p === `ovn${short(eid)}`).length,
+      1,
+      'one OVS port after a retried Join',
+    );
     for (let i = 0; i < 2; i++) {
       await expectEmpty('/NetworkDriver.Leave', { NetworkID: nid, EndpointID: eid });
       await expectEmpty('/NetworkDriver.DeleteEndpoint', { NetworkID: nid, EndpointID: eid });
@@ -326,33 +406,130 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
   it('refuses what it cannot honour with the exact status and Err, changing nothing', async () => {
     const nid = randomId();
     const pool = (p: Body) => ({ NetworkID: nid, Options: {}, IPv4Data: [p], IPv6Data: [] });
-    await expectErr('/NetworkDriver.CreateNetwork', pool({ Pool: '10.46.0.0/24', Gateway: '10.46.1.1/24' }), 400, 'gateway 10.46.1.1/24 is outside the pool 10.46.0.0/24');
-    await expectErr('/NetworkDriver.CreateNetwork', pool({ Pool: 'fd00:46::/64' }), 400, 'IPv4Data pool fd00:46::/64 is not an IPv4 subnet');
-    await expectErr('/NetworkDriver.CreateNetwork', { NetworkID: nid, IPv4Data: [], IPv6Data: [] }, 400, 'an IPv4 subnet is required (IPv4Data is empty)');
-    await expectErr('/NetworkDriver.CreateNetwork', { NetworkID: nid, IPv4Data: [{ Pool: '10.46.0.0/24' }, { Pool: '10.47.0.0/24' }] }, 400, 'only one IPv4 subnet per network is supported, got 2');
-    await expectErr('/NetworkDriver.CreateNetwork', { ...pool({ Pool: '10.46.0.0/24' }), Options: { 'com.docker.network.generic': { vrf: 'a;b' } } }, 400, `vrf "a;b" must be 1-32 letters, digits, '.', '_' or '-'`);
-    await expectErr('/NetworkDriver.CreateNetwork', { ...pool({ Pool: '10.46.0.0/24' }), Options: { 'com.docker.network.generic': { mtu: '0x578' } } }, 400, 'mtu "0x578" must be a whole number from 68 to 65535');
-    await expectErr('/NetworkDriver.CreateNetwork', pool({ Pool: '10.46.0.0/33' }), 400, 'IPv4Data.0.Pool must be an address with prefix length, like 10.0.0.1/24', true);
-    await expectErr('/NetworkDriver.DeleteNetwork', { NetworkID: '../../etc/passwd' }, 400, 'NetworkID must be a 64-character lowercase hex Docker ID', true);
-    await expectErr('/NetworkDriver.Join', { NetworkID: nid, EndpointID: nid, SandboxKey: 'netns/x' }, 400, 'SandboxKey must be an absolute path', true);
-    await expectErr('/NetworkDriver.CreateEndpoint', { NetworkID: nid, EndpointID: nid, Interface: { Address: '10.46.0.2/24', MacAddress: '02:42:zz:00:00:01' } }, 400, 'Interface.MacAddress must be a MAC address like 02:42:0a:0a:0a:02', true);
+    await expectErr(
+      '/NetworkDriver.CreateNetwork',
+      pool({ Pool: '10.46.0.0/24', Gateway: '10.46.1.1/24' }),
+      400,
+      'gateway 10.46.1.1/24 is outside the pool 10.46.0.0/24',
+    );
+    await expectErr(
+      '/NetworkDriver.CreateNetwork',
+      pool({ Pool: 'fd00:46::/64' }),
+      400,
+      'IPv4Data pool fd00:46::/64 is not an IPv4 subnet',
+    );
+    await expectErr(
+      '/NetworkDriver.CreateNetwork',
+      { NetworkID: nid, IPv4Data: [], IPv6Data: [] },
+      400,
+      'an IPv4 subnet is required (IPv4Data is empty)',
+    );
+    await expectErr(
+      '/NetworkDriver.CreateNetwork',
+      { NetworkID: nid, IPv4Data: [{ Pool: '10.46.0.0/24' }, { Pool: '10.47.0.0/24' }] },
+      400,
+      'only one IPv4 subnet per network is supported, got 2',
+    );
+    await expectErr(
+      '/NetworkDriver.CreateNetwork',
+      { ...pool({ Pool: '10.46.0.0/24' }), Options: { 'com.docker.network.generic': { vrf: 'a;b' } } },
+      400,
+      `vrf "a;b" must be 1-32 letters, digits, '.', '_' or '-'`,
+    );
+    await expectErr(
+      '/NetworkDriver.CreateNetwork',
+      { ...pool({ Pool: '10.46.0.0/24' }), Options: { 'com.docker.network.generic': { mtu: '0x578' } } },
+      400,
+      'mtu "0x578" must be a whole number from 68 to 65535',
+    );
+    await expectErr(
+      '/NetworkDriver.CreateNetwork',
+      pool({ Pool: '10.46.0.0/33' }),
+      400,
+      'IPv4Data.0.Pool must be an address with prefix length, like 10.0.0.1/24',
+      true,
+    );
+    await expectErr(
+      '/NetworkDriver.DeleteNetwork',
+      { NetworkID: '../../etc/passwd' },
+      400,
+      'NetworkID must be a 64-character lowercase hex Docker ID',
+      true,
+    );
+    await expectErr(
+      '/NetworkDriver.Join',
+      { NetworkID: nid, EndpointID: nid, SandboxKey: 'netns/x' },
+      400,
+      'SandboxKey must be an absolute path',
+      true,
+    );
+    await expectErr(
+      '/NetworkDriver.CreateEndpoint',
+      { NetworkID: nid, EndpointID: nid, Interface: { Address: '10.46.0.2/24', MacAddress: '02:42:zz:00:00:01' } },
+      400,
+      'Interface.MacAddress must be a MAC address like 02:42:0a:0a:0a:02',
+      true,
+    );
     // Well-formed requests naming what this driver does not know: driver errors (500), as dockerd expects.
-    await expectErr('/NetworkDriver.CreateEndpoint', { NetworkID: nid, EndpointID: nid, Interface: { Address: '10.46.0.2/24' } }, 500, `network ${nid} is not known to this driver`);
-    await expectErr('/NetworkDriver.Join', { NetworkID: nid, EndpointID: nid, SandboxKey: '/var/run/docker/netns/x' }, 500, `endpoint ${nid} is not known to this driver`);
-    await expectErr('/NetworkDriver.EndpointOperInfo', { NetworkID: nid, EndpointID: nid }, 500, `endpoint ${nid} is not known to this driver`);
+    await expectErr(
+      '/NetworkDriver.CreateEndpoint',
+      { NetworkID: nid, EndpointID: nid, Interface: { Address: '10.46.0.2/24' } },
+      500,
+      `network ${nid} is not known to this driver`,
+    );
+    await expectErr(
+      '/NetworkDriver.Join',
+      { NetworkID: nid, EndpointID: nid, SandboxKey: '/var/run/docker/netns/x' },
+      500,
+      `endpoint ${nid} is not known to this driver`,
+    );
+    await expectErr(
+      '/NetworkDriver.EndpointOperInfo',
+      { NetworkID: nid, EndpointID: nid },
+      500,
+      `endpoint ${nid} is not known to this driver`,
+    );
     assert.deepEqual(await stateOf(t.stack), baseline, 'refused requests changed nothing');
 
     // Endpoint checks against a real network.
-    await expectEmpty('/NetworkDriver.CreateNetwork', pool({ AddressSpace: 'LocalDefault', Pool: '10.46.0.0/24', Gateway: '10.46.0.1/24' }));
+    await expectEmpty(
+      '/NetworkDriver.CreateNetwork',
+      pool({ AddressSpace: 'LocalDefault', Pool: '10.46.0.0/24', Gateway: '10.46.0.1/24' }),
+    );
     networks.set(nid, { vrf: 'default', pool: '10.46.0.0/24', gateway: '10.46.0.1' });
     const holder = randomId();
-    await expectOk('/NetworkDriver.CreateEndpoint', { NetworkID: nid, EndpointID: holder, Interface: { Address: '10.46.0.2/24', AddressIPv6: '', MacAddress: '' }, Options: {} });
+    await expectOk('/NetworkDriver.CreateEndpoint', {
+      NetworkID: nid,
+      EndpointID: holder,
+      Interface: { Address: '10.46.0.2/24', AddressIPv6: '', MacAddress: '' },
+      Options: {},
+    });
     const other = randomId();
     const endpoint = (iface: Body) => ({ NetworkID: nid, EndpointID: other, Interface: iface, Options: {} });
-    await expectErr('/NetworkDriver.CreateEndpoint', endpoint({ Address: '10.99.0.5/24', AddressIPv6: '', MacAddress: '' }), 400, "address 10.99.0.5/24 is outside the network's subnet 10.46.0.0/24");
-    await expectErr('/NetworkDriver.CreateEndpoint', endpoint({ Address: '', AddressIPv6: '', MacAddress: '' }), 400, 'the endpoint has no IPv4 address (Interface.Address is empty); use an IPAM driver that assigns one');
-    await expectErr('/NetworkDriver.CreateEndpoint', endpoint({ Address: '10.46.0.3/24', AddressIPv6: 'fd00:46::3/64', MacAddress: '' }), 400, `network ${nid} has no IPv6 subnet for fd00:46::3/64`);
-    await expectErr('/NetworkDriver.CreateEndpoint', endpoint({ Address: '10.46.0.2/24', AddressIPv6: '', MacAddress: '' }), 409, `address 10.46.0.2 is already used by endpoint ${holder} on switch docker-default-10.46.0.0_24`);
+    await expectErr(
+      '/NetworkDriver.CreateEndpoint',
+      endpoint({ Address: '10.99.0.5/24', AddressIPv6: '', MacAddress: '' }),
+      400,
+      "address 10.99.0.5/24 is outside the network's subnet 10.46.0.0/24",
+    );
+    await expectErr(
+      '/NetworkDriver.CreateEndpoint',
+      endpoint({ Address: '', AddressIPv6: '', MacAddress: '' }),
+      400,
+      'the endpoint has no IPv4 address (Interface.Address is empty); use an IPAM driver that assigns one',
+    );
+    await expectErr(
+      '/NetworkDriver.CreateEndpoint',
+      endpoint({ Address: '10.46.0.3/24', AddressIPv6: 'fd00:46::3/64', MacAddress: '' }),
+      400,
+      `network ${nid} has no IPv6 subnet for fd00:46::3/64`,
+    );
+    await expectErr(
+      '/NetworkDriver.CreateEndpoint',
+      endpoint({ Address: '10.46.0.2/24', AddressIPv6: '', MacAddress: '' }),
+      409,
+      `address 10.46.0.2 is already used by endpoint ${holder} on switch docker-default-10.46.0.0_24`,
+    );
     assert.ok(!(await leftovers(t.stack)).ports.includes(other), 'no port for a refused endpoint');
     await expectEmpty('/NetworkDriver.DeleteEndpoint', { NetworkID: nid, EndpointID: holder });
     await assertCleanAfterDeleting('refusals');

@@ -22,16 +22,63 @@ type Json = Record<string, unknown>;
 type Key = string | number;
 
 /** Verbs of the protocol this build may not implement (answered 404), and paths that are no verb at all. */
-const IPAM_PATHS = ['GetCapabilities', 'GetDefaultAddressSpaces', 'RequestPool', 'ReleasePool', 'RequestAddress', 'ReleaseAddress'].map((v) => `/IpamDriver.${v}`);
-const NOT_VERBS = ['/NetworkDriver.Frobnicate', '/Plugin.Deactivate', '/NetworkDriver.', '/networkdriver.createnetwork', '/NetworkDriver.CreateNetwork/', '/'];
+const IPAM_PATHS = ['GetCapabilities', 'GetDefaultAddressSpaces', 'RequestPool', 'ReleasePool', 'RequestAddress', 'ReleaseAddress'].map(
+  (v) => `/IpamDriver.${v}`,
+);
+const NOT_VERBS = [
+  '/NetworkDriver.Frobnicate',
+  '/Plugin.Deactivate',
+  '/NetworkDriver.',
+  '/networkdriver.createnetwork',
+  '/NetworkDriver.CreateNetwork/',
+  '/',
+];
 
 /** Strings aimed at IDs, paths, shells, CIDRs, IPs and MACs: each one is wrong for every typed field. */
 const HOSTILE_STRINGS = [
-  '../../../../etc/passwd', '/etc/shadow', 'a/b', '$(reboot)', '`id`', '; rm -rf / #', '| nc 10.0.0.1 1', '&& true', `'"`, '\u0000', 'x\ny', '%2e%2e%2f',
-  'é'.repeat(64), '🦆'.repeat(16), 'a'.repeat(63), 'a'.repeat(65), 'A'.repeat(64), 'g'.repeat(64), ` ${'a'.repeat(63)}`, `${'a'.repeat(64)}\n`, `0x${'a'.repeat(62)}`,
-  '10.0.0.1', '10.0.0.0/33', '300.1.1.1/24', '10.0.0/24', '10.0.0.0/', '/24', '10.0.0.0/24/1', '10.0.0.0 /24', 'fd00::/129', 'fe80::1%eth0/64', 'fe80::1%eth0',
-  '::g/64', '10.0.0.1/24 ', '1.2.3.4/-1', '1.2.3.4/0x18', '02:42:zz:00:00:01', '02-42-0a-00-00-01', '0242.0a00.0001', '02:42:0a:00:00', '02:42:0a:00:00:01:02',
-  'relative/netns', '',
+  '../../../../etc/passwd',
+  '/etc/shadow',
+  'a/b',
+  '$(reboot)',
+  '`id`',
+  '; rm -rf / #',
+  '| nc 10.0.0.1 1',
+  '&& true',
+  `'"`,
+  '\u0000',
+  'x\ny',
+  '%2e%2e%2f',
+  'é'.repeat(64),
+  '🦆'.repeat(16),
+  'a'.repeat(63),
+  'a'.repeat(65),
+  'A'.repeat(64),
+  'g'.repeat(64),
+  ` ${'a'.repeat(63)}`,
+  `${'a'.repeat(64)}\n`,
+  `0x${'a'.repeat(62)}`,
+  '10.0.0.1',
+  '10.0.0.0/33',
+  '300.1.1.1/24',
+  '10.0.0/24',
+  '10.0.0.0/',
+  '/24',
+  '10.0.0.0/24/1',
+  '10.0.0.0 /24',
+  'fd00::/129',
+  'fe80::1%eth0/64',
+  'fe80::1%eth0',
+  '::g/64',
+  '10.0.0.1/24 ',
+  '1.2.3.4/-1',
+  '1.2.3.4/0x18',
+  '02:42:zz:00:00:01',
+  '02-42-0a-00-00-01',
+  '0242.0a00.0001',
+  '02:42:0a:00:00',
+  '02:42:0a:00:00:01:02',
+  'relative/netns',
+  '',
 ];
 const WRONG_TYPES: unknown[] = [0, -1, 1.5, 1e308, true, false, null, [], [1, 'x'], {}, { a: { b: [null] } }, [[{}]], [[]], 'x'];
 const DELETE = Symbol('delete');
@@ -42,7 +89,12 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.integer({ min: 10_000, max: 300_000 }).map((n) => 'a'.repeat(n)) },
-  { weight: 1, arbitrary: fc.tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }), fc.integer({ min: 100, max: 20_000 })).map(([s, n]) => s.repeat(n)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }), fc.integer({ min: 100, max: 20_000 }))
+      .map(([s, n]) => s.repeat(n)),
+  },
   { weight: 3, arbitrary: fc.constant(DELETE) },
 );
 
@@ -53,7 +105,10 @@ function slotsOf(spec: SpecValidator, schema: Json, prefix: Key[] = []): Key[][]
   const list = branches.find((b) => b.items);
   if (list) return slotsOf(spec, list.items as Json, [...prefix, 0]);
   if (!object) return [];
-  return Object.entries(object.properties as Record<string, Json>).flatMap(([k, sub]) => [[...prefix, k], ...slotsOf(spec, sub, [...prefix, k])]);
+  return Object.entries(object.properties as Record<string, Json>).flatMap(([k, sub]) => [
+    [...prefix, k],
+    ...slotsOf(spec, sub, [...prefix, k]),
+  ]);
 }
 
 function setIn(body: Json, at: Key[], value: unknown): void {
@@ -82,15 +137,28 @@ describe('hostile input through the app on a real OVN stack', () => {
   const onCrash = (e: unknown) => crashes.push(e);
   const NET = randomId();
   const EP = randomId();
-  const NET_REQUEST = { NetworkID: NET, Options: { 'com.docker.network.generic': { vrf: 'hostile' } }, IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.60.0.0/24', Gateway: '10.60.0.1/24' }], IPv6Data: [] };
+  const NET_REQUEST = {
+    NetworkID: NET,
+    Options: { 'com.docker.network.generic': { vrf: 'hostile' } },
+    IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.60.0.0/24', Gateway: '10.60.0.1/24' }],
+    IPv6Data: [],
+  };
 
   /** A valid request per verb, naming the live network and endpoint: a mutation that slipped through would show in NB/OVS. */
   const bases: Record<string, Json> = {
-    '/NetworkDriver.CreateNetwork': { ...NET_REQUEST, IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.60.0.0/24', Gateway: '10.60.0.1/24', AuxAddresses: { r: '10.60.0.9/24' } }] },
+    '/NetworkDriver.CreateNetwork': {
+      ...NET_REQUEST,
+      IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.60.0.0/24', Gateway: '10.60.0.1/24', AuxAddresses: { r: '10.60.0.9/24' } }],
+    },
     '/NetworkDriver.AllocateNetwork': NET_REQUEST,
     '/NetworkDriver.DeleteNetwork': { NetworkID: NET },
     '/NetworkDriver.FreeNetwork': { NetworkID: NET },
-    '/NetworkDriver.CreateEndpoint': { NetworkID: NET, EndpointID: EP, Interface: { Address: '10.60.0.2/24', AddressIPv6: '', MacAddress: '02:42:0a:3c:00:02' }, Options: {} },
+    '/NetworkDriver.CreateEndpoint': {
+      NetworkID: NET,
+      EndpointID: EP,
+      Interface: { Address: '10.60.0.2/24', AddressIPv6: '', MacAddress: '02:42:0a:3c:00:02' },
+      Options: {},
+    },
     '/NetworkDriver.DeleteEndpoint': { NetworkID: NET, EndpointID: EP },
     '/NetworkDriver.EndpointOperInfo': { NetworkID: NET, EndpointID: EP },
     '/NetworkDriver.Join': { NetworkID: NET, EndpointID: EP, SandboxKey: '/var/run/docker/netns/0123456789ab', Options: {} },
@@ -152,7 +220,10 @@ describe('hostile input through the app on a real OVN stack', () => {
 
   it('refuses requests the spec refuses (missing, mistyped, malformed fields; bad IDs, CIDRs, IPs, MACs; garbage) with 400', async () => {
     const slots = new Map(withBody.map((o) => [o.path, slotsOf(spec, spec.requestSchema(o.path)!)]));
-    const extraField = fc.option(fc.tuple(fc.constantFrom('FutureField', 'networkid', 'NETWORKID', 'x-extra', ''), fc.jsonValue({ maxDepth: 2 })), { nil: undefined });
+    const extraField = fc.option(
+      fc.tuple(fc.constantFrom('FutureField', 'networkid', 'NETWORKID', 'x-extra', ''), fc.jsonValue({ maxDepth: 2 })),
+      { nil: undefined },
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...withBody.map((o) => o.path)),
@@ -188,13 +259,27 @@ describe('hostile input through the app on a real OVN stack', () => {
     };
     const baseTexts = Object.values(bases).map((b) => JSON.stringify(b));
     const payload = fc.oneof(
-      fc.jsonValue().filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v) => JSON.stringify(v)),
+      fc
+        .jsonValue()
+        .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+        .map((v) => JSON.stringify(v)),
       fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }).filter((s) => !acceptable(s)),
       fc.constantFrom(...baseTexts).chain((s) => fc.integer({ min: 1, max: s.length - 1 }).map((n) => s.slice(0, n))),
       fc.constantFrom(...baseTexts).map((s) => `{"__proto__":{"NetworkID":"${'b'.repeat(64)}"},${s.slice(1)}`),
       fc.constantFrom(...baseTexts).map((s) => `{"constructor":{"prototype":{"isAdmin":true}},${s.slice(1)}`),
-      fc.constantFrom('{"Options":{"__proto__":{"x":1}}}', '{"IPv4Data":[{"__proto__":null}]}', `{"a":${'['.repeat(50_000)}${']'.repeat(50_000)}}`, '\uFEFF[]', '{}{}', '{"a":1,}', "{'a':1}", 'NaN', '{"a":01}'),
-      fc.uint8Array({ minLength: 1, maxLength: 64 })
+      fc.constantFrom(
+        '{"Options":{"__proto__":{"x":1}}}',
+        '{"IPv4Data":[{"__proto__":null}]}',
+        `{"a":${'['.repeat(50_000)}${']'.repeat(50_000)}}`,
+        '\uFEFF[]',
+        '{}{}',
+        '{"a":1,}',
+        "{'a':1}",
+        'NaN',
+        '{"a":01}',
+      ),
+      fc
+        .uint8Array({ minLength: 1, maxLength: 64 })
         .map((bytes) => Buffer.from(bytes))
         .filter((b) => !acceptable(b.toString('utf8'))),
     );
@@ -212,14 +297,22 @@ describe('hostile input through the app on a real OVN stack', () => {
       fc.asyncProperty(fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), fc.constantFrom(...allPaths), async (m, urlPath) => {
         const reply = await send(urlPath, m === 'GET' || m === 'OPTIONS' ? '' : '{}', m);
         const v = /^\/[A-Za-z]+\.([A-Za-z]+)$/.exec(urlPath)?.[1] ?? urlPath;
-        assert.deepEqual({ status: reply.status, raw: reply.raw }, { status: 404, raw: JSON.stringify({ Err: `${v}: not implemented by this driver` }) }, `${m} ${urlPath}`);
+        assert.deepEqual(
+          { status: reply.status, raw: reply.raw },
+          { status: 404, raw: JSON.stringify({ Err: `${v}: not implemented by this driver` }) },
+          `${m} ${urlPath}`,
+        );
       }),
       { numRuns: 60 },
     );
     for (const p of NOT_VERBS) {
       const reply = await send(p, '{}');
       const v = /^\/[A-Za-z]+\.([A-Za-z]+)$/.exec(p)?.[1] ?? p;
-      assert.deepEqual({ status: reply.status, raw: reply.raw }, { status: 404, raw: JSON.stringify({ Err: `${v}: not implemented by this driver` }) }, p);
+      assert.deepEqual(
+        { status: reply.status, raw: reply.raw },
+        { status: 404, raw: JSON.stringify({ Err: `${v}: not implemented by this driver` }) },
+        p,
+      );
     }
   });
 
@@ -234,7 +327,7 @@ describe('hostile input through the app on a real OVN stack', () => {
     );
   });
 
-  it("refuses CreateNetwork requests the spec allows but the driver cannot honour with 400, before touching NB", async () => {
+  it('refuses CreateNetwork requests the spec allows but the driver cannot honour with 400, before touching NB', async () => {
     const VRF = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
     const third = fc.integer({ min: 0, max: 254 });
     const pool = fc.tuple(fc.integer({ min: 11, max: 99 }), third).map(([a, b]) => ({ a, b, cidr: `${a}.${b}.0.0/24` }));
@@ -245,10 +338,33 @@ describe('hostile input through the app on a real OVN stack', () => {
       pool.map(({ cidr }) => ({ IPv4Data: [{ Pool: cidr }], IPv6Data: [{ Pool: cidr }] })),
       fc.tuple(pool, pool).map(([p, q]) => ({ IPv4Data: [{ Pool: p.cidr }, { Pool: q.cidr }] })),
       fc.constantFrom([], null).map((v) => ({ IPv4Data: v, IPv6Data: [{ Pool: 'fd00:62::/64' }] })),
-      fc.tuple(pool, fc.string({ minLength: 1, maxLength: 20 }).filter((k) => k !== 'vrf' && k !== 'mtu')).map(([p, k]) => ({ IPv4Data: [{ Pool: p.cidr }], Options: generic(Object.fromEntries([[k, 'v']])) })),
-      fc.tuple(pool, fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }).filter((v) => !VRF.test(v)), fc.constantFrom(...HOSTILE_STRINGS, ...WRONG_TYPES).filter((v) => typeof v !== 'string' || !VRF.test(v)))).map(([p, vrf]) => ({ IPv4Data: [{ Pool: p.cidr }], Options: generic({ vrf }) })),
-      fc.tuple(pool, fc.oneof(fc.string({ maxLength: 8 }).filter((m) => !/^\d{1,5}$/.test(m) || Number(m) < 68 || Number(m) > 65535), fc.constantFrom(0, 67, 65536, 1400.5, -1, '0x578', ' 1400', '1e3', null, true, [], {}))).map(([p, mtu]) => ({ IPv4Data: [{ Pool: p.cidr }], Options: generic({ mtu }) })),
-      fc.tuple(pool, fc.constantFrom('x', 1, [], true, [{}])).map(([p, g]) => ({ IPv4Data: [{ Pool: p.cidr }], Options: { 'com.docker.network.generic': g } })),
+      fc
+        .tuple(
+          pool,
+          fc.string({ minLength: 1, maxLength: 20 }).filter((k) => k !== 'vrf' && k !== 'mtu'),
+        )
+        .map(([p, k]) => ({ IPv4Data: [{ Pool: p.cidr }], Options: generic(Object.fromEntries([[k, 'v']])) })),
+      fc
+        .tuple(
+          pool,
+          fc.oneof(
+            fc.string({ unit: 'binary', maxLength: 40 }).filter((v) => !VRF.test(v)),
+            fc.constantFrom(...HOSTILE_STRINGS, ...WRONG_TYPES).filter((v) => typeof v !== 'string' || !VRF.test(v)),
+          ),
+        )
+        .map(([p, vrf]) => ({ IPv4Data: [{ Pool: p.cidr }], Options: generic({ vrf }) })),
+      fc
+        .tuple(
+          pool,
+          fc.oneof(
+            fc.string({ maxLength: 8 }).filter((m) => !/^\d{1,5}$/.test(m) || Number(m) < 68 || Number(m) > 65535),
+            fc.constantFrom(0, 67, 65536, 1400.5, -1, '0x578', ' 1400', '1e3', null, true, [], {}),
+          ),
+        )
+        .map(([p, mtu]) => ({ IPv4Data: [{ Pool: p.cidr }], Options: generic({ mtu }) })),
+      fc
+        .tuple(pool, fc.constantFrom('x', 1, [], true, [{}]))
+        .map(([p, g]) => ({ IPv4Data: [{ Pool: p.cidr }], Options: { 'com.docker.network.generic': g } })),
     );
     await fc.assert(
       fc.asyncProperty(request, async (partial) => {
@@ -264,11 +380,23 @@ describe('hostile input through the app on a real OVN stack', () => {
   it('refuses CreateEndpoint requests for addresses the live network cannot take (400), or holds (409)', async () => {
     const host = fc.integer({ min: 2, max: 254 });
     const iface = fc.oneof(
-      fc.tuple(fc.integer({ min: 11, max: 99 }), host).map(([a, h]) => ({ status: 400, Interface: { Address: `${a}.60.0.${h}/24`, AddressIPv6: '', MacAddress: '' } })),
-      fc.constantFrom({ status: 400, Interface: { Address: '', AddressIPv6: '', MacAddress: '' } }, { status: 400, Interface: null }, { status: 400, Interface: {} }),
+      fc
+        .tuple(fc.integer({ min: 11, max: 99 }), host)
+        .map(([a, h]) => ({ status: 400, Interface: { Address: `${a}.60.0.${h}/24`, AddressIPv6: '', MacAddress: '' } })),
+      fc.constantFrom(
+        { status: 400, Interface: { Address: '', AddressIPv6: '', MacAddress: '' } },
+        { status: 400, Interface: null },
+        { status: 400, Interface: {} },
+      ),
       host.map((h) => ({ status: 400, Interface: { Address: `fd00:60::${h.toString(16)}/64`, AddressIPv6: '', MacAddress: '' } })),
-      host.map((h) => ({ status: 400, Interface: { Address: `10.60.0.${h}/24`, AddressIPv6: `fd00:60::${h.toString(16)}/64`, MacAddress: '' } })),
-      fc.constantFrom({ status: 409, Interface: { Address: '10.60.0.2/24', AddressIPv6: '', MacAddress: '' } }, { status: 409, Interface: { Address: '10.60.0.2/16', AddressIPv6: '', MacAddress: '02:42:0a:3c:00:63' } }),
+      host.map((h) => ({
+        status: 400,
+        Interface: { Address: `10.60.0.${h}/24`, AddressIPv6: `fd00:60::${h.toString(16)}/64`, MacAddress: '' },
+      })),
+      fc.constantFrom(
+        { status: 409, Interface: { Address: '10.60.0.2/24', AddressIPv6: '', MacAddress: '' } },
+        { status: 409, Interface: { Address: '10.60.0.2/16', AddressIPv6: '', MacAddress: '02:42:0a:3c:00:63' } },
+      ),
     );
     await fc.assert(
       fc.asyncProperty(iface, async ({ status, Interface }) => {
@@ -307,15 +435,17 @@ describe('hostile input through the app on a real OVN stack', () => {
       assert.match(chunked, /^HTTP\/1\.1 413/, 'a chunked body over the limit');
       assert.match(chunked, /\{"Err":"CreateNetwork: Request body is too large"\}/);
       const burst = await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          new Promise<number>((resolve, reject) => {
-            const req = request({ socketPath, path: '/NetworkDriver.Join', method: 'POST', headers: { 'content-length': 5 } }, (res) => {
-              res.resume();
-              res.on('end', () => resolve(res.statusCode ?? 0));
-            });
-            req.on('error', reject);
-            req.end(i % 2 ? '{"a":' : '[1,2]');
-          }),
+        Array.from(
+          { length: 50 },
+          (_, i) =>
+            new Promise<number>((resolve, reject) => {
+              const req = request({ socketPath, path: '/NetworkDriver.Join', method: 'POST', headers: { 'content-length': 5 } }, (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode ?? 0));
+              });
+              req.on('error', reject);
+              req.end(i % 2 ? '{"a":' : '[1,2]');
+            }),
         ),
       );
       sent += 53;

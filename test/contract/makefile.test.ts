@@ -17,7 +17,15 @@ describe('make help', () => {
     const listed = new Map([...help.matchAll(/^make (\S+) +(\S.*)$/gm)].map((m) => [m[1]!, m[2]!]));
     const targets = phonyTargets();
     assert.ok(targets.length >= 15, `${targets.length} phony targets`);
-    assert.deepEqual(targets.filter((t) => !listed.has(t)), [], 'phony targets missing from make help');
-    assert.deepEqual([...listed.keys()].filter((t) => !targets.includes(t)), [], 'make help lists a target that is not .PHONY');
+    assert.deepEqual(
+      targets.filter((t) => !listed.has(t)),
+      [],
+      'phony targets missing from make help',
+    );
+    assert.deepEqual(
+      [...listed.keys()].filter((t) => !targets.includes(t)),
+      [],
+      'make help lists a target that is not .PHONY',
+    );
   });
 });

@@ -20,9 +20,11 @@ async function redoclyLint(file: string): Promise<LintReport> {
   const cli = path.join(repoRoot(), 'node_modules', '@redocly', 'cli', 'bin', 'cli.js');
   const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
   // A spec with errors makes it exit 1 after printing the same JSON report: read it either way.
-  const out = await run(process.execPath, [cli, 'lint', '--extends', 'recommended', '--format', 'json', file], { env, cwd: repoRoot(), timeout: 120_000 }).catch(
-    (e: { stdout?: string }) => e.stdout ?? '',
-  );
+  const out = await run(process.execPath, [cli, 'lint', '--extends', 'recommended', '--format', 'json', file], {
+    env,
+    cwd: repoRoot(),
+    timeout: 120_000,
+  }).catch((e: { stdout?: string }) => e.stdout ?? '');
   return JSON.parse(out.slice(out.indexOf('{'))) as LintReport;
 }
 
@@ -37,7 +39,10 @@ describe('openapi/openapi.json under redocly lint', () => {
   it('names the HTTP listener as its server, describes the plugin socket, and asks for no credentials, saying why', () => {
     const spec = new SpecValidator().spec as Json;
     const servers = spec.servers as { url: string; description: string }[];
-    assert.deepEqual(servers.map((s) => s.url), ['http://127.0.0.1:9105']);
+    assert.deepEqual(
+      servers.map((s) => s.url),
+      ['http://127.0.0.1:9105'],
+    );
     assert.match(servers[0]!.description, /\/run\/docker\/plugins\/ovn\.sock/);
     assert.deepEqual(spec.security, []);
     assert.match((spec.info as Json).description as string, /No authentication \(security: \[\]\)/);
@@ -48,8 +53,14 @@ describe('openapi/openapi.json under redocly lint', () => {
     for (const [p, item] of Object.entries(spec.paths)) {
       for (const [method, op] of Object.entries(item)) {
         const statuses = Object.keys(op.responses);
-        assert.ok(statuses.some((s) => /^4/.test(s)), `${method} ${p}: a 4xx`);
-        assert.ok(statuses.some((s) => /^5/.test(s)), `${method} ${p}: a 5xx`);
+        assert.ok(
+          statuses.some((s) => /^4/.test(s)),
+          `${method} ${p}: a 4xx`,
+        );
+        assert.ok(
+          statuses.some((s) => /^5/.test(s)),
+          `${method} ${p}: a 5xx`,
+        );
       }
     }
   });

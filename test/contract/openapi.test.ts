@@ -20,7 +20,12 @@ import { poster } from './stack-app';
 
 type Json = Record<string, unknown>;
 
-const UNREACHABLE = { OVN_DRIVER_NB: 'unix:/nonexistent/nb.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock', OVN_DRIVER_PORT: '0', OVN_DRIVER_LOG_FILE: '' };
+const UNREACHABLE = {
+  OVN_DRIVER_NB: 'unix:/nonexistent/nb.sock',
+  OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock',
+  OVN_DRIVER_PORT: '0',
+  OVN_DRIVER_LOG_FILE: '',
+};
 
 describe('openapi/openapi.json', () => {
   const spec = new SpecValidator();
@@ -44,8 +49,21 @@ describe('openapi/openapi.json', () => {
       assert.ok(operationId === verb(p) || operationId === `Ipam${verb(p)}`, `${p}: operationId ${operationId}`);
     }
     assert.equal(new Set(ops.map((o) => o.operationId)).size, ops.length, 'operationIds are unique');
-    for (const v of ['Activate', 'GetCapabilities', 'CreateNetwork', 'DeleteNetwork', 'CreateEndpoint', 'DeleteEndpoint', 'EndpointOperInfo', 'Join', 'Leave']) {
-      assert.ok(ops.some((o) => o.operationId === v), `${v} is documented`);
+    for (const v of [
+      'Activate',
+      'GetCapabilities',
+      'CreateNetwork',
+      'DeleteNetwork',
+      'CreateEndpoint',
+      'DeleteEndpoint',
+      'EndpointOperInfo',
+      'Join',
+      'Leave',
+    ]) {
+      assert.ok(
+        ops.some((o) => o.operationId === v),
+        `${v} is documented`,
+      );
     }
   });
 
@@ -89,7 +107,8 @@ describe('openapi/openapi.json', () => {
     };
     for (const [name, names] of Object.entries(wire)) assert.deepEqual(props(name), names, name);
     for (const [name, schema] of Object.entries(schemas)) {
-      for (const prop of Object.keys((schema.properties ?? {}) as Json)) assert.match(prop, /^[A-Z][A-Za-z0-9]*$/, `${name}.${prop} is a Go field name`);
+      for (const prop of Object.keys((schema.properties ?? {}) as Json))
+        assert.match(prop, /^[A-Z][A-Za-z0-9]*$/, `${name}.${prop} is a Go field name`);
     }
   });
 
@@ -111,7 +130,7 @@ describe('openapi/openapi.json', () => {
     assert.ok(!ok('JoinResponse', {}), 'InterfaceName is required');
   });
 
-  it("accepts Go's null for nil slices, maps and pointers, \"\" where Docker leaves a value to the driver, and unknown fields", () => {
+  it('accepts Go\'s null for nil slices, maps and pointers, "" where Docker leaves a value to the driver, and unknown fields', () => {
     const ok = (name: string, value: Json) => spec.check(spec.component(name), value).ok;
     const id = 'a'.repeat(64);
     assert.ok(ok('CreateNetworkRequest', { NetworkID: id, Options: null, IPv4Data: null, IPv6Data: null }));
@@ -142,7 +161,12 @@ describe('openapi/openapi.json', () => {
 });
 
 /** GET or POST over a unix socket or TCP, as curl would. */
-function fetchRaw(target: { socketPath: string } | { host: string; port: number }, urlPath: string, method = 'GET', body = ''): Promise<{ status: number; type: string; text: string }> {
+function fetchRaw(
+  target: { socketPath: string } | { host: string; port: number },
+  urlPath: string,
+  method = 'GET',
+  body = '',
+): Promise<{ status: number; type: string; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ ...target, path: urlPath, method, headers: { 'content-length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
@@ -231,19 +255,31 @@ describe('replies while OVN Northbound and the local OVS DB are down', () => {
         const reply = await post(c.path, wireBody(c.request));
         (statuses[c.path] ??= new Set()).add(reply.status);
         if (!spec.has(c.path)) {
-          assert.deepEqual({ status: reply.status, raw: reply.raw }, { status: 404, raw: JSON.stringify({ Err: `${verb(c.path)}: not implemented by this driver` }) }, c.where);
+          assert.deepEqual(
+            { status: reply.status, raw: reply.raw },
+            { status: 404, raw: JSON.stringify({ Err: `${verb(c.path)}: not implemented by this driver` }) },
+            c.where,
+          );
           continue;
         }
         assertReply(spec, c.path, reply, c.where);
         // The captures' PoolIDs are another IPAM driver's: refused (400) before any backend is asked.
         const foreignPool = c.request !== null && 'PoolID' in c.request;
-        assert.ok(reply.status === 200 || reply.status === 503 || (foreignPool && reply.status === 400), `${c.where}: ${reply.status} ${reply.raw}`);
+        assert.ok(
+          reply.status === 200 || reply.status === 503 || (foreignPool && reply.status === 400),
+          `${c.where}: ${reply.status} ${reply.raw}`,
+        );
       }
     }
     for (const v of ['CreateNetwork', 'CreateEndpoint', 'Join', 'Leave', 'DeleteEndpoint', 'DeleteNetwork', 'EndpointOperInfo']) {
       assert.deepEqual([...statuses[`/NetworkDriver.${v}`]], [503], v);
     }
-    for (const p of ['/Plugin.Activate', '/NetworkDriver.GetCapabilities', '/NetworkDriver.ProgramExternalConnectivity', '/NetworkDriver.RevokeExternalConnectivity']) {
+    for (const p of [
+      '/Plugin.Activate',
+      '/NetworkDriver.GetCapabilities',
+      '/NetworkDriver.ProgramExternalConnectivity',
+      '/NetworkDriver.RevokeExternalConnectivity',
+    ]) {
       assert.deepEqual([...statuses[p]], [200], p);
     }
   });

@@ -133,7 +133,12 @@ export class SpecValidator {
  * Asserts a reply is what the spec promises: the status is documented for the operation, the body is
  * JSON and matches the schema of that status (an error is `{"Err": "<Verb>: ..."}`).
  */
-export function assertReply(spec: SpecValidator, urlPath: string, reply: { status: number; body: unknown; raw: string; contentType?: string }, where = urlPath): void {
+export function assertReply(
+  spec: SpecValidator,
+  urlPath: string,
+  reply: { status: number; body: unknown; raw: string; contentType?: string },
+  where = urlPath,
+): void {
   assert.match(reply.contentType ?? '', /^application\/json/, `${where}: content type of ${reply.raw}`);
   assert.notEqual(reply.body, undefined, `${where}: body is not JSON: ${reply.raw}`);
   const checked = spec.checkResponse(urlPath, reply.status, reply.body);

@@ -21,7 +21,11 @@ export interface Reply {
   contentType: string | undefined;
 }
 
-export type Post = (urlPath: string, payload?: string | Buffer, opts?: { method?: string; headers?: Record<string, string> }) => Promise<Reply>;
+export type Post = (
+  urlPath: string,
+  payload?: string | Buffer,
+  opts?: { method?: string; headers?: Record<string, string> },
+) => Promise<Reply>;
 
 export function poster(app: NestFastifyApplication): Post {
   return async (urlPath, payload = '', opts = {}) => {
@@ -72,7 +76,11 @@ export async function startStackApp(env: Record<string, string> = {}): Promise<S
     const post = poster(app);
     // Leave reads NB and writes the local OVS DB: once it stops answering 503, both sessions are ready.
     const probe = JSON.stringify({ NetworkID: randomId(), EndpointID: randomId() });
-    await waitFor(async () => (await post('/NetworkDriver.Leave', probe)).status === 200, { timeoutMs: 15_000, intervalMs: 50, what: 'NB and OVS sessions' });
+    await waitFor(async () => (await post('/NetworkDriver.Leave', probe)).status === 200, {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+      what: 'NB and OVS sessions',
+    });
     const [started, listening] = [app, listeners];
     return {
       stack,
@@ -99,7 +107,12 @@ type Row = Record<string, unknown>;
 const VOLATILE_COLUMNS = new Set(['up', 'dynamic_addresses', 'status', 'hosting_chassis']);
 const VOLATILE_EXTERNAL_IDS = /^(ovn-installed|ovn-installed-ts|ct-zone-)/;
 
-async function dumpDb(remote: string, database: string, tables: Record<string, string[]> | 'all', skip: string[] = []): Promise<Record<string, Row[]>> {
+async function dumpDb(
+  remote: string,
+  database: string,
+  tables: Record<string, string[]> | 'all',
+  skip: string[] = [],
+): Promise<Record<string, Row[]>> {
   const out: Record<string, Row[]> = {};
   const requests = tables === 'all' ? [[] as string[]] : Object.entries(tables).map(([t, cols]) => [t, ...cols]);
   for (const args of requests) {

@@ -14,12 +14,22 @@ describe('wire protocol', () => {
   let app: NestFastifyApplication;
 
   const post = async (url: string, payload?: string, headers: Record<string, string> = {}) => {
-    const r = await app.inject({ method: 'POST', url, payload: payload ?? '', headers: { accept: 'application/vnd.docker.plugins.v1.2+json', ...headers } });
+    const r = await app.inject({
+      method: 'POST',
+      url,
+      payload: payload ?? '',
+      headers: { accept: 'application/vnd.docker.plugins.v1.2+json', ...headers },
+    });
     return { status: r.statusCode, body: r.body };
   };
 
   before(async () => {
-    const config = loadConfig({ OVN_DRIVER_NB: 'unix:/nonexistent/nb.sock', OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock', OVN_DRIVER_PORT: '0', OVN_DRIVER_LOG_FILE: '' });
+    const config = loadConfig({
+      OVN_DRIVER_NB: 'unix:/nonexistent/nb.sock',
+      OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock',
+      OVN_DRIVER_PORT: '0',
+      OVN_DRIVER_LOG_FILE: '',
+    });
     ({ app } = await createDriverApp(config));
   });
 
@@ -41,7 +51,10 @@ describe('wire protocol', () => {
   });
 
   it('answers unknown paths with 404 and Err', async () => {
-    assert.deepEqual(await post('/NetworkDriver.Frobnicate', '{}'), { status: 404, body: '{"Err":"Frobnicate: not implemented by this driver"}' });
+    assert.deepEqual(await post('/NetworkDriver.Frobnicate', '{}'), {
+      status: 404,
+      body: '{"Err":"Frobnicate: not implemented by this driver"}',
+    });
     assert.deepEqual(await post('/nothing', '{}'), { status: 404, body: '{"Err":"/nothing: not implemented by this driver"}' });
   });
 
@@ -53,12 +66,21 @@ describe('wire protocol', () => {
 
   it('refuses a body that is not a JSON object', async () => {
     for (const payload of ['[]', '"x"', '42', 'null']) {
-      assert.deepEqual(await post('/NetworkDriver.DeleteNetwork', payload), { status: 400, body: '{"Err":"DeleteNetwork: request body must be a JSON object"}' }, payload);
+      assert.deepEqual(
+        await post('/NetworkDriver.DeleteNetwork', payload),
+        { status: 400, body: '{"Err":"DeleteNetwork: request body must be a JSON object"}' },
+        payload,
+      );
     }
   });
 
   it('answers 503 with Err, quickly, while NB is unreachable', async () => {
-    const body = JSON.stringify({ NetworkID: ID, Options: {}, IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.40.0.0/24', Gateway: '10.40.0.1/24' }], IPv6Data: [] });
+    const body = JSON.stringify({
+      NetworkID: ID,
+      Options: {},
+      IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.40.0.0/24', Gateway: '10.40.0.1/24' }],
+      IPv6Data: [],
+    });
     const r = await post('/NetworkDriver.CreateNetwork', body);
     assert.equal(r.status, 503);
     assert.match(JSON.parse(r.body).Err, /^CreateNetwork: OVN Northbound DB \(unix:\/nonexistent\/nb\.sock\) is not connected$/);
@@ -66,7 +88,11 @@ describe('wire protocol', () => {
 
   it("refuses -o options named like Object.prototype's methods instead of dropping them", async () => {
     for (const key of ['valueOf', 'toString', 'hasOwnProperty']) {
-      const body = JSON.stringify({ NetworkID: ID, Options: { 'com.docker.network.generic': { [key]: 'v' } }, IPv4Data: [{ Pool: '10.40.0.0/24' }] });
+      const body = JSON.stringify({
+        NetworkID: ID,
+        Options: { 'com.docker.network.generic': { [key]: 'v' } },
+        IPv4Data: [{ Pool: '10.40.0.0/24' }],
+      });
       const r = await post('/NetworkDriver.CreateNetwork', body);
       assert.equal(r.status, 400, key);
       assert.match(JSON.parse(r.body).Err, new RegExp(`^CreateNetwork: unknown option "${key}"`), key);

@@ -64,9 +64,18 @@ describe('docker-ovn-driver CLI (e2e)', () => {
     assert.match(text.stdout, new RegExp(`${ip}/24\\s+\\S+\\s+${t.stack.chassis}\\s+yes\\s+yes`));
     assert.equal((await cli(http.url, 'endpoints', 'no-such-container')).code, 1);
 
-    const json = JSON.parse((await cli(http.url, 'topology', '--format', 'json')).stdout) as { routers: { vrf: string }[]; endpoints: { address: string }[] };
-    assert.deepEqual(json.routers.map((r) => r.vrf), ['cli']);
-    assert.deepEqual(json.endpoints.map((e) => e.address), [`${ip}/24`]);
+    const json = JSON.parse((await cli(http.url, 'topology', '--format', 'json')).stdout) as {
+      routers: { vrf: string }[];
+      endpoints: { address: string }[];
+    };
+    assert.deepEqual(
+      json.routers.map((r) => r.vrf),
+      ['cli'],
+    );
+    assert.deepEqual(
+      json.endpoints.map((e) => e.address),
+      [`${ip}/24`],
+    );
     const dot = await cli(http.url, 'topology', '--format', 'dot');
     assert.match(dot.stdout, /^graph topology \{/);
     assert.match(dot.stdout, new RegExp(`chassis ${t.stack.chassis}`));
@@ -101,7 +110,17 @@ describe('docker-ovn-driver CLI (e2e)', () => {
     // What a driver killed between attaching a port and answering dockerd leaves: an owned OVS port whose
     // endpoint NB never got. No device behind it: the row alone is what the reconciler looks at.
     const port = 'ovn0a1b2c3d4e5f';
-    await t.stack.vsctl('add-port', t.stack.bridge, port, '--', 'set', 'Interface', port, 'external_ids:"docker-ovn:owner"=docker-ovn-driver', 'external_ids:iface-id=0a1b2c3d4e5f-orphan');
+    await t.stack.vsctl(
+      'add-port',
+      t.stack.bridge,
+      port,
+      '--',
+      'set',
+      'Interface',
+      port,
+      'external_ids:"docker-ovn:owner"=docker-ovn-driver',
+      'external_ids:iface-id=0a1b2c3d4e5f-orphan',
+    );
     try {
       const found = await waitFor(
         async () => {
@@ -112,8 +131,16 @@ describe('docker-ovn-driver CLI (e2e)', () => {
       );
       // A warning while the reconciler runs (it removes the port itself two passes later): exit 0.
       assert.equal(found.code, 0, found.stdout);
-      assert.match(found.stdout, new RegExp(`warn\\s+no orphans: OVS port ${port} \\(the reconciler removes them within 120 s\\)\\n\\s+fix: wait for the reconciler, or remove them now: ovs-vsctl del-port ${t.stack.bridge} ${port}`));
-      const json = JSON.parse((await cli(http.url, '--json', 'doctor', '--ovn-rundir', t.stack.dir)).stdout) as { name: string; ok: boolean }[];
+      assert.match(
+        found.stdout,
+        new RegExp(
+          `warn\\s+no orphans: OVS port ${port} \\(the reconciler removes them within 120 s\\)\\n\\s+fix: wait for the reconciler, or remove them now: ovs-vsctl del-port ${t.stack.bridge} ${port}`,
+        ),
+      );
+      const json = JSON.parse((await cli(http.url, '--json', 'doctor', '--ovn-rundir', t.stack.dir)).stdout) as {
+        name: string;
+        ok: boolean;
+      }[];
       assert.equal(json.find((c) => c.name === 'no orphans')?.ok, false);
     } finally {
       await t.stack.vsctl('--if-exists', 'del-port', t.stack.bridge, port);

@@ -31,7 +31,11 @@ describe('docker networks on OVN (e2e)', () => {
     assert.match(ipA, /^10\.10\.10\.(3[2-9]|[45]\d|6[0-3])$/);
     const lsps = await endpointPorts();
     assert.equal(lsps.length, 2);
-    for (const lsp of lsps) assert.match(await t.stack.vsctl('--bare', '--columns=external_ids', 'find', 'Interface', `external_ids:iface-id=${lsp}`), /ovn-installed="?true/);
+    for (const lsp of lsps)
+      assert.match(
+        await t.stack.vsctl('--bare', '--columns=external_ids', 'find', 'Interface', `external_ids:iface-id=${lsp}`),
+        /ovn-installed="?true/,
+      );
     // No retries: Join answered only after ovn-controller installed the flows.
     await docker('exec', a, 'ping', '-c', '1', '-W', '2', ipB);
     await docker('exec', b, 'ping', '-c', '1', '-W', '2', ipA);
@@ -52,7 +56,11 @@ describe('docker networks on OVN (e2e)', () => {
     const ip = await ipOf(db, 'e2e-tcp');
     const fetch = (port: number, pipe = '') => docker('exec', web, 'sh', '-c', `nc -w 3 ${ip} ${port}${pipe}`).then((out) => out.trim());
     // The listeners start a moment after `docker run` returns.
-    await waitFor(async () => (await fetch(5432).catch(() => '')) === 'db-ok', { timeoutMs: 10_000, intervalMs: 200, what: 'web → db over TCP' });
+    await waitFor(async () => (await fetch(5432).catch(() => '')) === 'db-ok', {
+      timeoutMs: 10_000,
+      intervalMs: 200,
+      what: 'web → db over TCP',
+    });
     // Many full-sized segments: every one must arrive whole, not just the first.
     assert.equal(await fetch(5433, ' | wc -c'), '1000000');
     await t.cleanup();
@@ -96,7 +104,9 @@ describe('docker networks on OVN (e2e)', () => {
       Interface: { Address: '10.30.0.10/24', AddressIPv6: '', MacAddress: '' },
       Options: {},
     });
-    assert.deepEqual(r.body, { Err: `CreateEndpoint: address 10.30.0.10 is already used by endpoint ${holder} on switch docker-dup-10.30.0.0_24` });
+    assert.deepEqual(r.body, {
+      Err: `CreateEndpoint: address 10.30.0.10 is already used by endpoint ${holder} on switch docker-dup-10.30.0.0_24`,
+    });
     assert.equal(r.status, 409);
     assert.equal((await t.driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: other.NetworkID })).status, 200);
     await docker('rm', '-f', a);
@@ -105,7 +115,10 @@ describe('docker networks on OVN (e2e)', () => {
   });
 
   it('refuses an unknown option with the supported ones', async () => {
-    await assert.rejects(netCreate('badopt', '--subnet', '10.31.0.0/24', '-o', 'colour=red'), /unknown option "colour"; supported options: vrf/);
+    await assert.rejects(
+      netCreate('badopt', '--subnet', '10.31.0.0/24', '-o', 'colour=red'),
+      /unknown option "colour"; supported options: vrf/,
+    );
     assert.deepEqual(await leftovers(t.stack), NOTHING);
   });
 

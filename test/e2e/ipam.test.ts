@@ -51,7 +51,15 @@ describe('OVN IPAM (e2e)', () => {
     const b = await t.run('dual');
     const ip6 = (await docker('inspect', '-f', '{{(index .NetworkSettings.Networks "dual").GlobalIPv6Address}}', b)).trim();
     assert.equal(ip6, 'fd00:80::3', 'after the gateway (::1) and the first container (::2)');
-    const lsp = (await t.stack.nbctl('--bare', '--columns=addresses', 'find', 'Logical_Switch_Port', `external_ids:docker-ovn\\:address6="fd00:80::3/64"`)).trim();
+    const lsp = (
+      await t.stack.nbctl(
+        '--bare',
+        '--columns=addresses',
+        'find',
+        'Logical_Switch_Port',
+        `external_ids:docker-ovn\\:address6="fd00:80::3/64"`,
+      )
+    ).trim();
     assert.match(lsp, /^[0-9a-f:]{17} 10\.80\.0\.\d+ fd00:80::3$/);
     await ping(a, ip6);
     await ping(a, 'fd00:80::1');

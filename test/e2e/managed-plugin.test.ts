@@ -25,7 +25,10 @@ const PLUGIN_SCRIPT = path.join(repoRoot(), 'scripts', 'plugin.sh');
 const BUILD_TIMEOUT_MS = 20 * 60_000;
 
 function pluginScript(...args: string[]): Promise<string> {
-  return run('bash', [PLUGIN_SCRIPT, ...args], { env: { ...process.env, PLUGIN_NAME: PLUGIN, CLEAN_BASE: '0' }, timeout: BUILD_TIMEOUT_MS });
+  return run('bash', [PLUGIN_SCRIPT, ...args], {
+    env: { ...process.env, PLUGIN_NAME: PLUGIN, CLEAN_BASE: '0' },
+    timeout: BUILD_TIMEOUT_MS,
+  });
 }
 
 async function pluginState(): Promise<string | undefined> {
@@ -48,7 +51,11 @@ describe('the managed plugin (e2e)', () => {
   /** The plugin's own lines in dockerd's log, when docker-up.sh started dockerd (it keeps that log). */
   const pluginLog = () => {
     const file = path.join(engine.dir, 'dockerd.log');
-    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.includes(`plugin=${pluginId}`)) : undefined;
+    return existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => l.includes(`plugin=${pluginId}`))
+      : undefined;
   };
 
   async function removeContainersAndNetworks(): Promise<void> {
@@ -117,7 +124,19 @@ describe('the managed plugin (e2e)', () => {
     // An engine from DOCKER_ROOTFS (make test-compat) has its own containerd (scripts/docker-up.sh).
     const containerd = process.env.DOCKER_ROOTFS ? '/run/containerd-compat/containerd.sock' : '/run/containerd/containerd.sock';
     const inPlugin = (...args: string[]) =>
-      run('ctr', ['--address', containerd, '-n', 'plugins.moby', 'tasks', 'exec', '--exec-id', `cli-${randomBytes(3).toString('hex')}`, pluginId, 'docker-ovn-driver', ...args]);
+      run('ctr', [
+        '--address',
+        containerd,
+        '-n',
+        'plugins.moby',
+        'tasks',
+        'exec',
+        '--exec-id',
+        `cli-${randomBytes(3).toString('hex')}`,
+        pluginId,
+        'docker-ovn-driver',
+        ...args,
+      ]);
     const pkg = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
     assert.equal((await inPlugin('--version')).trim(), pkg.version);
     const status = JSON.parse(await inPlugin('--json', 'status')) as { ready: boolean; nb: string; ovs: string; chassis: string };
@@ -135,10 +154,25 @@ describe('the managed plugin (e2e)', () => {
 
   it("the seed's flow: network create, two boxes ping each other and talk TCP, stop/rm/network rm leave NB and OVS clean", async () => {
     const net = `public-${SUFFIX}`;
-    await docker('network', 'create', '-d', DRIVER, '--label', LABEL, '--subnet=10.10.10.0/23', '--gateway=10.10.10.1', '--ip-range', '10.10.10.32/27', '--opt', 'vrf=default', net);
+    await docker(
+      'network',
+      'create',
+      '-d',
+      DRIVER,
+      '--label',
+      LABEL,
+      '--subnet=10.10.10.0/23',
+      '--gateway=10.10.10.1',
+      '--ip-range',
+      '10.10.10.32/27',
+      '--opt',
+      'vrf=default',
+      net,
+    );
     assert.deepEqual((await leftovers(stack)).switches, ['docker-default-10.10.10.0_23']);
     const boxes = [`box1-${SUFFIX}`, `box2-${SUFFIX}`];
-    for (const box of boxes) await docker('run', '-d', '-t', '--label', LABEL, `--net=${net}`, `--name=${box}`, BUSYBOX_IMAGE, 'sleep', '600');
+    for (const box of boxes)
+      await docker('run', '-d', '-t', '--label', LABEL, `--net=${net}`, `--name=${box}`, BUSYBOX_IMAGE, 'sleep', '600');
     const [ip1, ip2] = [await ipOf(boxes[0]!, net), await ipOf(boxes[1]!, net)];
     assert.match(ip1, /^10\.10\.10\.(3[2-9]|[45]\d|6[0-3])$/);
     const state = await leftovers(stack);
@@ -148,7 +182,11 @@ describe('the managed plugin (e2e)', () => {
     await docker('exec', boxes[1]!, 'ping', '-c', '1', '-W', '2', ip1);
     // TCP too, on the stack's userspace datapath: the plugin turned checksum offload off on their veths.
     await docker('exec', '-d', boxes[0]!, 'nc', '-ll', '-p', '5432', '-e', 'echo', 'db-ok');
-    const tcp = () => docker('exec', boxes[1]!, 'nc', '-w', '3', ip1, '5432').then((out) => out.trim(), () => '');
+    const tcp = () =>
+      docker('exec', boxes[1]!, 'nc', '-w', '3', ip1, '5432').then(
+        (out) => out.trim(),
+        () => '',
+      );
     await waitFor(async () => (await tcp()) === 'db-ok', { timeoutMs: 10_000, intervalMs: 200, what: `box2 → ${ip1}:5432 over TCP` });
 
     // The plugin's HTTP listener (host network): the same routes as its socket, and the seed's
@@ -185,7 +223,9 @@ describe('the managed plugin (e2e)', () => {
       const log = pluginLog();
       if (log) {
         assert.ok(
-          log.some((l) => l.includes('refusing to start: no OVN Northbound DB configured: OVN_DRIVER_NB is not set and external_ids:ovn-nb is not set')),
+          log.some((l) =>
+            l.includes('refusing to start: no OVN Northbound DB configured: OVN_DRIVER_NB is not set and external_ids:ovn-nb is not set'),
+          ),
           log.slice(-5).join('\n'),
         );
       }
@@ -199,7 +239,10 @@ describe('the managed plugin (e2e)', () => {
     assert.equal(await pluginState(), undefined);
     await pluginScript('clean');
     assert.deepEqual(lines(await docker('images', '-q', `docker-ovn-driver/rootfs:${PLUGIN.replace(/[^A-Za-z0-9_.-]/g, '-')}`)), []);
-    assert.deepEqual(lines(await docker('images', '-q', '--filter', 'dangling=true', '--filter', 'label=org.docker-ovn-driver.build=1')), []);
+    assert.deepEqual(
+      lines(await docker('images', '-q', '--filter', 'dangling=true', '--filter', 'label=org.docker-ovn-driver.build=1')),
+      [],
+    );
     assert.deepEqual(await leftovers(stack), NOTHING);
   });
 });

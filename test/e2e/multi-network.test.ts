@@ -20,7 +20,10 @@ const refused = (container: string, target: string) => assert.rejects(ping(conta
 
 /** The container's routing table, one route per line. */
 async function routesIn(container: string): Promise<string[]> {
-  return (await docker('exec', container, 'ip', 'route')).split('\n').map((l) => l.trim()).filter(Boolean);
+  return (await docker('exec', container, 'ip', 'route'))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 describe('containers on several networks (e2e)', () => {
@@ -34,7 +37,10 @@ describe('containers on several networks (e2e)', () => {
     const [ipA, ipB, ipC] = [await t.ipOf(peerA, 'mn-a'), await t.ipOf(peerB, 'mn-b'), await t.ipOf(peerC, 'mn-c')];
     const v = await t.run('mn-a');
     await pingSoon(v, ipB);
-    assert.ok((await routesIn(v)).some((r) => r.startsWith('10.87.2.0/24 via 10.87.1.1')), 'routed to mn-b through the vrf router');
+    assert.ok(
+      (await routesIn(v)).some((r) => r.startsWith('10.87.2.0/24 via 10.87.1.1')),
+      'routed to mn-b through the vrf router',
+    );
 
     await docker('network', 'connect', 'mn-b', v);
     await docker('network', 'connect', 'mn-c', v);
@@ -56,11 +62,18 @@ describe('containers on several networks (e2e)', () => {
     // Still in the vrf through mn-a or mn-c, but no longer on mn-b: its traffic goes via a gateway.
     await pingSoon(v, ipB);
     const after = await routesIn(v);
-    assert.ok(after.some((r) => /^10\.87\.2\.0\/24 via 10\.87\.[13]\.1 .*metric 4000/.test(r)), after.join('; '));
+    assert.ok(
+      after.some((r) => /^10\.87\.2\.0\/24 via 10\.87\.[13]\.1 .*metric 4000/.test(r)),
+      after.join('; '),
+    );
     assert.ok(!after.some((r) => r.startsWith('10.87.2.0/24') && r.includes('scope link')), 'no connected route to mn-b left');
     await docker('network', 'disconnect', 'mn-c', v);
     await docker('network', 'disconnect', 'mn-a', v);
-    assert.deepEqual((await routesIn(v)).filter((r) => r.includes('10.87.')), [], 'nothing of ours left in the container');
+    assert.deepEqual(
+      (await routesIn(v)).filter((r) => r.includes('10.87.')),
+      [],
+      'nothing of ours left in the container',
+    );
     await t.cleanup();
     assert.deepEqual(await leftovers(t.stack), NOTHING);
   });
@@ -98,7 +111,9 @@ describe('containers on several networks (e2e)', () => {
     await pingSoon(early, await t.ipOf(late, 'mn-late'));
     await docker('rm', '-f', late);
     await docker('network', 'rm', 'mn-late');
-    await waitFor(async () => !(await routesIn(early)).some((r) => r.startsWith('10.90.2.0/24')), { what: 'the route to a removed network goes' });
+    await waitFor(async () => !(await routesIn(early)).some((r) => r.startsWith('10.90.2.0/24')), {
+      what: 'the route to a removed network goes',
+    });
     await t.cleanup();
     assert.deepEqual(await leftovers(t.stack), NOTHING);
   });
@@ -109,7 +124,20 @@ describe('containers on several networks (e2e)', () => {
     await t.netCreate('mn-front', '--subnet', '10.91.1.0/24', '--gateway', '10.91.1.1', '-o', 'vrf=mncompose');
     await t.netCreate('mn-back', '--subnet', '10.91.2.0/24', '--gateway', '10.91.2.1', '-o', 'vrf=mncompose');
     const create = async (name: string, net: string, more: string[] = []) => {
-      await docker('create', '--label', LABEL, '--name', name, '--net', net, '--network-alias', name.replace('mn-', ''), BUSYBOX_IMAGE, 'sleep', '600');
+      await docker(
+        'create',
+        '--label',
+        LABEL,
+        '--name',
+        name,
+        '--net',
+        net,
+        '--network-alias',
+        name.replace('mn-', ''),
+        BUSYBOX_IMAGE,
+        'sleep',
+        '600',
+      );
       for (const extra of more) await docker('network', 'connect', '--alias', name.replace('mn-', ''), extra, name);
       await docker('start', name);
     };

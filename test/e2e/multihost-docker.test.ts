@@ -19,7 +19,8 @@ const ICMP_PAYLOAD = MTU - 28;
 /** `docker network create` as the README's block does it, on one host. */
 const netCreate = (h: DockerHost, net: string, subnet: string) =>
   runDocBlock('multihost-network', undefined, { DOCKER_HOST: h.engine.host, NET: net, SUBNET: subnet, VRF });
-const dockerRun = async (h: DockerHost, net: string, ...extra: string[]) => (await h.docker('run', '-d', '--net', net, ...extra, BUSYBOX_IMAGE, 'sleep', '600')).trim();
+const dockerRun = async (h: DockerHost, net: string, ...extra: string[]) =>
+  (await h.docker('run', '-d', '--net', net, ...extra, BUSYBOX_IMAGE, 'sleep', '600')).trim();
 const field = async (h: DockerHost, container: string, net: string, name: string) =>
   (await h.docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${net}").${name}}}`, container)).trim();
 /** One ping, no retry: the first packet must get through. */
@@ -27,7 +28,17 @@ const ping = (h: DockerHost, container: string, ip: string, size?: number, waitS
   h.docker('exec', container, 'ping', '-c1', `-W${waitS}`, ...(size ? ['-s', String(size)] : []), ip);
 /** The addresses of `ips` that do not answer from `container` (each tried twice). */
 const unreachable = async (h: DockerHost, container: string, ips: string[]) =>
-  (await h.docker('exec', container, 'sh', '-c', 'for ip in "$@"; do ping -c1 -W2 $ip >/dev/null || ping -c1 -W2 $ip >/dev/null || echo $ip; done', 'sh', ...ips))
+  (
+    await h.docker(
+      'exec',
+      container,
+      'sh',
+      '-c',
+      'for ip in "$@"; do ping -c1 -W2 $ip >/dev/null || ping -c1 -W2 $ip >/dev/null || echo $ip; done',
+      'sh',
+      ...ips,
+    )
+  )
     .split('\n')
     .filter(Boolean);
 
@@ -75,7 +86,10 @@ describe('two Docker hosts on one OVN (e2e)', () => {
   it('one network on both engines is one switch: containers ping each other over Geneve, first packet and MTU-sized; 1500 does not fit', async () => {
     await netCreate(a, 'mh-ping', '10.93.0.0/24');
     await netCreate(b, 'mh-ping', '10.93.0.0/24');
-    const [idA, idB] = [(await a.docker('network', 'inspect', '-f', '{{.Id}}', 'mh-ping')).trim(), (await b.docker('network', 'inspect', '-f', '{{.Id}}', 'mh-ping')).trim()];
+    const [idA, idB] = [
+      (await a.docker('network', 'inspect', '-f', '{{.Id}}', 'mh-ping')).trim(),
+      (await b.docker('network', 'inspect', '-f', '{{.Id}}', 'mh-ping')).trim(),
+    ];
     assert.notEqual(idA, idB);
     assert.deepEqual(await ourSwitches(/10\.93\./), ['docker-mh-10.93.0.0_24']);
     const ids = await switchIds('docker-mh-10.93.0.0_24');
@@ -98,14 +112,33 @@ describe('two Docker hosts on one OVN (e2e)', () => {
       assert.match(flows, /tnl_pop\(/, `host ${h.label} decapsulates`);
     }
     // The container's MTU leaves room for Geneve on the 1500-byte underlay: full-size packets cross unfragmented.
-    for (const [h, c] of [[a, ca], [b, cb]] as const) assert.equal((await h.docker('exec', c, 'cat', '/sys/class/net/eth0/mtu')).trim(), String(MTU));
+    for (const [h, c] of [
+      [a, ca],
+      [b, cb],
+    ] as const)
+      assert.equal((await h.docker('exec', c, 'cat', '/sys/class/net/eth0/mtu')).trim(), String(MTU));
     await ping(a, ca, ipB, ICMP_PAYLOAD);
     await ping(b, cb, ipA, ICMP_PAYLOAD);
     await ping(a, ca, '10.93.0.1');
     await ping(b, cb, '10.93.0.1');
 
     // Without -o mtu a container keeps 1500: small packets cross, a full-size one does not fit the tunnel.
-    for (const h of mh.hosts) await h.docker('network', 'create', '-d', 'ovn', '--ipam-driver', 'ovn', '--subnet', '10.95.0.0/24', '--ipam-opt', `vrf=${VRF}`, '-o', `vrf=${VRF}`, 'mh-1500');
+    for (const h of mh.hosts)
+      await h.docker(
+        'network',
+        'create',
+        '-d',
+        'ovn',
+        '--ipam-driver',
+        'ovn',
+        '--subnet',
+        '10.95.0.0/24',
+        '--ipam-opt',
+        `vrf=${VRF}`,
+        '-o',
+        `vrf=${VRF}`,
+        'mh-1500',
+      );
     const [xa, xb] = [await dockerRun(a, 'mh-1500'), await dockerRun(b, 'mh-1500')];
     const ipXb = await field(b, xb, 'mh-1500', 'IPAddress');
     await ping(a, xa, ipXb);
@@ -122,7 +155,12 @@ describe('two Docker hosts on one OVN (e2e)', () => {
     const subnet = '10.94.0.0/24';
     await netCreate(a, 'mh-many', subnet);
     await netCreate(b, 'mh-many', subnet);
-    const start = (h: DockerHost) => pool(Array.from({ length: 50 }, (_, i) => i), 8, () => dockerRun(h, 'mh-many'));
+    const start = (h: DockerHost) =>
+      pool(
+        Array.from({ length: 50 }, (_, i) => i),
+        8,
+        () => dockerRun(h, 'mh-many'),
+      );
     const [onA, onB] = await Promise.all([start(a), start(b)]);
     t.diagnostic(`100 containers started in ${Date.now() - t0} ms`);
     const ips = async (h: DockerHost, ids: string[]) =>
@@ -149,17 +187,32 @@ describe('two Docker hosts on one OVN (e2e)', () => {
     // sleep as pid 1 ignores SIGTERM: a short stop timeout keeps dockerd's shutdown short.
     const restarting = ['--restart', 'always', '--stop-timeout', '1'];
     const onB = [await dockerRun(b, 'mh-rec', ...restarting), await dockerRun(b, 'mh-rec', ...restarting)];
-    const aState = async () => Promise.all(onA.map(async (c) => `${await field(a, c, 'mh-rec', 'EndpointID')} ${(await a.docker('inspect', '-f', '{{.State.StartedAt}}', c)).trim()}`));
+    const aState = async () =>
+      Promise.all(
+        onA.map(
+          async (c) =>
+            `${await field(a, c, 'mh-rec', 'EndpointID')} ${(await a.docker('inspect', '-f', '{{.State.StartedAt}}', c)).trim()}`,
+        ),
+      );
     const before = await aState();
     const endpointsA = before.map((s) => s.split(' ')[0]!);
     const ipA = await field(a, onA[0]!, 'mh-rec', 'IPAddress');
 
     // A logical port on each host that its dockerd never heard of: CreateEndpoint straight to the driver's socket.
-    const netIds = { A: (await a.docker('network', 'inspect', '-f', '{{.Id}}', 'mh-rec')).trim(), B: (await b.docker('network', 'inspect', '-f', '{{.Id}}', 'mh-rec')).trim() };
+    const netIds = {
+      A: (await a.docker('network', 'inspect', '-f', '{{.Id}}', 'mh-rec')).trim(),
+      B: (await b.docker('network', 'inspect', '-f', '{{.Id}}', 'mh-rec')).trim(),
+    };
     const orphans = { A: randomBytes(32).toString('hex'), B: randomBytes(32).toString('hex') };
-    for (const [h, ip] of [[a, '10.92.0.200/24'], [b, '10.92.0.201/24']] as const) {
+    for (const [h, ip] of [
+      [a, '10.92.0.200/24'],
+      [b, '10.92.0.201/24'],
+    ] as const) {
       const r = await h.engine.driver.post('/NetworkDriver.CreateEndpoint', {
-        NetworkID: netIds[h.label], EndpointID: orphans[h.label], Interface: { Address: ip, AddressIPv6: '', MacAddress: '' }, Options: {},
+        NetworkID: netIds[h.label],
+        EndpointID: orphans[h.label],
+        Interface: { Address: ip, AddressIPv6: '', MacAddress: '' },
+        Options: {},
       });
       assert.equal(r.status, 200, r.raw);
     }
@@ -197,8 +250,14 @@ describe('two Docker hosts on one OVN (e2e)', () => {
         .filter((line) => line.includes('reconciler removed'))
         .flatMap((line) => line.match(/\b[0-9a-f]{64}\b/g) ?? []);
     assert.ok(removedBy(a).includes(orphans.A), `host A removed: ${removedBy(a).join(' ')}`);
-    assert.ok(!removedBy(b).includes(orphans.A) && !endpointsA.some((e) => removedBy(b).includes(e)), `host B removed host A's: ${removedBy(b).join(' ')}`);
-    assert.ok(!removedBy(a).includes(orphans.B) && !endpointsB.some((e) => removedBy(a).includes(e)), `host A removed host B's: ${removedBy(a).join(' ')}`);
+    assert.ok(
+      !removedBy(b).includes(orphans.A) && !endpointsA.some((e) => removedBy(b).includes(e)),
+      `host B removed host A's: ${removedBy(b).join(' ')}`,
+    );
+    assert.ok(
+      !removedBy(a).includes(orphans.B) && !endpointsB.some((e) => removedBy(a).includes(e)),
+      `host A removed host B's: ${removedBy(a).join(' ')}`,
+    );
     assert.ok(!(await lsps()).includes(orphans.B));
     // Host A's containers were never restarted and kept their endpoints.
     assert.deepEqual(await aState(), before);
@@ -241,16 +300,46 @@ describe('two Docker hosts on one OVN (e2e)', () => {
 
   it('enforces ingress policy the same on both chassis: the exposed port answers across the tunnel, the rest is dropped', async () => {
     for (const h of mh.hosts) {
-      await h.docker('network', 'create', '-d', 'ovn', '--ipam-driver', 'ovn', '--subnet', '10.94.9.0/24', '--ipam-opt', `vrf=${VRF}`, '-o', `vrf=${VRF}`, '-o', `mtu=${MTU}`, '-o', 'ingress=exposed', 'mh-pol');
+      await h.docker(
+        'network',
+        'create',
+        '-d',
+        'ovn',
+        '--ipam-driver',
+        'ovn',
+        '--subnet',
+        '10.94.9.0/24',
+        '--ipam-opt',
+        `vrf=${VRF}`,
+        '-o',
+        `vrf=${VRF}`,
+        '-o',
+        `mtu=${MTU}`,
+        '-o',
+        'ingress=exposed',
+        'mh-pol',
+      );
     }
     // TCP over the userspace datapath with no help inside the containers: the driver has each veth fill
     // its own checksums.
     const start = async (h: DockerHost, ...args: string[]) => (await h.docker('run', '-d', '--net', 'mh-pol', ...args)).trim();
-    const server = await start(a, '--expose', '8080', BUSYBOX_IMAGE, 'sh', '-c', 'nc -ll -p 8080 -e echo open & nc -ll -p 9090 -e echo secret & wait');
+    const server = await start(
+      a,
+      '--expose',
+      '8080',
+      BUSYBOX_IMAGE,
+      'sh',
+      '-c',
+      'nc -ll -p 8080 -e echo open & nc -ll -p 9090 -e echo secret & wait',
+    );
     const client = await start(b, BUSYBOX_IMAGE, 'sh', '-c', 'nc -ll -p 7070 -e echo client & wait');
     const ip = await field(a, server, 'mh-pol', 'IPAddress');
     const fetch = async (port: number) => (await b.docker('exec', client, 'nc', '-w', '2', ip, String(port))).trim();
-    await waitFor(async () => (await fetch(8080).catch(() => '')) === 'open', { timeoutMs: 10_000, intervalMs: 200, what: 'the exposed port from host B' });
+    await waitFor(async () => (await fetch(8080).catch(() => '')) === 'open', {
+      timeoutMs: 10_000,
+      intervalMs: 200,
+      what: 'the exposed port from host B',
+    });
     await assert.rejects(fetch(9090), 'the unexposed port is dropped on host A');
     await ping(b, client, ip);
     // Nothing new reaches the client on host B either: it listens on 7070 but exposes nothing.

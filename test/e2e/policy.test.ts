@@ -24,9 +24,11 @@ async function fetch(from: string, ip: string, port: number): Promise<string> {
 }
 /** The listeners start a moment after `docker run` returns. */
 const fetchSoon = (from: string, ip: string, port: number) =>
-  waitFor(async () => (await fetch(from, ip, port).catch(() => '')) !== '', { timeoutMs: 10_000, intervalMs: 200, what: `${from} → ${ip}:${port}` }).then(() =>
-    fetch(from, ip, port),
-  );
+  waitFor(async () => (await fetch(from, ip, port).catch(() => '')) !== '', {
+    timeoutMs: 10_000,
+    intervalMs: 200,
+    what: `${from} → ${ip}:${port}`,
+  }).then(() => fetch(from, ip, port));
 const ping = (container: string, ip: string) => docker('exec', container, 'ping', '-c', '1', '-W', '2', ip);
 const routesIn = async (c: string) => (await docker('exec', c, 'ip', 'route')).split('\n');
 
@@ -53,10 +55,13 @@ describe('ingress policy and isolation (e2e)', () => {
     assert.equal(l.meters.length, 2, 'a meter and its band');
     // ovn-controller logs the denied SYN to 9090 (ACL log=true, severity info, rate-limited by the meter).
     const log = path.join(t.stack.dir, 'ovn-controller.log');
-    await waitFor(async () => /name="docker-deny-[0-9a-f]{12}", verdict=drop, severity=info.*tp_dst=9090/.test(await readFile(log, 'utf8')), {
-      timeoutMs: 5000,
-      what: 'the denied flow in ovn-controller.log',
-    });
+    await waitFor(
+      async () => /name="docker-deny-[0-9a-f]{12}", verdict=drop, severity=info.*tp_dst=9090/.test(await readFile(log, 'utf8')),
+      {
+        timeoutMs: 5000,
+        what: 'the denied flow in ovn-controller.log',
+      },
+    );
 
     // The policy lives in NB, not in the driver or ovn-controller: both restart without a gap in it.
     await t.driver.stop();
@@ -95,7 +100,10 @@ describe('ingress policy and isolation (e2e)', () => {
     await waitFor(async () => (await routesIn(onB)).some((r) => r.startsWith('10.121.1.0/24')), { what: 'the route to po-a' });
     assert.equal(await fetchSoon(onB, open, 8080), 'open', 'po-b is routed to po-a');
     await assert.rejects(fetch(onB, fromA, 8080), 'ingress-from refuses other subnets');
-    await assert.rejects(docker('network', 'connect', '--driver-opt', 'ingres=closed', 'po-a', onB), /unknown endpoint driver option "ingres"/);
+    await assert.rejects(
+      docker('network', 'connect', '--driver-opt', 'ingres=closed', 'po-a', onB),
+      /unknown endpoint driver option "ingres"/,
+    );
     await t.cleanup();
     assert.deepEqual(await leftovers(t.stack), NOTHING);
   });

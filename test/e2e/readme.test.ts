@@ -111,10 +111,15 @@ describe('README.md commands, verbatim (e2e)', () => {
     const out = await block('troubleshoot-cli');
     assert.match(out, /^ready\s+true$/m, 'status');
     assert.match(out, /^nbRemote\s+(unix|tcp|ssl):/m, 'status names the NB remote');
-    for (const check of ['NB reachable', 'integration bridge present', 'encap ip set', 'ovn-controller running', 'no orphans']) assert.match(out, new RegExp(`^ok\\s+${check}:`, 'm'), `doctor: ${check}`);
+    for (const check of ['NB reachable', 'integration bridge present', 'encap ip set', 'ovn-controller running', 'no orphans'])
+      assert.match(out, new RegExp(`^ok\\s+${check}:`, 'm'), `doctor: ${check}`);
     assert.doesNotMatch(out, /^FAIL/m);
     assert.match(out, /^\S+\s+default\s+10\.10\.10\.0\/23\s+10\.10\.10\.1\s/m, 'networks: public');
-    assert.match(out, new RegExp(`10\\.10\\.1[01]\\.\\d+/23\\s+\\S+\\s+${stack.chassis}\\s+yes\\s+yes$`, 'm'), 'endpoints app: up and installed');
+    assert.match(
+      out,
+      new RegExp(`10\\.10\\.1[01]\\.\\d+/23\\s+\\S+\\s+${stack.chassis}\\s+yes\\s+yes$`, 'm'),
+      'endpoints app: up and installed',
+    );
     assert.match(out, /^graph LR$/m, 'topology as mermaid');
   });
 
@@ -142,7 +147,9 @@ describe('README.md commands, verbatim (e2e)', () => {
 
   it('IPAM: the same subnet in two vrfs and a dual-stack network, from the driver as IPAM driver', async () => {
     await block('ipam-pools');
-    const pools = (await stack.nbctl('--bare', '--columns=cidr', 'find', 'DHCP_Options', 'external_ids:docker-ovn\\:ipam=pool')).split('\n').filter((l) => l.trim());
+    const pools = (await stack.nbctl('--bare', '--columns=cidr', 'find', 'DHCP_Options', 'external_ids:docker-ovn\\:ipam=pool'))
+      .split('\n')
+      .filter((l) => l.trim());
     assert.equal(pools.length, 4, `one pool row per pool: ${pools.join(', ')}`);
     await docker('network', 'rm', 'x', 'y', 'dual');
     assert.deepEqual(await leftovers(stack), NOTHING);

@@ -50,7 +50,11 @@ describe('vrf routing and external connectivity (e2e)', () => {
     await assert.rejects(ping(c, ipA), /failed/);
     await docker('rm', '-f', a, b, c);
     await docker('network', 'rm', 'green-a');
-    assert.deepEqual((await leftovers(t.stack)).routers.sort(), ['docker-vrf-green', 'docker-vrf-purple'], 'green-b still uses the green router');
+    assert.deepEqual(
+      (await leftovers(t.stack)).routers.sort(),
+      ['docker-vrf-green', 'docker-vrf-purple'],
+      'green-b still uses the green router',
+    );
     await docker('network', 'rm', 'green-b', 'purple');
     assert.deepEqual(await leftovers(t.stack), NOTHING);
   });

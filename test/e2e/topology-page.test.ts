@@ -20,7 +20,9 @@ describe('topology page in chromium (e2e)', () => {
   it('draws the networks and containers with their state, links from /docs, and leaves nothing behind', async () => {
     await t.netCreate('topo-web', '--subnet', '10.61.1.0/24', '-o', 'vrf=shop');
     await t.netCreate('topo-db', '--subnet', '10.61.2.0/24', '-o', 'vrf=shop');
-    const nets = await Promise.all(['topo-web', 'topo-db'].map(async (n) => (await docker('network', 'inspect', '-f', '{{.Id}}', n)).trim().slice(0, 12)));
+    const nets = await Promise.all(
+      ['topo-web', 'topo-db'].map(async (n) => (await docker('network', 'inspect', '-f', '{{.Id}}', n)).trim().slice(0, 12)),
+    );
     const web = await t.run('topo-web', ['--name', 'topo-web-1']);
     const db = await t.run('topo-db', ['--name', 'topo-db-1']);
     const endpoints = await Promise.all(
@@ -42,7 +44,8 @@ describe('topology page in chromium (e2e)', () => {
 
       await page.goto(`${http.url}/topology`);
       // Both endpoints drawn up and ovn-installed: the page redraws until ovn-controller has caught up.
-      for (const e of endpoints) await page.waitForSelector(`g.endpoint[data-endpoint="${e.id}"][data-up="true"][data-installed="true"]`, { timeout: 30_000 });
+      for (const e of endpoints)
+        await page.waitForSelector(`g.endpoint[data-endpoint="${e.id}"][data-up="true"][data-installed="true"]`, { timeout: 30_000 });
       const svg = await page.locator('#graph svg').textContent();
       assert.ok(svg, 'no svg drawn');
       // Named as dockerd names them, with their IDs and addresses.
@@ -50,7 +53,8 @@ describe('topology page in chromium (e2e)', () => {
         assert.equal(await page.locator(`g.switch[data-network="${nets[i]}"][data-name="${name}"]`).count(), 1, `network ${name}`);
         assert.ok(svg.includes(`network ${name}`) && svg.includes(nets[i]!), `network ${name} (${nets[i]}) not drawn`);
       }
-      for (const e of endpoints) assert.ok(svg.includes(`container ${e.name}`) && svg.includes(`${e.ip}/24 · ep ${e.id}`), `${e.name} (${e.ip}) not drawn`);
+      for (const e of endpoints)
+        assert.ok(svg.includes(`container ${e.name}`) && svg.includes(`${e.ip}/24 · ep ${e.id}`), `${e.name} (${e.ip}) not drawn`);
       assert.equal(await page.locator('g.router[data-vrf="shop"]').count(), 1);
       assert.equal(await page.locator(`g.chassis[data-chassis="${t.stack.chassis}"] rect`).count(), 1);
       assert.match((await page.locator('#status').textContent()) ?? '', /1 routers, 2 switches, 2 endpoints/);
@@ -69,7 +73,10 @@ describe('topology page in chromium (e2e)', () => {
       await page.waitForSelector(`g.endpoint[data-endpoint="${endpoints[0]!.id}"]`);
 
       // Self-contained: the swagger UI's assets and the page come from the driver, nothing from elsewhere.
-      assert.deepEqual(requested.filter((u) => !u.startsWith(`${http.url}/`) && !u.startsWith('data:')), []);
+      assert.deepEqual(
+        requested.filter((u) => !u.startsWith(`${http.url}/`) && !u.startsWith('data:')),
+        [],
+      );
     } finally {
       await browser.close();
     }

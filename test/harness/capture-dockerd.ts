@@ -19,16 +19,47 @@ import { Stack } from './stack';
 const NAME = 'ovncapture';
 
 async function scenario(): Promise<void> {
-  const run = async (net: string, ...extra: string[]) => (await docker('run', '-d', '--net', net, ...extra, BUSYBOX_IMAGE, 'sleep', '600')).trim();
+  const run = async (net: string, ...extra: string[]) =>
+    (await docker('run', '-d', '--net', net, ...extra, BUSYBOX_IMAGE, 'sleep', '600')).trim();
   const d = NAME;
-  await docker('network', 'create', '-d', d, '--ipv6', '--subnet', '10.41.0.0/24', '--gateway', '10.41.0.1', '--subnet', 'fd00:41::/64', '--gateway', 'fd00:41::1', 'cap-v6');
+  await docker(
+    'network',
+    'create',
+    '-d',
+    d,
+    '--ipv6',
+    '--subnet',
+    '10.41.0.0/24',
+    '--gateway',
+    '10.41.0.1',
+    '--subnet',
+    'fd00:41::/64',
+    '--gateway',
+    'fd00:41::1',
+    'cap-v6',
+  );
   const web = await run('cap-v6', '-p', '9000:9000', '--expose', '80');
   await docker('stop', '-t', '1', web);
   await docker('rm', web);
   await docker('network', 'rm', 'cap-v6');
 
   await docker('network', 'create', '-d', d, '--ipam-driver', d, '--subnet', '10.48.0.0/24', '-o', 'vrf=blue', 'cap-ipam');
-  await docker('network', 'create', '-d', d, '--internal', '--subnet', '10.49.0.0/24', '--gateway', '10.49.0.1', '-o', 'mtu=1400', '-o', 'vrf=red', 'cap-internal');
+  await docker(
+    'network',
+    'create',
+    '-d',
+    d,
+    '--internal',
+    '--subnet',
+    '10.49.0.0/24',
+    '--gateway',
+    '10.49.0.1',
+    '-o',
+    'mtu=1400',
+    '-o',
+    'vrf=red',
+    'cap-internal',
+  );
   const a = await run('cap-ipam');
   const b = await run('cap-ipam', '--ip', '10.48.0.77');
   await docker('network', 'connect', 'cap-internal', a);

@@ -28,7 +28,11 @@ export class CaptureProxy {
     const server = createServer((req, res) => {
       void readAll(req).then((body) => {
         const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-        requests.push({ path: req.url ?? '', request_headers: headers, request: body.length ? (JSON.parse(body.toString()) as unknown) : null });
+        requests.push({
+          path: req.url ?? '',
+          request_headers: headers,
+          request: body.length ? (JSON.parse(body.toString()) as unknown) : null,
+        });
         const forward = request({ socketPath: targetPath, path: req.url, method: req.method, headers: req.headers }, (reply) => {
           res.writeHead(reply.statusCode ?? 502, reply.headers);
           reply.pipe(res);

@@ -13,7 +13,16 @@ import { waitFor } from './stack';
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Headless without a GPU, sandbox (root) or any call home: the test must see only the driver's traffic. */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface Browser {
   context: BrowserContext;
@@ -35,12 +44,20 @@ export async function processesWith(needle: string): Promise<number[]> {
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} missing: apt-get install chromium (make deps installs it)`);
   const profile = await mkdtemp(path.join(tmpdir(), 'docker-ovn-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, timeout: 60_000 });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    timeout: 60_000,
+  });
   return {
     context,
     async close() {
       await context.close();
-      await waitFor(async () => ((await processesWith(profile)).length === 0 ? true : undefined), { timeoutMs: 10_000, what: `chromium processes of ${profile} gone` });
+      await waitFor(async () => ((await processesWith(profile)).length === 0 ? true : undefined), {
+        timeoutMs: 10_000,
+        what: `chromium processes of ${profile} gone`,
+      });
       await rm(profile, { recursive: true, force: true });
     },
   };

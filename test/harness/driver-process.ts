@@ -130,7 +130,9 @@ export class DriverProcess {
         if (!existsSync(this.socket)) return false;
         // GetCapabilities answers as soon as the socket listens; EndpointOperInfo of an unknown ID answers
         // "not known" only once NB is connected (before that it is 503 "not connected").
-        const r = await this.post('/NetworkDriver.EndpointOperInfo', { NetworkID: 'f'.repeat(64), EndpointID: 'f'.repeat(64) }).catch(() => undefined);
+        const r = await this.post('/NetworkDriver.EndpointOperInfo', { NetworkID: 'f'.repeat(64), EndpointID: 'f'.repeat(64) }).catch(
+          () => undefined,
+        );
         return r !== undefined && r.status !== 503;
       },
       { timeoutMs: 20_000, intervalMs: 100, what: `driver ${this.name} ready` },

@@ -10,7 +10,14 @@ import type { Stack } from './stack';
 type Json = ['map', [string, string][]] | string | unknown[];
 
 async function findIds(stack: Stack, key: string, role: 'pool' | 'block'): Promise<Record<string, string>[]> {
-  const out = await stack.nbctl('--format=json', '--columns=external_ids', 'find', 'DHCP_Options', `external_ids:docker-ovn\\:pool="${key}"`, `external_ids:docker-ovn\\:ipam=${role}`);
+  const out = await stack.nbctl(
+    '--format=json',
+    '--columns=external_ids',
+    'find',
+    'DHCP_Options',
+    `external_ids:docker-ovn\\:pool="${key}"`,
+    `external_ids:docker-ovn\\:ipam=${role}`,
+  );
   const { data } = JSON.parse(out) as { data: Json[][] };
   return data.map(([ids]) => Object.fromEntries((ids as ['map', [string, string][]])[1]));
 }

@@ -84,8 +84,24 @@ export class TwoHosts {
       await run('ip', ['link', 'set', names.bridge, 'up']);
       await run('ip', ['netns', 'add', names.netns.a]);
       await run('ip', ['netns', 'add', names.netns.b]);
-      await run('ip', ['link', 'add', names.tunnel.a, 'netns', names.netns.a, 'type', 'veth', 'peer', 'name', names.tunnel.b, 'netns', names.netns.b]);
-      for (const [h, i] of [['a', 1], ['b', 2]] as const) {
+      await run('ip', [
+        'link',
+        'add',
+        names.tunnel.a,
+        'netns',
+        names.netns.a,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        names.tunnel.b,
+        'netns',
+        names.netns.b,
+      ]);
+      for (const [h, i] of [
+        ['a', 1],
+        ['b', 2],
+      ] as const) {
         const [ns, mgmt] = [names.netns[h], names.mgmt[h]];
         await run('ip', ['link', 'add', mgmt, 'type', 'veth', 'peer', 'name', 'mgmt0', 'netns', ns]);
         await run('ip', ['link', 'set', mgmt, 'master', names.bridge, 'up']);
@@ -99,10 +115,19 @@ export class TwoHosts {
       await stackA.appctl('nb', 'ovsdb-server/add-remote', 'db:OVN_Northbound,NB_Global,connections');
       await stackA.appctl('sb', 'ovsdb-server/add-remote', 'db:OVN_Southbound,SB_Global,connections');
       await runDocBlock('multihost-central', undefined, { OVN_NB_DB: stackA.nbRemote, OVN_SB_DB: stackA.sbRemote, CENTRAL_IP });
-      const stackB = await Stack.up({ central: stackA, netns: names.netns.b, chassis: `mh-${tag}-b`, encapIp: `${PREFIX}.2/24`, phyPort: names.tunnel.b });
+      const stackB = await Stack.up({
+        central: stackA,
+        netns: names.netns.b,
+        chassis: `mh-${tag}-b`,
+        encapIp: `${PREFIX}.2/24`,
+        phyPort: names.tunnel.b,
+      });
       stacks.push(stackB);
 
-      const hosts = [stackA, stackB].map((stack, i) => ({ stack, label: i === 0 ? 'A' : 'B', netns: i === 0 ? names.netns.a : names.netns.b, encapIp: `${PREFIX}.${i + 1}` }) as const);
+      const hosts = [stackA, stackB].map(
+        (stack, i) =>
+          ({ stack, label: i === 0 ? 'A' : 'B', netns: i === 0 ? names.netns.a : names.netns.b, encapIp: `${PREFIX}.${i + 1}` }) as const,
+      );
       for (const h of hosts) await TwoHosts.configure(h.stack, h.netns, h.encapIp);
       // The userspace datapath pushes a Geneve packet only once it knows the other end's MAC (its tunnel
       // neighbour cache, filled by snooping ARP on br-phy), and drops the packets it has to ARP for: the hosts
@@ -115,8 +140,16 @@ export class TwoHosts {
           what: `a Geneve tunnel port in ${h.stack.chassis}'s br-int`,
         });
       }
-      for (const h of hosts) engines.push(await NamespacedEngine.start({ netns: h.netns, stack: h.stack, label: `multihost-${h.label}`, driverEnv: opts.driverEnv }));
-      const [a, b] = hosts.map((h, i) => ({ ...h, chassis: h.stack.chassis, engine: engines[i]!, docker: (...args: string[]) => engines[i]!.docker(...args) }));
+      for (const h of hosts)
+        engines.push(
+          await NamespacedEngine.start({ netns: h.netns, stack: h.stack, label: `multihost-${h.label}`, driverEnv: opts.driverEnv }),
+        );
+      const [a, b] = hosts.map((h, i) => ({
+        ...h,
+        chassis: h.stack.chassis,
+        engine: engines[i]!,
+        docker: (...args: string[]) => engines[i]!.docker(...args),
+      }));
       return new TwoHosts(a!, b!, tag);
     } catch (err) {
       for (const e of engines.reverse()) await e.stop().catch(() => undefined);
@@ -219,7 +252,10 @@ export class TwoHosts {
   /** This harness's namespaces and devices still on the machine (expected after down(): none). */
   async remains(): Promise<string[]> {
     const n = TwoHosts.names(this.tag);
-    const netns = (await run('ip', ['netns', 'list'])).split('\n').map((l) => l.split(' ')[0]!).filter((x) => x === n.netns.a || x === n.netns.b);
+    const netns = (await run('ip', ['netns', 'list']))
+      .split('\n')
+      .map((l) => l.split(' ')[0]!)
+      .filter((x) => x === n.netns.a || x === n.netns.b);
     const links = (await run('ip', ['-o', 'link', 'show']))
       .split('\n')
       .map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '')

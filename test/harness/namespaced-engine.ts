@@ -137,9 +137,7 @@ export class NamespacedEngine {
 
   /** Pids of this engine's processes still alive (expected after stop(): none). */
   alivePids(): number[] {
-    return [this.holder, this.containerd, this.dockerd]
-      .map((c) => c?.pid ?? 0)
-      .filter((pid) => pid > 0 && processAlive(pid));
+    return [this.holder, this.containerd, this.dockerd].map((c) => c?.pid ?? 0).filter((pid) => pid > 0 && processAlive(pid));
   }
 
   private nsenter(): string[] {
@@ -149,7 +147,11 @@ export class NamespacedEngine {
   private async enterNamespaces(): Promise<void> {
     // Not `ip netns exec`: it mounts a fresh /sys without the cgroup hierarchies dockerd needs. A copy of this
     // mount namespace keeps them; sysfs is then mounted again from inside the network namespace.
-    const holder = spawn('unshare', ['--mount', '--propagation', 'slave', 'nsenter', `--net=/run/netns/${this.netns}`, 'sleep', 'infinity'], { stdio: 'ignore' });
+    const holder = spawn(
+      'unshare',
+      ['--mount', '--propagation', 'slave', 'nsenter', `--net=/run/netns/${this.netns}`, 'sleep', 'infinity'],
+      { stdio: 'ignore' },
+    );
     this.holder = holder;
     const pid = holder.pid!;
     // Mounting before unshare made the new mount namespace and nsenter exec'd sleep would mount on the machine's.
@@ -169,8 +171,15 @@ export class NamespacedEngine {
     await writeFile(config, 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n');
     const sock = path.join(this.dir, 'containerd.sock');
     this.containerd = await this.daemon('containerd', [
-      'containerd', '--config', config, '--address', sock,
-      '--root', path.join(this.dir, 'containerd'), '--state', path.join(this.dir, 'containerd-state'),
+      'containerd',
+      '--config',
+      config,
+      '--address',
+      sock,
+      '--root',
+      path.join(this.dir, 'containerd'),
+      '--state',
+      path.join(this.dir, 'containerd-state'),
     ]);
     await this.until('containerd', this.containerd, () => run('ctr', ['--address', sock, 'version'], { timeout: 5000 }));
   }
@@ -179,10 +188,22 @@ export class NamespacedEngine {
     const config = path.join(this.dir, 'daemon.json');
     await writeFile(config, '{}\n');
     this.dockerd = await this.daemon('dockerd', [
-      'dockerd', '--config-file', config, '-H', this.host,
-      '--data-root', path.join(this.dir, 'data'), '--exec-root', '/run/docker', '--pidfile', path.join(this.dir, 'docker.pid'),
-      '--containerd', path.join(this.dir, 'containerd.sock'),
-      '--iptables=false', '--ip-masq=false', '--bridge=none',
+      'dockerd',
+      '--config-file',
+      config,
+      '-H',
+      this.host,
+      '--data-root',
+      path.join(this.dir, 'data'),
+      '--exec-root',
+      '/run/docker',
+      '--pidfile',
+      path.join(this.dir, 'docker.pid'),
+      '--containerd',
+      path.join(this.dir, 'containerd.sock'),
+      '--iptables=false',
+      '--ip-masq=false',
+      '--bridge=none',
     ]);
     await this.until('dockerd', this.dockerd, () => this.docker('info', '--format', '{{.ServerVersion}}'));
   }
@@ -192,8 +213,12 @@ export class NamespacedEngine {
     try {
       await waitFor(
         async () => {
-          if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode})`);
-          return probe().then(() => true, () => false);
+          if (child.exitCode !== null || child.signalCode !== null)
+            throw new Error(`${name} exited (${child.exitCode ?? child.signalCode})`);
+          return probe().then(
+            () => true,
+            () => false,
+          );
         },
         { timeoutMs: 60_000, intervalMs: 250, what: `${name} in ${this.netns}` },
       );

@@ -82,9 +82,24 @@ async function pingPair(stack: Stack, scratch: Scratch): Promise<void> {
   const w1 = await addWorkload(stack, scratch, t, 1, `lsp1-${t}`);
   const w2 = await addWorkload(stack, scratch, t, 2, `lsp2-${t}`);
   await stack.nbctl(
-    'ls-add', sw,
-    '--', 'lsp-add', sw, w1.lsp, '--', 'lsp-set-addresses', w1.lsp, `${w1.mac} ${w1.ip}`,
-    '--', 'lsp-add', sw, w2.lsp, '--', 'lsp-set-addresses', w2.lsp, `${w2.mac} ${w2.ip}`,
+    'ls-add',
+    sw,
+    '--',
+    'lsp-add',
+    sw,
+    w1.lsp,
+    '--',
+    'lsp-set-addresses',
+    w1.lsp,
+    `${w1.mac} ${w1.ip}`,
+    '--',
+    'lsp-add',
+    sw,
+    w2.lsp,
+    '--',
+    'lsp-set-addresses',
+    w2.lsp,
+    `${w2.mac} ${w2.ip}`,
   );
   await stack.waitInstalled(w1.hostIf);
   await stack.waitInstalled(w2.hostIf);

@@ -320,7 +320,10 @@ export class Stack {
   /** Wait until ovn-controller marks the OVS interface as bound (external_ids:ovn-installed=true). */
   async waitInstalled(iface: string, timeoutMs = 20_000): Promise<void> {
     await waitFor(
-      async () => /^"?true"?$/.test((await this.vsctl('--if-exists', 'get', 'Interface', iface, 'external_ids:ovn-installed').catch(() => '')).trim()),
+      async () =>
+        /^"?true"?$/.test(
+          (await this.vsctl('--if-exists', 'get', 'Interface', iface, 'external_ids:ovn-installed').catch(() => '')).trim(),
+        ),
       { timeoutMs, what: `ovn-installed=true on ${iface}` },
     );
   }

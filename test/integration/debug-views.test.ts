@@ -42,13 +42,43 @@ describe('debug views', () => {
   it('shows networks, endpoints and their OVN/OVS objects, on HTTP only', async () => {
     const net = id();
     const ep = id();
-    assert.equal((await driver.post('/NetworkDriver.CreateNetwork', { NetworkID: net, Options: { 'com.docker.network.generic': { vrf: 'dbg' } }, IPv4Data: [{ Pool: '10.99.0.0/24', Gateway: '10.99.0.1/24' }] })).status, 200);
-    assert.equal((await driver.post('/NetworkDriver.CreateEndpoint', { NetworkID: net, EndpointID: ep, Interface: { Address: '10.99.0.5/24', MacAddress: '02:00:00:00:00:05' } })).status, 200);
-    assert.equal((await driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: '/var/run/docker/netns/dbg' })).status, 200);
+    assert.equal(
+      (
+        await driver.post('/NetworkDriver.CreateNetwork', {
+          NetworkID: net,
+          Options: { 'com.docker.network.generic': { vrf: 'dbg' } },
+          IPv4Data: [{ Pool: '10.99.0.0/24', Gateway: '10.99.0.1/24' }],
+        })
+      ).status,
+      200,
+    );
+    assert.equal(
+      (
+        await driver.post('/NetworkDriver.CreateEndpoint', {
+          NetworkID: net,
+          EndpointID: ep,
+          Interface: { Address: '10.99.0.5/24', MacAddress: '02:00:00:00:00:05' },
+        })
+      ).status,
+      200,
+    );
+    assert.equal(
+      (await driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: '/var/run/docker/netns/dbg' })).status,
+      200,
+    );
 
     const db = await get({ port }, '/NetworkDriver.Database');
     assert.equal(db.status, 200);
-    const body = db.body as { Chassis: string; Networks: { NetworkID: string; Vrf: string; LogicalSwitch: { Name: string }; Endpoints: { EndpointID: string; Address: string; OvsInterface: { Name: string; OvnInstalled: boolean } }[] }[]; Routers: { Name: string }[] };
+    const body = db.body as {
+      Chassis: string;
+      Networks: {
+        NetworkID: string;
+        Vrf: string;
+        LogicalSwitch: { Name: string };
+        Endpoints: { EndpointID: string; Address: string; OvsInterface: { Name: string; OvnInstalled: boolean } }[];
+      }[];
+      Routers: { Name: string }[];
+    };
     assert.equal(body.Chassis, stack.chassis);
     const n = body.Networks.find((x) => x.NetworkID === net);
     assert.ok(n);
@@ -58,13 +88,17 @@ describe('debug views', () => {
     assert.equal(n.Endpoints[0].Address, '10.99.0.5/24');
     assert.deepEqual(n.Endpoints[0].OvsInterface.Name, `ovn${ep.slice(0, 12)}`);
     assert.equal(n.Endpoints[0].OvsInterface.OvnInstalled, true);
-    assert.deepEqual(body.Routers.map((r) => r.Name), ['docker-vrf-dbg']);
+    assert.deepEqual(
+      body.Routers.map((r) => r.Name),
+      ['docker-vrf-dbg'],
+    );
 
     const bridge = await get({ port }, '/debug/bridge');
     const ports = (bridge.body as { Ports: { Name: string; Interfaces: { ExternalIds: Record<string, string> }[] }[] }).Ports;
     assert.equal(ports.find((p) => p.Name === `ovn${ep.slice(0, 12)}`)?.Interfaces[0].ExternalIds['iface-id'], ep);
 
-    for (const path of ['/NetworkDriver.Database', '/debug/bridge']) assert.equal((await get({ socketPath: driver.socket }, path)).status, 404);
+    for (const path of ['/NetworkDriver.Database', '/debug/bridge'])
+      assert.equal((await get({ socketPath: driver.socket }, path)).status, 404);
 
     await driver.post('/NetworkDriver.Leave', { NetworkID: net, EndpointID: ep });
     await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: ep });
@@ -79,9 +113,18 @@ describe('debug views', () => {
   it("shows each network's ingress and isolation and each endpoint's policy, read back from NB", async () => {
     const net = id();
     const [web, locked] = [id(), id()];
-    const create = { NetworkID: net, Options: { 'com.docker.network.generic': { ingress: 'exposed' } }, IPv4Data: [{ Pool: '10.98.7.0/24', Gateway: '10.98.7.1/24' }] };
+    const create = {
+      NetworkID: net,
+      Options: { 'com.docker.network.generic': { ingress: 'exposed' } },
+      IPv4Data: [{ Pool: '10.98.7.0/24', Gateway: '10.98.7.1/24' }],
+    };
     assert.equal((await driver.post('/NetworkDriver.CreateNetwork', create)).status, 200);
-    const exposed = { 'com.docker.network.endpoint.exposedports': [{ Proto: 6, Port: 80 }, { Proto: 17, Port: 53 }] };
+    const exposed = {
+      'com.docker.network.endpoint.exposedports': [
+        { Proto: 6, Port: 80 },
+        { Proto: 17, Port: 53 },
+      ],
+    };
     const ep = (EndpointID: string, ip: string, Options: Record<string, unknown>) =>
       driver.post('/NetworkDriver.CreateEndpoint', { NetworkID: net, EndpointID, Interface: { Address: ip }, Options });
     assert.equal((await ep(web, '10.98.7.5/24', exposed)).status, 200);
@@ -91,18 +134,35 @@ describe('debug views', () => {
     assert.match(refused.raw, /unknown endpoint driver option \\"ingres\\"/);
 
     type Policy = { Ingress: string; Ports?: string[]; Acl?: { Name: string; Match: string; Action: string } };
-    type Net = { NetworkID: string; Ingress: string; Isolated: boolean; PortGroup: { Name: string; Ports: number; Acls: number; Meter: string }; Endpoints: { EndpointID: string; Policy: Policy }[] };
+    type Net = {
+      NetworkID: string;
+      Ingress: string;
+      Isolated: boolean;
+      PortGroup: { Name: string; Ports: number; Acls: number; Meter: string };
+      Endpoints: { EndpointID: string; Policy: Policy }[];
+    };
     const n = ((await get({ port }, '/NetworkDriver.Database')).body as { Networks: Net[] }).Networks.find((x) => x.NetworkID === net);
     assert.ok(n);
     assert.equal(n.Ingress, 'exposed');
     assert.equal(n.Isolated, true, 'no -o vrf: isolated');
-    assert.deepEqual(n.PortGroup, { Name: `docker_${net}`, UUID: (n.PortGroup as unknown as { UUID: string }).UUID, Ports: 2, Acls: 2, Meter: `docker-acl-${net}` });
+    assert.deepEqual(n.PortGroup, {
+      Name: `docker_${net}`,
+      UUID: (n.PortGroup as unknown as { UUID: string }).UUID,
+      Ports: 2,
+      Acls: 2,
+      Meter: `docker-acl-${net}`,
+    });
     const policy = (e: string) => n.Endpoints.find((x) => x.EndpointID === e)?.Policy;
     assert.deepEqual(policy(web), {
       Ingress: 'exposed',
       Ports: ['80/tcp', '53/udp'],
       From: [],
-      Acl: { Name: `docker-allow-${web.slice(0, 12)}`, Match: `outport == "${web}" && (tcp.dst == {80} || udp.dst == {53} || icmp4.type == 8 || icmp6.type == 128)`, Action: 'allow-related', Priority: 1001 },
+      Acl: {
+        Name: `docker-allow-${web.slice(0, 12)}`,
+        Match: `outport == "${web}" && (tcp.dst == {80} || udp.dst == {53} || icmp4.type == 8 || icmp6.type == 128)`,
+        Action: 'allow-related',
+        Priority: 1001,
+      },
     });
     assert.deepEqual(policy(locked), { Ingress: 'closed', Ports: [], From: [] }, 'no allow ACL at all');
 
@@ -112,9 +172,13 @@ describe('debug views', () => {
           let raw = '';
           res.on('data', (c) => (raw += c));
           res.on('end', () => resolve(raw));
-        }).on('error', reject).end(),
+        })
+          .on('error', reject)
+          .end(),
       );
-      return Object.fromEntries([...text.matchAll(/^docker_ovn_driver_policy_objects\{kind="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+      return Object.fromEntries(
+        [...text.matchAll(/^docker_ovn_driver_policy_objects\{kind="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]),
+      );
     };
     assert.deepEqual(await metrics(), { port_group: 1, acl: 2, meter: 1, router_policy: 1 });
     await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: web });
@@ -123,7 +187,11 @@ describe('debug views', () => {
     await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net });
     assert.deepEqual(await metrics(), { port_group: 0, acl: 0, meter: 0, router_policy: 0 });
     for (const table of ['Port_Group', 'ACL', 'Meter', 'Meter_Band', 'Logical_Router_Policy']) {
-      assert.equal((await stack.nbctl('--bare', '--columns=_uuid', 'find', table, 'external_ids:docker-ovn\\:owner=docker-ovn-driver')).trim(), '', `no ${table} left`);
+      assert.equal(
+        (await stack.nbctl('--bare', '--columns=_uuid', 'find', table, 'external_ids:docker-ovn\\:owner=docker-ovn-driver')).trim(),
+        '',
+        `no ${table} left`,
+      );
     }
   });
 });

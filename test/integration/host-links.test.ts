@@ -27,7 +27,7 @@ async function link(name: string): Promise<IpLink | undefined> {
 /** Netlink attributes of a message body: type (flags masked off) and payload. */
 function attrs(buf: Buffer): [number, Buffer][] {
   const out: [number, Buffer][] = [];
-  for (let o = 0; o + 4 <= buf.length; ) {
+  for (let o = 0; o + 4 <= buf.length;) {
     const len = buf.readUInt16LE(o);
     out.push([buf.readUInt16LE(o + 2) & 0x3fff, buf.subarray(o + 4, o + len)]);
     o += (len + 3) & ~3;
@@ -47,7 +47,12 @@ async function activeFeatures(name: string): Promise<string[]> {
     const [[reply]] = await socket.request(family!.familyId!, 11, 1, nest(1, attr(2, cstring(name))));
     const active = attrs(reply!.data).find(([type]) => type === 4)![1];
     const bits = attrs(active).find(([type]) => type === 3)![1];
-    return attrs(bits).map(([, bit]) => attrs(bit).find(([type]) => type === 2)![1].toString('latin1').replace(/\0.*$/, ''));
+    return attrs(bits).map(([, bit]) =>
+      attrs(bit)
+        .find(([type]) => type === 2)![1]
+        .toString('latin1')
+        .replace(/\0.*$/, ''),
+    );
   } finally {
     socket.socket.close();
   }
@@ -122,7 +127,11 @@ describe('NetlinkLinkOps', () => {
     for (const n of pairs) await quick.createVethPair(n.host, n.peer, {});
     for (const n of pairs) await quick.retireLink(n.host);
     for (const n of pairs) {
-      await waitFor(async () => (await link(n.host)) === undefined, { timeoutMs: 3000, intervalMs: 10, what: `${n.host} deleted after the idle time` });
+      await waitFor(async () => (await link(n.host)) === undefined, {
+        timeoutMs: 3000,
+        intervalMs: 10,
+        what: `${n.host} deleted after the idle time`,
+      });
     }
   });
 
@@ -142,14 +151,21 @@ describe('NetlinkLinkOps', () => {
     const n = pair();
     await ops.createVethPair(n.host, n.peer, {});
     const before = await activeFeatures(n.peer);
-    assert.ok(before.includes('tx-checksum-ip-generic') && before.includes('tx-tcp-segmentation'), `a new veth offloads: ${before.join(' ')}`);
+    assert.ok(
+      before.includes('tx-checksum-ip-generic') && before.includes('tx-tcp-segmentation'),
+      `a new veth offloads: ${before.join(' ')}`,
+    );
     await ops.disableTxChecksum(n.peer);
     const now = await activeFeatures(n.peer);
-    for (const off of ['tx-checksum-ip-generic', 'tx-checksum-sctp', 'tx-tcp-segmentation']) assert.ok(!now.includes(off), `${off} off: ${now.join(' ')}`);
+    for (const off of ['tx-checksum-ip-generic', 'tx-checksum-sctp', 'tx-tcp-segmentation'])
+      assert.ok(!now.includes(off), `${off} off: ${now.join(' ')}`);
     assert.ok(now.includes('rx-checksum'), 'receive offload stays');
     assert.ok((await activeFeatures(n.host)).includes('tx-checksum-ip-generic'), 'the host end is left alone');
     await ops.disableTxChecksum(n.peer);
-    await assert.rejects(ops.disableTxChecksum('ovunone'), (e: unknown) => e instanceof DriverError && e.code === 'HOST_LINK_FAILED' && /ENODEV/.test(e.message));
+    await assert.rejects(
+      ops.disableTxChecksum('ovunone'),
+      (e: unknown) => e instanceof DriverError && e.code === 'HOST_LINK_FAILED' && /ENODEV/.test(e.message),
+    );
   });
 
   it('refuses names that are not interface names without asking the kernel', async () => {
@@ -158,12 +174,18 @@ describe('NetlinkLinkOps', () => {
       await assert.rejects(ops.retireLink(bad), (e: unknown) => e instanceof DriverError && e.code === 'BAD_IFNAME');
       await assert.rejects(ops.disableTxChecksum(bad), (e: unknown) => e instanceof DriverError && e.code === 'BAD_IFNAME');
     }
-    await assert.rejects(ops.createVethPair('ovtok', 'ovuok', { peerMac: 'zz:58:0a:01:02:03' }), (e: unknown) => e instanceof DriverError && e.code === 'BAD_MAC');
+    await assert.rejects(
+      ops.createVethPair('ovtok', 'ovuok', { peerMac: 'zz:58:0a:01:02:03' }),
+      (e: unknown) => e instanceof DriverError && e.code === 'BAD_MAC',
+    );
   });
 
   it('reports what the kernel refused, with its errno', async () => {
     const n = pair();
-    await assert.rejects(ops.createVethPair(n.host, n.peer, { mtu: 10 }), (e: unknown) => e instanceof DriverError && e.code === 'HOST_LINK_FAILED' && /EINVAL/.test(e.message));
+    await assert.rejects(
+      ops.createVethPair(n.host, n.peer, { mtu: 10 }),
+      (e: unknown) => e instanceof DriverError && e.code === 'HOST_LINK_FAILED' && /EINVAL/.test(e.message),
+    );
     assert.equal(await link(n.host), undefined, 'nothing half made');
   });
 });

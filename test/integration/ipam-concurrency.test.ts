@@ -50,7 +50,10 @@ describe('IPAM across driver instances', () => {
     await stack.nbctl('--wait=sb', 'sync');
     const sb = await run('ovsdb-client', ['dump', stack.sbRemote, 'OVN_Southbound']);
     assert.doesNotMatch(sb, /docker-ovn|docker_ipam/);
-    assert.deepEqual(addresses.map((x) => x.split('/')[0]).filter((ip) => new RegExp(`\\b${ip.replace(/\./g, '\\.')}\\b`).test(sb)), []);
+    assert.deepEqual(
+      addresses.map((x) => x.split('/')[0]).filter((ip) => new RegExp(`\\b${ip.replace(/\./g, '\\.')}\\b`).test(sb)),
+      [],
+    );
   };
   const take = (d: DriverProcess, poolId: string) => d.post('/IpamDriver.RequestAddress', { PoolID: poolId, Address: '', Options: {} });
 
@@ -59,7 +62,10 @@ describe('IPAM across driver instances', () => {
     assert.equal(idA, idB);
     const replies = (await Promise.all([inBatches(200, 10, () => take(a, idA)), inBatches(200, 10, () => take(b, idB))])).flat();
     const failed = replies.filter((r) => r.status !== 200);
-    assert.deepEqual(failed.map((r) => r.raw), []);
+    assert.deepEqual(
+      failed.map((r) => r.raw),
+      [],
+    );
     const addresses = replies.map((r) => (r.body as { Address: string }).Address);
     assert.equal(new Set(addresses).size, 400);
     for (const addr of addresses) assert.match(addr, /^10\.90\.[01]\.\d+\/23$/);
@@ -70,7 +76,11 @@ describe('IPAM across driver instances', () => {
 
     const released = addresses.slice(0, 5).map((x) => x.split('/')[0]);
     for (const ip of released) assert.equal((await b.post('/IpamDriver.ReleaseAddress', { PoolID: idA, Address: ip })).status, 200);
-    assert.equal((await a.post('/IpamDriver.ReleaseAddress', { PoolID: idA, Address: released[0] })).status, 200, 'releasing twice is fine');
+    assert.equal(
+      (await a.post('/IpamDriver.ReleaseAddress', { PoolID: idA, Address: released[0] })).status,
+      200,
+      'releasing twice is fine',
+    );
     const again = await inBatches(5, 5, () => take(a, idA));
     assert.deepEqual(again.map((r) => (r.body as { Address: string }).Address.split('/')[0]).sort(), [...released].sort());
 
@@ -89,11 +99,20 @@ describe('IPAM across driver instances', () => {
     for (let i = 0; i < 6; i++) assert.equal((await take(a, id)).status, 200);
     assert.deepEqual((await take(b, id)).body, { Err: 'RequestAddress: no free address left in pool 10.91.0.0/29 (ovn-local)' });
     const foreign = await a.post('/IpamDriver.RequestAddress', { PoolID: id, Address: '10.92.0.1', Options: {} });
-    assert.deepEqual([foreign.status, foreign.body], [400, { Err: 'RequestAddress: address 10.92.0.1 is not a usable address of pool 10.91.0.0/29' }]);
+    assert.deepEqual(
+      [foreign.status, foreign.body],
+      [400, { Err: 'RequestAddress: address 10.92.0.1 is not a usable address of pool 10.91.0.0/29' }],
+    );
     const taken = await a.post('/IpamDriver.RequestAddress', { PoolID: id, Address: '10.91.0.1', Options: {} });
-    assert.deepEqual([taken.status, taken.body], [409, { Err: 'RequestAddress: address 10.91.0.1 is already allocated in pool ovn-local|10.91.0.0/29' }]);
+    assert.deepEqual(
+      [taken.status, taken.body],
+      [409, { Err: 'RequestAddress: address 10.91.0.1 is already allocated in pool ovn-local|10.91.0.0/29' }],
+    );
     const unknown = await a.post('/IpamDriver.RequestAddress', { PoolID: 'ovn-local|10.99.0.0/24|', Address: '', Options: {} });
-    assert.deepEqual([unknown.status, unknown.body], [500, { Err: 'RequestAddress: pool ovn-local|10.99.0.0/24 is not known to this driver (was it released?)' }]);
+    assert.deepEqual(
+      [unknown.status, unknown.body],
+      [500, { Err: 'RequestAddress: pool ovn-local|10.99.0.0/24 is not known to this driver (was it released?)' }],
+    );
     assert.equal((await a.post('/IpamDriver.ReleasePool', { PoolID: id })).status, 200);
     assert.equal((await a.post('/IpamDriver.ReleasePool', { PoolID: id })).status, 200, 'releasing an unknown pool is fine');
   });
@@ -103,19 +122,35 @@ describe('IPAM across driver instances', () => {
     const key = 'ovn-local|10.93.0.0/23';
     const name = `docker_ipam_${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
     const held = ['10.93.0.1', '10.93.0.2', '10.93.0.3', '10.93.1.10'];
-    const ids = { 'docker-ovn:owner': 'docker-ovn-driver', 'docker-ovn:pool': key, 'docker-ovn:refs': '1', 'docker-ovn:gateway': '10.93.0.1' };
+    const ids = {
+      'docker-ovn:owner': 'docker-ovn-driver',
+      'docker-ovn:pool': key,
+      'docker-ovn:refs': '1',
+      'docker-ovn:gateway': '10.93.0.1',
+    };
     await a.stop();
     const row = { name, addresses: ['set', held], external_ids: ['map', Object.entries(ids)] };
-    await run('ovsdb-client', ['transact', stack.nbRemote, JSON.stringify(['OVN_Northbound', { op: 'insert', table: 'Address_Set', row }])]);
+    await run('ovsdb-client', [
+      'transact',
+      stack.nbRemote,
+      JSON.stringify(['OVN_Northbound', { op: 'insert', table: 'Address_Set', row }]),
+    ]);
     await a.spawn();
-    await waitFor(async () => (await stack.nbctl('--bare', '--columns=name', 'find', 'Address_Set', `name=${name}`)).trim() === '', { timeoutMs: 20_000, what: 'the Address_Set pool to be migrated' });
+    await waitFor(async () => (await stack.nbctl('--bare', '--columns=name', 'find', 'Address_Set', `name=${name}`)).trim() === '', {
+      timeoutMs: 20_000,
+      what: 'the Address_Set pool to be migrated',
+    });
     assert.deepEqual(await poolRowInNb(stack, key), { ...ids, 'docker-ovn:ipam': 'pool' });
     assert.deepEqual(await allocatedInNb(stack, key), [...held].sort());
 
     const id = await pool(b, '10.93.0.0/23');
     assert.equal((await poolRowInNb(stack, key))?.['docker-ovn:refs'], '2');
     assert.equal(((await take(a, id)).body as { Address: string }).Address, '10.93.0.4/23');
-    const gw = await b.post('/IpamDriver.RequestAddress', { PoolID: id, Address: '', Options: { RequestAddressType: 'com.docker.network.gateway' } });
+    const gw = await b.post('/IpamDriver.RequestAddress', {
+      PoolID: id,
+      Address: '',
+      Options: { RequestAddressType: 'com.docker.network.gateway' },
+    });
     assert.equal((gw.body as { Address: string }).Address, '10.93.0.1/23', 'the pool keeps its gateway');
     const taken = await a.post('/IpamDriver.RequestAddress', { PoolID: id, Address: '10.93.1.10', Options: {} });
     assert.equal(taken.status, 409, taken.raw);

@@ -38,20 +38,23 @@ interface HttpReply {
 function http(port: number, method: string, urlPath: string, body?: unknown): Promise<HttpReply> {
   const payload = body === undefined ? '' : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: urlPath, method, headers: { 'content-length': Buffer.byteLength(payload) }, timeout: 10_000 }, (res) => {
-      let raw = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (raw += c));
-      res.on('end', () => {
-        let parsed: unknown = raw;
-        try {
-          parsed = JSON.parse(raw);
-        } catch {
-          // not JSON (the metrics text)
-        }
-        resolve({ status: res.statusCode ?? 0, raw, body: parsed, contentType: res.headers['content-type'] });
-      });
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: urlPath, method, headers: { 'content-length': Buffer.byteLength(payload) }, timeout: 10_000 },
+      (res) => {
+        let raw = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (raw += c));
+        res.on('end', () => {
+          let parsed: unknown = raw;
+          try {
+            parsed = JSON.parse(raw);
+          } catch {
+            // not JSON (the metrics text)
+          }
+          resolve({ status: res.statusCode ?? 0, raw, body: parsed, contentType: res.headers['content-type'] });
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath}: no answer`)));
     req.on('error', reject);
     req.end(payload);
@@ -82,7 +85,12 @@ describe('observability', () => {
 
   const net = id();
   const createNetwork = () =>
-    driver.post('/NetworkDriver.CreateNetwork', { NetworkID: net, Options: {}, IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.97.0.0/24', Gateway: '10.97.0.1/24' }], IPv6Data: [] });
+    driver.post('/NetworkDriver.CreateNetwork', {
+      NetworkID: net,
+      Options: {},
+      IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.97.0.0/24', Gateway: '10.97.0.1/24' }],
+      IPv6Data: [],
+    });
   const verbLines = (file: string, verb: string) => readLines(file).filter((l) => l.verb === verb);
   /** The verb's line is written when the reply has gone out, so it may land just after the client has read it. */
   const settle = (file: string, what: string, done: (lines: LogLine[]) => boolean) =>
@@ -102,7 +110,13 @@ describe('observability', () => {
     port = await freePort();
     driver = await DriverProcess.start({
       stack,
-      env: { OVN_DRIVER_PORT: String(port), OVN_DRIVER_LOG_FILE: logFile, OVN_DRIVER_RECONCILE_INTERVAL_S: '0', OVN_DRIVER_JOIN_TIMEOUT_MS: '0', DEBUG: '0' },
+      env: {
+        OVN_DRIVER_PORT: String(port),
+        OVN_DRIVER_LOG_FILE: logFile,
+        OVN_DRIVER_RECONCILE_INTERVAL_S: '0',
+        OVN_DRIVER_JOIN_TIMEOUT_MS: '0',
+        DEBUG: '0',
+      },
     });
   });
 
@@ -147,7 +161,10 @@ describe('observability', () => {
 
   it('logs request and reply bodies at debug with DEBUG=1', async () => {
     const debugLog = path.join(dir, 'debug.log');
-    const debug = await DriverProcess.start({ stack, env: { DEBUG: '1', OVN_DRIVER_LOG_FILE: debugLog, OVN_DRIVER_RECONCILE_INTERVAL_S: '0' } });
+    const debug = await DriverProcess.start({
+      stack,
+      env: { DEBUG: '1', OVN_DRIVER_LOG_FILE: debugLog, OVN_DRIVER_RECONCILE_INTERVAL_S: '0' },
+    });
     extra.push(debug);
     // Leave of an endpoint that is already gone succeeds (dockerd retries it).
     const body = { NetworkID: id(), EndpointID: id() };
@@ -155,7 +172,9 @@ describe('observability', () => {
     assert.equal(left.status, 200, left.raw);
     await settle(debugLog, 'the Leave line', (lines) => lines.some((l) => l.verb === 'NetworkDriver.Leave' && l.level === 30));
     const lines = verbLines(debugLog, 'NetworkDriver.Leave');
-    const request = lines.find((l) => l.level === 20 && l.msg === 'NetworkDriver.Leave request' && JSON.stringify(l.body) === JSON.stringify(body));
+    const request = lines.find(
+      (l) => l.level === 20 && l.msg === 'NetworkDriver.Leave request' && JSON.stringify(l.body) === JSON.stringify(body),
+    );
     assert.ok(request, `no debug request line with the body in:\n${JSON.stringify(lines, null, 1)}`);
     const reply = lines.find((l) => l.level === 20 && l.msg === 'NetworkDriver.Leave reply' && l.req?.id === request.req?.id);
     assert.ok(reply, 'no debug reply line');
@@ -176,8 +195,12 @@ describe('observability', () => {
     assert.deepEqual([up.status, up.body], [200, { level: 'debug', previous: 'info' }]);
     const before = readLines(logFile).length;
     assert.equal((await driver.post('/NetworkDriver.GetCapabilities')).status, 200);
-    await settle(logFile, 'the GetCapabilities line', (lines) => lines.slice(before).some((l) => l.verb === 'NetworkDriver.GetCapabilities' && l.level === 30));
-    const debugLines = readLines(logFile).slice(before).filter((l) => l.level === 20 && l.verb === 'NetworkDriver.GetCapabilities');
+    await settle(logFile, 'the GetCapabilities line', (lines) =>
+      lines.slice(before).some((l) => l.verb === 'NetworkDriver.GetCapabilities' && l.level === 30),
+    );
+    const debugLines = readLines(logFile)
+      .slice(before)
+      .filter((l) => l.level === 20 && l.verb === 'NetworkDriver.GetCapabilities');
     assert.deepEqual(
       debugLines.map((l) => l.msg),
       ['NetworkDriver.GetCapabilities request', 'NetworkDriver.GetCapabilities reply'],
@@ -203,7 +226,10 @@ describe('observability', () => {
     renameSync(logFile, rotated);
     const rotatedCaps = verbLines(rotated, 'NetworkDriver.GetCapabilities').length;
     driver.signal('SIGHUP');
-    await waitFor(() => readLines(logFile).some((l) => l.msg === `SIGHUP: reopened ${logFile}`), { timeoutMs: 5000, what: 'the reopened log file' });
+    await waitFor(() => readLines(logFile).some((l) => l.msg === `SIGHUP: reopened ${logFile}`), {
+      timeoutMs: 5000,
+      what: 'the reopened log file',
+    });
     assert.equal((await driver.post('/NetworkDriver.GetCapabilities')).status, 200);
     await settle(logFile, 'the verb in the new file', (lines) => lines.some((l) => l.verb === 'NetworkDriver.GetCapabilities'));
     assert.equal(verbLines(logFile, 'NetworkDriver.GetCapabilities').length, 1, 'the new file has the verb');
@@ -214,13 +240,19 @@ describe('observability', () => {
     const before = await metrics();
     const owned = (text: string, kind: string) => sample(text, `docker_ovn_driver_owned_objects{kind="${kind}"}`) ?? NaN;
     const count = (text: string, verb: string) => sample(text, `docker_ovn_driver_verb_duration_seconds_count{verb="${verb}"}`) ?? 0;
-    const errors = (text: string, verb: string, status: number) => sample(text, `docker_ovn_driver_verb_errors_total{verb="${verb}",status="${status}"}`) ?? 0;
+    const errors = (text: string, verb: string, status: number) =>
+      sample(text, `docker_ovn_driver_verb_errors_total{verb="${verb}",status="${status}"}`) ?? 0;
 
     assert.equal((await driver.post('/NetworkDriver.GetCapabilities')).status, 200);
     assert.equal((await driver.post('/NetworkDriver.GetCapabilities')).status, 200);
     assert.equal((await createNetwork()).status, 200);
     const ep = id();
-    const created = await driver.post('/NetworkDriver.CreateEndpoint', { NetworkID: net, EndpointID: ep, Interface: { Address: '10.97.0.5/24', AddressIPv6: '', MacAddress: '' }, Options: {} });
+    const created = await driver.post('/NetworkDriver.CreateEndpoint', {
+      NetworkID: net,
+      EndpointID: ep,
+      Interface: { Address: '10.97.0.5/24', AddressIPv6: '', MacAddress: '' },
+      Options: {},
+    });
     assert.equal(created.status, 200, created.raw);
     assert.equal((await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: 'bad' })).status, 400);
     assert.equal((await driver.post('/NetworkDriver.NotAVerb')).status, 404);
@@ -287,6 +319,10 @@ describe('observability', () => {
     } finally {
       await restart();
     }
-    await waitFor(async () => (await http(port, 'GET', '/readyz')).status === 200, { timeoutMs: 10_000, intervalMs: 100, what: '/readyz back to 200' });
+    await waitFor(async () => (await http(port, 'GET', '/readyz')).status === 200, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: '/readyz back to 200',
+    });
   });
 });

@@ -33,7 +33,12 @@ describe('clustered Northbound DB', () => {
 
   it('fails over when the leader dies under load, without duplicate rows', async () => {
     const net = id();
-    const r = await driver.post('/NetworkDriver.CreateNetwork', { NetworkID: net, Options: {}, IPv4Data: [{ Pool: '10.97.0.0/16', Gateway: '10.97.0.1/16' }], IPv6Data: [] });
+    const r = await driver.post('/NetworkDriver.CreateNetwork', {
+      NetworkID: net,
+      Options: {},
+      IPv4Data: [{ Pool: '10.97.0.0/16', Gateway: '10.97.0.1/16' }],
+      IPv6Data: [],
+    });
     assert.equal(r.status, 200, r.raw);
 
     let n = 10;
@@ -71,7 +76,9 @@ describe('clustered Northbound DB', () => {
 
     const survivor = [0, 1, 2].find((i) => i !== leader)!;
     const nbctl = (...args: string[]) => run('ovn-nbctl', [`--db=unix:${cluster.sock(survivor)}`, '--no-leader-only', ...args]);
-    const names = (await nbctl('--bare', '--columns=name', 'list', 'Logical_Switch_Port')).split(/\s+/).filter((x) => /^[0-9a-f]{64}$/.test(x));
+    const names = (await nbctl('--bare', '--columns=name', 'list', 'Logical_Switch_Port'))
+      .split(/\s+/)
+      .filter((x) => /^[0-9a-f]{64}$/.test(x));
     assert.equal(new Set(names).size, names.length, 'no port twice');
     for (const ep of created) assert.ok(names.includes(ep), `${ep} acknowledged but missing`);
     assert.equal((await nbctl('--bare', '--columns=name', 'list', 'Logical_Switch')).split(/\s+/).filter(Boolean).length, 1, 'one switch');

@@ -39,9 +39,25 @@ describe('reconciler', () => {
   });
 
   const endpoint = async (ep: string, ip: string, join: boolean) => {
-    const c = await driver.post('/NetworkDriver.CreateEndpoint', { NetworkID: net, EndpointID: ep, Interface: { Address: `${ip}/24`, AddressIPv6: '', MacAddress: '' }, Options: {} });
+    const c = await driver.post('/NetworkDriver.CreateEndpoint', {
+      NetworkID: net,
+      EndpointID: ep,
+      Interface: { Address: `${ip}/24`, AddressIPv6: '', MacAddress: '' },
+      Options: {},
+    });
     assert.equal(c.status, 200, c.raw);
-    if (join) assert.equal((await driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: '/var/run/docker/netns/test', Options: {} })).status, 200);
+    if (join)
+      assert.equal(
+        (
+          await driver.post('/NetworkDriver.Join', {
+            NetworkID: net,
+            EndpointID: ep,
+            SandboxKey: '/var/run/docker/netns/test',
+            Options: {},
+          })
+        ).status,
+        200,
+      );
   };
   const lsps = async () => (await stack.nbctl('--bare', '--columns=name', 'list', 'Logical_Switch_Port')).split(/\s+/).filter(Boolean);
   const ifaces = async () => (await stack.vsctl('--bare', '--columns=name', 'list', 'Interface')).split(/\s+/).filter(Boolean);
@@ -59,12 +75,35 @@ describe('reconciler', () => {
     const unjoined = id();
     await endpoint(unjoined, '10.95.0.11', false);
     // Not the reconciler's: another host's port, a port the driver does not own, an OVS port it did not add.
-    const [sw] = (await stack.nbctl('--bare', '--columns=name', 'find', 'Logical_Switch', 'external_ids:docker-ovn\\:owner=docker-ovn-driver')).split(/\s+/);
+    const [sw] = (
+      await stack.nbctl('--bare', '--columns=name', 'find', 'Logical_Switch', 'external_ids:docker-ovn\\:owner=docker-ovn-driver')
+    ).split(/\s+/);
     const otherHost = id();
-    await stack.nbctl('lsp-add', sw, otherHost, '--', 'set', 'Logical_Switch_Port', otherHost,
-      'external_ids:docker-ovn\\:owner=docker-ovn-driver', 'external_ids:docker-ovn\\:chassis=another-host', `external_ids:docker-ovn\\:endpoint-id=${otherHost}`, `external_ids:docker-ovn\\:network-id=${net}`);
+    await stack.nbctl(
+      'lsp-add',
+      sw,
+      otherHost,
+      '--',
+      'set',
+      'Logical_Switch_Port',
+      otherHost,
+      'external_ids:docker-ovn\\:owner=docker-ovn-driver',
+      'external_ids:docker-ovn\\:chassis=another-host',
+      `external_ids:docker-ovn\\:endpoint-id=${otherHost}`,
+      `external_ids:docker-ovn\\:network-id=${net}`,
+    );
     await stack.nbctl('lsp-add', sw, 'foreign-lsp');
-    await stack.vsctl('add-port', stack.bridge, 'foreign0', '--', 'set', 'Interface', 'foreign0', 'type=internal', 'external_ids:iface-id=nowhere');
+    await stack.vsctl(
+      'add-port',
+      stack.bridge,
+      'foreign0',
+      '--',
+      'set',
+      'Interface',
+      'foreign0',
+      'type=internal',
+      'external_ids:iface-id=nowhere',
+    );
     // A joined endpoint that is alive.
     const alive = id();
     await endpoint(alive, '10.95.0.12', true);
@@ -88,7 +127,11 @@ describe('reconciler', () => {
     assert.ok(i.includes(`ovn${alive.slice(0, 12)}`), 'the live endpoint keeps its port');
     assert.match(driver.logs, /reconciler removed an OVS port whose endpoint is gone/);
     assert.match(driver.logs, /reconciler removed an endpoint dockerd no longer knows/);
-    await waitFor(async () => !(await links()).includes(`ovn${unjoined.slice(0, 12)}`), { timeoutMs: 5_000, intervalMs: 100, what: 'the unjoined endpoint’s veth to go' });
+    await waitFor(async () => !(await links()).includes(`ovn${unjoined.slice(0, 12)}`), {
+      timeoutMs: 5_000,
+      intervalMs: 100,
+      what: 'the unjoined endpoint’s veth to go',
+    });
 
     await stack.vsctl('del-port', stack.bridge, 'foreign0');
     await stack.nbctl('lsp-del', 'foreign-lsp');
@@ -101,15 +144,25 @@ describe('reconciler', () => {
     const ep = id();
     const veth = `ovn${ep.slice(0, 12)}`;
     await endpoint(ep, '10.95.0.20', false);
-    const ifindex = async () => (await stack.links()).split('\n').find((l) => l.includes(`${veth}@`))?.split(':')[0];
+    const ifindex = async () =>
+      (await stack.links())
+        .split('\n')
+        .find((l) => l.includes(`${veth}@`))
+        ?.split(':')[0];
     const before = await ifindex();
     assert.ok(before, 'CreateEndpoint made the veth');
-    const ifaceKey = async (key: string) => (await stack.vsctl('get', 'Interface', veth, `external_ids:${key}`)).trim().replace(/^"|"$/g, '');
+    const ifaceKey = async (key: string) =>
+      (await stack.vsctl('get', 'Interface', veth, `external_ids:${key}`)).trim().replace(/^"|"$/g, '');
     assert.equal(await ifaceKey('iface-id'), ep);
 
     await driver.stop();
     driver = await DriverProcess.start({ stack, env: { OVN_DRIVER_RECONCILE_INTERVAL_S: '1' } });
-    const j = await driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: '/var/run/docker/netns/adopted', Options: {} });
+    const j = await driver.post('/NetworkDriver.Join', {
+      NetworkID: net,
+      EndpointID: ep,
+      SandboxKey: '/var/run/docker/netns/adopted',
+      Options: {},
+    });
     assert.equal(j.status, 200, j.raw);
     assert.equal(await ifindex(), before, 'Join used the veth CreateEndpoint made');
     assert.equal(await ifaceKey('docker-ovn\\:sandbox-key'), '/var/run/docker/netns/adopted');

@@ -23,7 +23,12 @@ describe('reliability', () => {
   let nextIp = 10;
 
   const createNetwork = () =>
-    driver.post('/NetworkDriver.CreateNetwork', { NetworkID: net, Options: {}, IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.96.0.0/16', Gateway: '10.96.0.1/16' }], IPv6Data: [] });
+    driver.post('/NetworkDriver.CreateNetwork', {
+      NetworkID: net,
+      Options: {},
+      IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.96.0.0/16', Gateway: '10.96.0.1/16' }],
+      IPv6Data: [],
+    });
   const createEndpoint = (ep: string) =>
     driver.post('/NetworkDriver.CreateEndpoint', {
       NetworkID: net,
@@ -31,7 +36,8 @@ describe('reliability', () => {
       Interface: { Address: `10.96.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 2}/16`, AddressIPv6: '', MacAddress: '' },
       Options: {},
     });
-  const join = (ep: string) => driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: '/var/run/docker/netns/reliability', Options: {} });
+  const join = (ep: string) =>
+    driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: '/var/run/docker/netns/reliability', Options: {} });
   const leave = (ep: string) => driver.post('/NetworkDriver.Leave', { NetworkID: net, EndpointID: ep });
   const deleteEndpoint = (ep: string) => driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: ep });
   const ok = (r: WireReply) => assert.equal(r.status, 200, r.raw);

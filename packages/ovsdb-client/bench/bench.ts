@@ -31,14 +31,17 @@ async function main(): Promise<void> {
     // Pipelined: 64 in flight.
     t0 = performance.now();
     let next = 0;
-    await Promise.all(Array.from({ length: 64 }, async () => {
-      while (next < n) await client.transact([op.insert('Address_Set', { name: `pipe${next++}` })]);
-    }));
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < n) await client.transact([op.insert('Address_Set', { name: `pipe${next++}` })]);
+      }),
+    );
     rows.push(['pipelined txn/s (64 in flight)', n / ((performance.now() - t0) / 1000), '']);
 
     // Batched: 100 inserts per transaction.
     t0 = performance.now();
-    for (let b = 0; b < 50; b++) await client.transact(Array.from({ length: 100 }, (_, i) => op.insert('Address_Set', { name: `batch${b}-${i}` })));
+    for (let b = 0; b < 50; b++)
+      await client.transact(Array.from({ length: 100 }, (_, i) => op.insert('Address_Set', { name: `batch${b}-${i}` })));
     rows.push(['batched insert rows/s (100/txn)', 5000 / ((performance.now() - t0) / 1000), '']);
 
     // Raw socket baseline: the same sequential insert written by hand, no codec, no cache.
@@ -49,7 +52,11 @@ async function main(): Promise<void> {
     const m = 100;
     t0 = performance.now();
     for (let i = 0; i < m; i++) {
-      execFileSync('ovsdb-client', ['transact', server.remote, JSON.stringify(['OVN_Northbound', { op: 'insert', table: 'Address_Set', row: { name: `proc${i}` } }])]);
+      execFileSync('ovsdb-client', [
+        'transact',
+        server.remote,
+        JSON.stringify(['OVN_Northbound', { op: 'insert', table: 'Address_Set', row: { name: `proc${i}` } }]),
+      ]);
     }
     const proc = m / ((performance.now() - t0) / 1000);
     rows.push(['ovsdb-client transact processes txn/s', proc, '']);
@@ -88,7 +95,13 @@ async function rawBaseline(path: string, n: number): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const done = new Promise<void>((r) => (waiting = r));
-    sock.write(JSON.stringify({ id: i, method: 'transact', params: ['OVN_Northbound', { op: 'insert', table: 'Address_Set', row: { name: `raw${i}` } }] }));
+    sock.write(
+      JSON.stringify({
+        id: i,
+        method: 'transact',
+        params: ['OVN_Northbound', { op: 'insert', table: 'Address_Set', row: { name: `raw${i}` } }],
+      }),
+    );
     await done;
   }
   const rate = n / ((performance.now() - t0) / 1000);

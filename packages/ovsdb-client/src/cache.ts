@@ -32,8 +32,22 @@ const single =
 function keyString(k: IndexKey): string {
   if (typeof k === 'string') return k;
   if (Array.isArray(k)) return '\u0001' + k.map(keyString).join('\u0002');
-  if (k instanceof Map) return '\u0003' + [...k.entries()].map(([a, b]) => keyString(a) + '=' + keyString(b)).sort().join('\u0002');
-  if (k && typeof k === 'object') return '\u0004' + Object.entries(k).map(([a, b]) => a + '=' + keyString(b)).sort().join('\u0002');
+  if (k instanceof Map)
+    return (
+      '\u0003' +
+      [...k.entries()]
+        .map(([a, b]) => keyString(a) + '=' + keyString(b))
+        .sort()
+        .join('\u0002')
+    );
+  if (k && typeof k === 'object')
+    return (
+      '\u0004' +
+      Object.entries(k)
+        .map(([a, b]) => a + '=' + keyString(b))
+        .sort()
+        .join('\u0002')
+    );
   return '\u0000' + typeof k + ':' + String(k);
 }
 

@@ -225,7 +225,12 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
     return this.request('monitor_cond', [database, monitorId, requests]);
   }
   /** Raw `monitor_cond_since`: resolves `[found, lastTxnId, updates2]`; updates arrive as "update3". */
-  monitorCondSince(database: string, monitorId: unknown, requests: Record<string, unknown>, lastTxnId: string = ZERO_UUID): Promise<[boolean, string, unknown]> {
+  monitorCondSince(
+    database: string,
+    monitorId: unknown,
+    requests: Record<string, unknown>,
+    lastTxnId: string = ZERO_UUID,
+  ): Promise<[boolean, string, unknown]> {
     return this.request('monitor_cond_since', [database, monitorId, requests, lastTxnId]);
   }
   monitorCancel(monitorId: unknown): Promise<unknown> {

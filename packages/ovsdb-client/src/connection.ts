@@ -155,7 +155,11 @@ export class ConnectionLoop {
         if (info.index !== undefined && info.index > this.minIndex) this.minIndex = info.index;
         if (info.model === 'clustered' && this.opts.leaderOnly && multi) {
           // Follow leadership moves: an update showing this server lost it drops the connection.
-          await peer.request('monitor_cond', ['_Server', SERVER_MONITOR, { Database: [{ columns: ['leader', 'connected'], where: [['name', '==', database]] }] }], { timeoutMs });
+          await peer.request(
+            'monitor_cond',
+            ['_Server', SERVER_MONITOR, { Database: [{ columns: ['leader', 'connected'], where: [['name', '==', database]] }] }],
+            { timeoutMs },
+          );
         }
       }
       this.host.setServer(info);
@@ -187,7 +191,19 @@ export class ConnectionLoop {
     const { database } = this.opts;
     let results: unknown;
     try {
-      results = await peer.request('transact', ['_Server', { op: 'select', table: 'Database', where: [['name', '==', database]], columns: ['name', 'model', 'connected', 'leader', 'cid', 'sid', 'index'] }], { timeoutMs: this.opts.requestTimeoutMs });
+      results = await peer.request(
+        'transact',
+        [
+          '_Server',
+          {
+            op: 'select',
+            table: 'Database',
+            where: [['name', '==', database]],
+            columns: ['name', 'model', 'connected', 'leader', 'cid', 'sid', 'index'],
+          },
+        ],
+        { timeoutMs: this.opts.requestTimeoutMs },
+      );
     } catch (err) {
       // Servers older than OVS 2.9 have no _Server database: nothing to check.
       if (err instanceof OvsdbRpcError) return undefined;

@@ -8,10 +8,7 @@ import { op } from './ops';
  * The client must monitor NB_Global (nb_cfg, hv_cfg). Resolves with the awaited nb_cfg value.
  */
 export async function waitForHypervisors(client: OvsdbClient, options: { timeoutMs?: number } = {}): Promise<number | bigint> {
-  const [, sel] = await client.transact([
-    op.mutate('NB_Global', [], [['nb_cfg', '+=', 1]]),
-    op.select('NB_Global', [], ['nb_cfg']),
-  ]);
+  const [, sel] = await client.transact([op.mutate('NB_Global', [], [['nb_cfg', '+=', 1]]), op.select('NB_Global', [], ['nb_cfg'])]);
   const target = sel.rows[0]?.nb_cfg as number | bigint | undefined;
   if (target === undefined) throw new Error('NB_Global has no row');
   await client.waitFor(
@@ -29,7 +26,11 @@ export async function waitForHypervisors(client: OvsdbClient, options: { timeout
  * holds it. Resolves with a release function. The client re-requests held locks after a reconnect;
  * listen to `stolen` to learn you lost it.
  */
-export async function acquireLock(client: OvsdbClient, lockId: string, options: { timeoutMs?: number; steal?: boolean } = {}): Promise<() => Promise<void>> {
+export async function acquireLock(
+  client: OvsdbClient,
+  lockId: string,
+  options: { timeoutMs?: number; steal?: boolean } = {},
+): Promise<() => Promise<void>> {
   const release = async (): Promise<void> => {
     await client.unlock(lockId);
   };
@@ -43,7 +44,11 @@ export async function acquireLock(client: OvsdbClient, lockId: string, options: 
     if (reply.locked) return release;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      if (options.timeoutMs) timer = setTimeout(() => reject(new OvsdbTimeoutError(`lock ${lockId} not acquired within ${options.timeoutMs} ms`)), options.timeoutMs);
+      if (options.timeoutMs)
+        timer = setTimeout(
+          () => reject(new OvsdbTimeoutError(`lock ${lockId} not acquired within ${options.timeoutMs} ms`)),
+          options.timeoutMs,
+        );
     });
     try {
       await Promise.race([locked, timeout]);

@@ -87,7 +87,9 @@ function tableInterface(schema: DatabaseSchema, table: string): string[] {
   lines.push('  _uuid: string;', '  /** Present when selected or monitored. */', '  _version?: string;');
   for (const name of t.columnNames) {
     const col = t.columns.get(name)!;
-    const notes = [reference(col.type) && `→ ${reference(col.type)}`, col.ephemeral && 'ephemeral', !col.mutable && 'immutable'].filter(Boolean);
+    const notes = [reference(col.type) && `→ ${reference(col.type)}`, col.ephemeral && 'ephemeral', !col.mutable && 'immutable'].filter(
+      Boolean,
+    );
     if (notes.length) lines.push(`  /** ${notes.join('; ')} */`);
     lines.push(`  ${propertyName(name)}: ${columnTsType(col.type)};`);
   }

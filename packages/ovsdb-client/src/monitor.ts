@@ -7,7 +7,10 @@ export type MonitorMethod = 'monitor_cond_since' | 'monitor_cond' | 'monitor';
  * table → columns to replicate, from the `tables` option (default: everything). Throws
  * {@link OvsdbSchemaMismatchError} naming every table and column the schema lacks.
  */
-export function monitorSelection(schema: DatabaseSchema, tables?: { [table: string]: readonly string[] | true | undefined }): Map<string, string[]> {
+export function monitorSelection(
+  schema: DatabaseSchema,
+  tables?: { [table: string]: readonly string[] | true | undefined },
+): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (!tables) {
     for (const [name, t] of schema.tables) out.set(name, [...t.columnNames]);
@@ -32,7 +35,13 @@ export function monitorSelection(schema: DatabaseSchema, tables?: { [table: stri
  * Params of the monitor request. monitor_cond/monitor_cond_since take arrays of <monitor-cond-request>
  * (ovsdb-server(7)); plain `monitor` takes one <monitor-request> per table (RFC 7047 §4.1.5).
  */
-export function monitorParams(method: MonitorMethod, db: string, id: string, selection: Map<string, string[]>, lastTxnId: string): unknown[] {
+export function monitorParams(
+  method: MonitorMethod,
+  db: string,
+  id: string,
+  selection: Map<string, string[]>,
+  lastTxnId: string,
+): unknown[] {
   const requests: Record<string, unknown> = {};
   for (const [table, columns] of selection) requests[table] = method === 'monitor' ? { columns } : [{ columns }];
   if (method === 'monitor_cond_since') return [db, id, requests, lastTxnId];

@@ -98,7 +98,11 @@ export interface Ops<M = LooseTables> {
    * ("duplicate uuid") after a lost reply.
    */
   insert<K extends TableOf<M>>(table: K, row: WriteRow<M[K]>, opts?: { uuidName?: string; uuid?: string }): InsertOp;
-  select<K extends TableOf<M>, C extends ColumnOf<M[K]> = ColumnOf<M[K]>>(table: K, where?: Where<M[K]>, columns?: readonly C[]): SelectOp<M[K], C>;
+  select<K extends TableOf<M>, C extends ColumnOf<M[K]> = ColumnOf<M[K]>>(
+    table: K,
+    where?: Where<M[K]>,
+    columns?: readonly C[],
+  ): SelectOp<M[K], C>;
   /**
    * Updates matching rows with `patch`. A key absent from the patch leaves the column unchanged; a key
    * present clears or sets it: `[]` clears a set, `{}` clears a map, `undefined` clears an optional

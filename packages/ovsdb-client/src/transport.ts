@@ -4,9 +4,7 @@ import type { Duplex } from 'node:stream';
 import { OvsdbTimeoutError } from './errors';
 
 /** A parsed OVSDB remote (ovsdb-server(1) "active" connection methods). */
-export type Remote =
-  | { kind: 'unix'; path: string; text: string }
-  | { kind: 'tcp' | 'ssl'; host: string; port: number; text: string };
+export type Remote = { kind: 'unix'; path: string; text: string } | { kind: 'tcp' | 'ssl'; host: string; port: number; text: string };
 
 /** TLS material for `ssl:` remotes: PEM strings or Buffers. */
 export interface TlsOptions {

@@ -24,7 +24,15 @@ export type ColumnOf<R> = keyof R & string;
 export type WritableColumnOf<R> = Exclude<ColumnOf<R>, '_uuid' | '_version'>;
 
 /** One atom as written: uuid (plain string) positions also take `namedUuid(…)`, integers also `bigint`. */
-type WriteAtom<A> = A extends string ? (string extends A ? string | NamedUuid : A) : A extends number ? (number extends A ? number | bigint : A) : A;
+type WriteAtom<A> = A extends string
+  ? string extends A
+    ? string | NamedUuid
+    : A
+  : A extends number
+    ? number extends A
+      ? number | bigint
+      : A
+    : A;
 
 /** What a column accepts when written (`encodeValue`): a set also takes a single element. */
 export type WriteValue<V> = unknown extends V

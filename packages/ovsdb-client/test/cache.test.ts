@@ -10,7 +10,7 @@ function cacheRows(cache: OvsdbCache, table: string): Map<string, unknown> {
 
 /** A deterministic pseudo-random generator, so a failure can be replayed. */
 function rng(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 describe(OvsdbCache.name, () => {
@@ -19,7 +19,11 @@ describe(OvsdbCache.name, () => {
   const batches: ChangeBatch[] = [];
   before(async () => {
     server = await startStandalone();
-    client = new OvsdbClient({ remotes: server.remote, database: 'OVN_Northbound', tables: { Logical_Switch: true, Logical_Switch_Port: true, NB_Global: true, Address_Set: ['name', 'addresses'] } });
+    client = new OvsdbClient({
+      remotes: server.remote,
+      database: 'OVN_Northbound',
+      tables: { Logical_Switch: true, Logical_Switch_Port: true, NB_Global: true, Address_Set: ['name', 'addresses'] },
+    });
     client.on('change', (b: ChangeBatch) => batches.push(b));
     client.start();
     await client.ready({ timeoutMs: 5000 });
@@ -47,20 +51,47 @@ describe(OvsdbCache.name, () => {
         const ports = Array.from({ length: Math.floor(rand() * 3) }, (_, j) => j);
         await client.transact([
           op.insert('Logical_Switch', { name, ports: ports.map((j) => namedUuid(`p${j}`)), external_ids: { i: String(i) } }),
-          ...ports.map((j) => op.insert('Logical_Switch_Port', { name: `${name}-p${j}`, addresses: rand() < 0.5 ? ['dynamic'] : [], tag_request: rand() < 0.5 ? j : undefined }, { uuidName: `p${j}` })),
+          ...ports.map((j) =>
+            op.insert(
+              'Logical_Switch_Port',
+              { name: `${name}-p${j}`, addresses: rand() < 0.5 ? ['dynamic'] : [], tag_request: rand() < 0.5 ? j : undefined },
+              { uuidName: `p${j}` },
+            ),
+          ),
         ]);
       } else if (r < 0.55) {
         await client.transact([op.delete('Logical_Switch', [['_uuid', '==', pick._uuid]])]);
       } else if (r < 0.75) {
-        await client.transact([op.mutate('Logical_Switch', [['_uuid', '==', pick._uuid]], [['external_ids', 'insert', { [`k${i}`]: 'v' }], ['external_ids', 'delete', ['i']]])]);
+        await client.transact([
+          op.mutate(
+            'Logical_Switch',
+            [['_uuid', '==', pick._uuid]],
+            [
+              ['external_ids', 'insert', { [`k${i}`]: 'v' }],
+              ['external_ids', 'delete', ['i']],
+            ],
+          ),
+        ]);
       } else if (r < 0.9 && (pick.ports as string[]).length > 0) {
         const port = (pick.ports as string[])[0];
-        await client.transact([op.update('Logical_Switch_Port', [['_uuid', '==', port]], { addresses: ['00:00:00:00:00:09'], tag_request: undefined, enabled: rand() < 0.5 })]);
+        await client.transact([
+          op.update('Logical_Switch_Port', [['_uuid', '==', port]], {
+            addresses: ['00:00:00:00:00:09'],
+            tag_request: undefined,
+            enabled: rand() < 0.5,
+          }),
+        ]);
       } else {
-        await client.transact([op.update('Logical_Switch', [['_uuid', '==', pick._uuid]], { other_config: rand() < 0.5 ? {} : { x: String(i) }, name: `${pick.name}-r` })]);
+        await client.transact([
+          op.update('Logical_Switch', [['_uuid', '==', pick._uuid]], {
+            other_config: rand() < 0.5 ? {} : { x: String(i) },
+            name: `${pick.name}-r`,
+          }),
+        ]);
       }
     }
-    for (const table of ['Logical_Switch', 'Logical_Switch_Port']) assert.deepEqual(cacheRows(client.cache, table), serverRows(server, client, table), table);
+    for (const table of ['Logical_Switch', 'Logical_Switch_Port'])
+      assert.deepEqual(cacheRows(client.cache, table), serverRows(server, client, table), table);
     assert.ok(client.cache.table('Logical_Switch').size > 5);
   });
 
@@ -70,18 +101,33 @@ describe(OvsdbCache.name, () => {
     await client.transact([op.insert('Logical_Switch', { name: 'idx-b', external_ids: { owner: 'net1' } })]);
     assert.equal(client.cache.lookup('Logical_Switch', 'by-owner', 'net1').length, 2);
     await client.transact([op.update('Logical_Switch', [['_uuid', '==', a.uuid]], { external_ids: { owner: 'net2' } })]);
-    assert.deepEqual(client.cache.lookup('Logical_Switch', 'by-owner', 'net2').map((r) => r.name), ['idx-a']);
-    assert.deepEqual(client.cache.lookup('Logical_Switch', 'by-owner', 'net1').map((r) => r.name), ['idx-b']);
+    assert.deepEqual(
+      client.cache.lookup('Logical_Switch', 'by-owner', 'net2').map((r) => r.name),
+      ['idx-a'],
+    );
+    assert.deepEqual(
+      client.cache.lookup('Logical_Switch', 'by-owner', 'net1').map((r) => r.name),
+      ['idx-b'],
+    );
     await client.transact([op.insert('Address_Set', { name: 'as1', addresses: ['10.0.0.1'] })]);
-    assert.deepEqual(client.cache.lookup('Address_Set', 'name', 'as1').map((r) => r.addresses), [['10.0.0.1']]);
+    assert.deepEqual(
+      client.cache.lookup('Address_Set', 'name', 'as1').map((r) => r.addresses),
+      [['10.0.0.1']],
+    );
     assert.throws(() => client.cache.lookup('Logical_Switch', 'nope', 'x'), /no index/);
   });
 
   it('finds a row under each key of a multi-key index, and only while it has that key', async () => {
-    client.cache.addMultiIndex('Logical_Switch', 'by-tag', (r) => Object.keys(r.external_ids as Record<string, string>).filter((k) => k.startsWith('tag:')));
+    client.cache.addMultiIndex('Logical_Switch', 'by-tag', (r) =>
+      Object.keys(r.external_ids as Record<string, string>).filter((k) => k.startsWith('tag:')),
+    );
     const [a] = await client.transact([op.insert('Logical_Switch', { name: 'multi-a', external_ids: { 'tag:x': '1', 'tag:y': '1' } })]);
     await client.transact([op.insert('Logical_Switch', { name: 'multi-b', external_ids: { 'tag:y': '1' } })]);
-    const names = (key: string) => client.cache.lookup('Logical_Switch', 'by-tag', key).map((r) => r.name).sort();
+    const names = (key: string) =>
+      client.cache
+        .lookup('Logical_Switch', 'by-tag', key)
+        .map((r) => r.name)
+        .sort();
     assert.deepEqual([names('tag:x'), names('tag:y')], [['multi-a'], ['multi-a', 'multi-b']]);
     await client.transact([op.mutate('Logical_Switch', [['_uuid', '==', a.uuid]], [['external_ids', 'delete', ['tag:x']]])]);
     assert.deepEqual([names('tag:x'), names('tag:y')], [[], ['multi-a', 'multi-b']]);
@@ -95,21 +141,31 @@ describe(OvsdbCache.name, () => {
     client.on('change', listener);
     const nbctl = (...args: string[]): string => server.run('ovn-nbctl', [`--db=${server.remote}`, ...args]);
     nbctl('ls-add', 'from-nbctl');
-    const inserted = await client.waitFor((c) => c.lookup('Logical_Switch', 'by-owner', 'nbctl')[0] ?? [...c.table('Logical_Switch').values()].find((r) => r.name === 'from-nbctl'), { timeoutMs: 3000 });
+    const inserted = await client.waitFor(
+      (c) =>
+        c.lookup('Logical_Switch', 'by-owner', 'nbctl')[0] ?? [...c.table('Logical_Switch').values()].find((r) => r.name === 'from-nbctl'),
+      { timeoutMs: 3000 },
+    );
     nbctl('set', 'Logical_Switch', 'from-nbctl', 'external_ids:owner=nbctl');
     await client.waitFor((c) => c.lookup('Logical_Switch', 'by-owner', 'nbctl').length === 1, { timeoutMs: 3000 });
     nbctl('ls-del', 'from-nbctl');
     await client.waitFor((c) => !c.get('Logical_Switch', inserted._uuid), { timeoutMs: 3000 });
     client.off('change', listener);
     const changes = seen.flatMap((b) => b.changes).filter((c) => c.uuid === inserted._uuid);
-    assert.deepEqual(changes.map((c) => c.type), ['insert', 'update', 'delete']);
+    assert.deepEqual(
+      changes.map((c) => c.type),
+      ['insert', 'update', 'delete'],
+    );
     assert.deepEqual((changes[1].old as Row).external_ids, {});
     assert.deepEqual((changes[1].new as Row).external_ids, { owner: 'nbctl' });
     assert.equal((changes[2].old as Row).name, 'from-nbctl');
   });
 
   it('waitFor times out with OvsdbTimeoutError', async () => {
-    await assert.rejects(client.waitFor(() => false, { timeoutMs: 50 }), OvsdbTimeoutError);
+    await assert.rejects(
+      client.waitFor(() => false, { timeoutMs: 50 }),
+      OvsdbTimeoutError,
+    );
   });
 
   it('waitForHypervisors bumps nb_cfg and waits for hv_cfg', async () => {

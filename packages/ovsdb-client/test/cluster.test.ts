@@ -62,6 +62,9 @@ describe('RAFT cluster', () => {
     const survivor = servers.find((s) => s.remote === client.remote)!;
     assert.equal(serverRows(survivor, client, 'Address_Set').size, total);
     // The resync after failover loses no row (monitor_cond_since resumes or the diff finds nothing gone).
-    assert.deepEqual(batches.filter((b) => b.initial).flatMap((b) => b.changes.filter((c) => c.type === 'delete')), []);
+    assert.deepEqual(
+      batches.filter((b) => b.initial).flatMap((b) => b.changes.filter((c) => c.type === 'delete')),
+      [],
+    );
   });
 });

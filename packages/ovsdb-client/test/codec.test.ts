@@ -13,15 +13,45 @@ describe('codec', () => {
     assert.equal(decodeValue(parseColumnType({ key: 'string', min: 0 }, 'x'), ['set', []]), undefined);
     assert.equal(decodeValue(parseColumnType({ key: 'string', min: 0 }, 'x'), 'a'), 'a');
     assert.deepEqual(decodeValue(parseColumnType({ key: 'uuid', min: 0, max: 'unlimited' }, 'x'), ['uuid', U]), [U]);
-    assert.deepEqual(decodeValue(parseColumnType({ key: 'uuid', min: 0, max: 'unlimited' }, 'x'), ['set', [['uuid', U], ['uuid', V]]]), [U, V]);
-    assert.deepEqual(decodeValue(parseColumnType({ key: 'string', value: 'string', min: 0, max: 'unlimited' }, 'x'), ['map', [['k', 'v']]]), { k: 'v' });
-    const m = decodeValue(parseColumnType({ key: 'integer', value: 'string', min: 0, max: 'unlimited' }, 'x'), ['map', [[1, 'a'], [9223372036854775807n, 'b']]]);
-    assert.deepEqual(m, new Map<unknown, unknown>([[1, 'a'], [9223372036854775807n, 'b']]));
+    assert.deepEqual(
+      decodeValue(parseColumnType({ key: 'uuid', min: 0, max: 'unlimited' }, 'x'), [
+        'set',
+        [
+          ['uuid', U],
+          ['uuid', V],
+        ],
+      ]),
+      [U, V],
+    );
+    assert.deepEqual(
+      decodeValue(parseColumnType({ key: 'string', value: 'string', min: 0, max: 'unlimited' }, 'x'), ['map', [['k', 'v']]]),
+      { k: 'v' },
+    );
+    const m = decodeValue(parseColumnType({ key: 'integer', value: 'string', min: 0, max: 'unlimited' }, 'x'), [
+      'map',
+      [
+        [1, 'a'],
+        [9223372036854775807n, 'b'],
+      ],
+    ]);
+    assert.deepEqual(
+      m,
+      new Map<unknown, unknown>([
+        [1, 'a'],
+        [9223372036854775807n, 'b'],
+      ]),
+    );
   });
 
   it('encodes each column kind, uuids and named uuids', () => {
     const set = parseColumnType({ key: { type: 'uuid', refTable: 'T' }, min: 0, max: 'unlimited' }, 'x');
-    assert.deepEqual(encodeValue(set, [U, namedUuid('row1')]), ['set', [['uuid', U], ['named-uuid', 'row1']]]);
+    assert.deepEqual(encodeValue(set, [U, namedUuid('row1')]), [
+      'set',
+      [
+        ['uuid', U],
+        ['named-uuid', 'row1'],
+      ],
+    ]);
     assert.deepEqual(encodeValue(set, U), ['set', [['uuid', U]]]);
     const opt = parseColumnType({ key: 'integer', min: 0 }, 'x');
     assert.deepEqual(encodeValue(opt, undefined), ['set', []]);
@@ -37,7 +67,17 @@ describe('codec', () => {
     const set = parseColumnType({ key: 'string', min: 0, max: 'unlimited' }, 'x');
     assert.deepEqual(applyDiff(set, ['a', 'b'], ['set', ['b', 'c']]), ['a', 'c']);
     const map = parseColumnType({ key: 'string', value: 'string', min: 0, max: 'unlimited' }, 'x');
-    assert.deepEqual(applyDiff(map, { a: '1', b: '2', c: '3' }, ['map', [['a', '1'], ['b', '9'], ['d', '4']]]), { b: '9', c: '3', d: '4' });
+    assert.deepEqual(
+      applyDiff(map, { a: '1', b: '2', c: '3' }, [
+        'map',
+        [
+          ['a', '1'],
+          ['b', '9'],
+          ['d', '4'],
+        ],
+      ]),
+      { b: '9', c: '3', d: '4' },
+    );
     const opt = parseColumnType({ key: 'string', min: 0 }, 'x');
     assert.equal(applyDiff(opt, 'a', 'b'), 'b');
     assert.equal(applyDiff(opt, 'a', ['set', []]), undefined);
@@ -53,15 +93,28 @@ describe('codec', () => {
       where: [['name', '==', 'a']],
       row: { other_config: ['map', []], ports: ['set', []] },
     });
-    assert.deepEqual(encodeOp(schema, op.mutate('Logical_Switch', [['_uuid', '==', U]], [['external_ids', 'delete', ['k']], ['ports', 'insert', namedUuid('p')]])), {
-      op: 'mutate',
-      table: 'Logical_Switch',
-      where: [['_uuid', '==', ['uuid', U]]],
-      mutations: [
-        ['external_ids', 'delete', ['set', ['k']]],
-        ['ports', 'insert', ['set', [['named-uuid', 'p']]]],
-      ],
-    });
+    assert.deepEqual(
+      encodeOp(
+        schema,
+        op.mutate(
+          'Logical_Switch',
+          [['_uuid', '==', U]],
+          [
+            ['external_ids', 'delete', ['k']],
+            ['ports', 'insert', namedUuid('p')],
+          ],
+        ),
+      ),
+      {
+        op: 'mutate',
+        table: 'Logical_Switch',
+        where: [['_uuid', '==', ['uuid', U]]],
+        mutations: [
+          ['external_ids', 'delete', ['set', ['k']]],
+          ['ports', 'insert', ['set', [['named-uuid', 'p']]]],
+        ],
+      },
+    );
     assert.throws(() => encodeOp(schema, op.insert('Nope', {})), /Nope/);
     assert.throws(() => encodeOp(schema, op.insert('Logical_Switch', { nope: 1 })), /nope/);
   });

@@ -4,7 +4,11 @@ import { JsonSplitter, OvsdbProtocolError, parseJson, stringifyJson } from '../s
 
 const MESSAGES = [
   { id: 1, method: 'echo', params: ['héllo wörld', '日本語', '🙂 emoji', 'quote " and \\ backslash', '{[not structure]}'] },
-  { id: null, method: 'update', params: ['m', { T: { u: { new: { n: 12345678901234567890n, neg: -9223372036854775808n, r: 1.5e300 } } } }] },
+  {
+    id: null,
+    method: 'update',
+    params: ['m', { T: { u: { new: { n: 12345678901234567890n, neg: -9223372036854775808n, r: 1.5e300 } } } }],
+  },
   { id: 2, result: [{ rows: [] }, 42, -7, 0.25, true, false, null], error: null },
   { id: 3, result: 'tail \\"', error: null },
 ];
@@ -56,7 +60,9 @@ describe(JsonSplitter.name, () => {
 
 describe(parseJson.name, () => {
   it('keeps 64-bit integers exact and small ones as numbers', () => {
-    const v = parseJson('[9223372036854775807,-9223372036854775808,9007199254740993,9007199254740991,1e400,"12345678901234567890",0.12345678901234567]') as unknown[];
+    const v = parseJson(
+      '[9223372036854775807,-9223372036854775808,9007199254740993,9007199254740991,1e400,"12345678901234567890",0.12345678901234567]',
+    ) as unknown[];
     assert.deepEqual(v.slice(0, 3), [9223372036854775807n, -9223372036854775808n, 9007199254740993n]);
     assert.equal(v[3], 9007199254740991);
     assert.equal(v[4], Infinity);

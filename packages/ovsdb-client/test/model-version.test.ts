@@ -28,6 +28,9 @@ describe('chooseModel', () => {
   });
 
   it('matches the bundled models by database name', () => {
-    assert.equal(chooseModel({ name: 'OVN_Southbound', version: OvnSouthbound.SCHEMA_VERSION }, [OvnNorthbound, OvnSouthbound]), OvnSouthbound);
+    assert.equal(
+      chooseModel({ name: 'OVN_Southbound', version: OvnSouthbound.SCHEMA_VERSION }, [OvnNorthbound, OvnSouthbound]),
+      OvnSouthbound,
+    );
   });
 });

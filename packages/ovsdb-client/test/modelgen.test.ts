@@ -54,7 +54,10 @@ describe('modelgen', () => {
 
   it('declares the schema version, the table-name union and the table map', () => {
     const out = generateModels(small, OPTIONS);
-    assert.match(out, /^\/\/ Models of the OVSDB schema Small 1\.2\.3, generated from small\.ovsschema\.\n\/\/ Do not edit: regenerate with `regen`\./);
+    assert.match(
+      out,
+      /^\/\/ Models of the OVSDB schema Small 1\.2\.3, generated from small\.ovsschema\.\n\/\/ Do not edit: regenerate with `regen`\./,
+    );
     assert.match(out, /export const SCHEMA_VERSION = '1\.2\.3';/);
     assert.match(out, /export const TABLE_NAMES = \['Thing_One', 'other'\] as const;/);
     assert.match(out, /export const Tables = \{\n {2}Thing_One: 'Thing_One',\n {2}other: 'other',\n\} as const;/);
@@ -65,7 +68,10 @@ describe('modelgen', () => {
     const t = (json: unknown): string => columnTsType(parseColumnType(json, 'x'));
     assert.equal(t({ key: { type: 'string', enum: ['set', ['x', 'y']] }, min: 0, max: 'unlimited' }), "('x' | 'y')[]");
     assert.equal(t({ key: { type: 'string', enum: ['set', ['x', 'y']] }, min: 0, max: 1 }), "'x' | 'y' | undefined");
-    assert.equal(t({ key: { type: 'string', enum: ['set', ['rate', 'burst']] }, value: 'integer', min: 0, max: 'unlimited' }), "Partial<Record<'rate' | 'burst', number>>");
+    assert.equal(
+      t({ key: { type: 'string', enum: ['set', ['rate', 'burst']] }, value: 'integer', min: 0, max: 'unlimited' }),
+      "Partial<Record<'rate' | 'burst', number>>",
+    );
     assert.equal(t({ key: { type: 'integer', enum: ['set', [1, 2]] } }), '1 | 2');
   });
 
@@ -73,7 +79,11 @@ describe('modelgen', () => {
     assert.equal(rowTypeName('Logical_Switch_Port'), 'LogicalSwitchPort');
     assert.equal(rowTypeName('ACL'), 'ACL');
     assert.equal(rowTypeName('sFlow'), 'SFlow');
-    const clash = { name: 'C', version: '1', tables: { A_B: { columns: { x: { type: 'string' } } }, AB: { columns: { x: { type: 'string' } } } } };
+    const clash = {
+      name: 'C',
+      version: '1',
+      tables: { A_B: { columns: { x: { type: 'string' } } }, AB: { columns: { x: { type: 'string' } } } },
+    };
     assert.throws(() => generateModels(clash, OPTIONS), /type name AB is already taken/);
     const reserved = { name: 'C', version: '1', tables: { Table_Map: { columns: { x: { type: 'string' } } } } };
     assert.throws(() => generateModels(reserved, OPTIONS), /TableMap is already taken/);

@@ -1,7 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { OvsdbClient, OvsdbCommitError, OvsdbDisconnectedError, OvsdbOpError, OvsdbRpcError, namedUuid, op, withRetry, parseJson } from '../src';
+import {
+  OvsdbClient,
+  OvsdbCommitError,
+  OvsdbDisconnectedError,
+  OvsdbOpError,
+  OvsdbRpcError,
+  namedUuid,
+  op,
+  withRetry,
+  parseJson,
+} from '../src';
 import { OvsdbServer, cleanup, startStandalone } from './helpers/ovsdb-server';
 
 describe('transact', () => {
@@ -9,7 +19,11 @@ describe('transact', () => {
   let client: OvsdbClient;
   before(async () => {
     server = await startStandalone();
-    client = new OvsdbClient({ remotes: server.remote, database: 'OVN_Northbound', tables: { Logical_Switch: true, Logical_Switch_Port: true, NB_Global: true } }).start();
+    client = new OvsdbClient({
+      remotes: server.remote,
+      database: 'OVN_Northbound',
+      tables: { Logical_Switch: true, Logical_Switch_Port: true, NB_Global: true },
+    }).start();
     await client.ready({ timeoutMs: 5000 });
   });
   after(async () => {
@@ -36,7 +50,10 @@ describe('transact', () => {
     assert.equal(client.cache.get('Logical_Switch_Port', lsp.uuid)?.enabled, undefined);
     const [sel] = await client.transact([op.select('Logical_Switch', [['name', '==', 'sw0']], ['_uuid', 'name', 'ports'])]);
     assert.deepEqual(sel.rows, [{ _uuid: ls.uuid, name: 'sw0', ports: [lsp.uuid] }]);
-    assert.deepEqual(client.cache.lookup('Logical_Switch_Port', 'name', 'sw0-p0').map((r) => r._uuid), [lsp.uuid]);
+    assert.deepEqual(
+      client.cache.lookup('Logical_Switch_Port', 'name', 'sw0-p0').map((r) => r._uuid),
+      [lsp.uuid],
+    );
   });
 
   it('insert with a client-chosen uuid; a retry reports duplicate uuid', async () => {
@@ -60,9 +77,15 @@ describe('transact', () => {
       op.update('Logical_Router', [['_uuid', '==', lr.uuid]], { enabled: undefined }),
     ]);
     assert.deepEqual([u1.count, u2.count], [1, 1]);
-    const [sel] = await client.transact([op.select('Address_Set', [['_uuid', '==', a.uuid]]), op.select('Logical_Router', [['_uuid', '==', lr.uuid]])]);
+    const [sel] = await client.transact([
+      op.select('Address_Set', [['_uuid', '==', a.uuid]]),
+      op.select('Logical_Router', [['_uuid', '==', lr.uuid]]),
+    ]);
     assert.deepEqual([sel.rows[0].name, sel.rows[0].addresses, sel.rows[0].external_ids], ['upd', [], {}]);
-    const [, rsel] = await client.transact([op.comment('x'), op.select('Logical_Router', [['_uuid', '==', lr.uuid]], ['enabled', 'options', 'name'])]);
+    const [, rsel] = await client.transact([
+      op.comment('x'),
+      op.select('Logical_Router', [['_uuid', '==', lr.uuid]], ['enabled', 'options', 'name']),
+    ]);
     assert.deepEqual(rsel.rows, [{ _uuid: '', enabled: undefined, options: { o: '1' }, name: 'upd' }]);
   });
 
@@ -75,11 +98,17 @@ describe('transact', () => {
       op.mutate('NB_Global', where, [['nb_cfg', '-=', 1]]),
       op.mutate('NB_Global', where, [['nb_cfg', '/=', 2]]),
       op.mutate('NB_Global', where, [['nb_cfg', '%=', 8]]),
-      op.mutate('NB_Global', where, [['external_ids', 'insert', { c: '3' }], ['external_ids', 'delete', ['a']]]),
+      op.mutate('NB_Global', where, [
+        ['external_ids', 'insert', { c: '3' }],
+        ['external_ids', 'delete', ['a']],
+      ]),
     ]);
-    assert.deepEqual(results.map((x) => x.count), [1, 1, 1, 1, 1, 1]);
+    assert.deepEqual(
+      results.map((x) => x.count),
+      [1, 1, 1, 1, 1, 1],
+    );
     const row = client.cache.get('NB_Global', r.uuid)!;
-    assert.equal(row.nb_cfg, ((10 + 5) * 3 - 1) / 2 % 8 | 0);
+    assert.equal(row.nb_cfg, ((((10 + 5) * 3 - 1) / 2) % 8) | 0);
     assert.deepEqual(row.external_ids, { b: '2', c: '3' });
     const [d] = await client.transact([op.delete('NB_Global', where)]);
     assert.equal(d.count, 1);
@@ -93,15 +122,28 @@ describe('transact', () => {
     assert.equal(row.nb_cfg, big);
     assert.equal(row.hv_cfg, -9223372036854775808n);
     assert.equal(row.sb_cfg, 9007199254740993n);
-    const out = server.run('ovsdb-client', ['query', server.remote, JSON.stringify(['OVN_Northbound', { op: 'select', table: 'NB_Global', where: [['_uuid', '==', ['uuid', r.uuid]]], columns: ['nb_cfg', 'sb_cfg'] }])]);
+    const out = server.run('ovsdb-client', [
+      'query',
+      server.remote,
+      JSON.stringify([
+        'OVN_Northbound',
+        { op: 'select', table: 'NB_Global', where: [['_uuid', '==', ['uuid', r.uuid]]], columns: ['nb_cfg', 'sb_cfg'] },
+      ]),
+    ]);
     assert.deepEqual((parseJson(out) as { rows: unknown[] }[])[0].rows, [{ nb_cfg: big, sb_cfg: 9007199254740993n }]);
     await client.transact([op.delete('NB_Global', [['_uuid', '==', r.uuid]])]);
   });
 
   it('wait, comment, assert (lock), and the failing op index', async () => {
-    const [, , w] = await client.transact([op.comment('hello'), op.insert('Logical_Switch', { name: 'w' }), op.wait('Logical_Switch', [['name', '==', 'w']], ['name'], '==', [{ name: 'w' }], 0)]);
+    const [, , w] = await client.transact([
+      op.comment('hello'),
+      op.insert('Logical_Switch', { name: 'w' }),
+      op.wait('Logical_Switch', [['name', '==', 'w']], ['name'], '==', [{ name: 'w' }], 0),
+    ]);
     assert.deepEqual(w, {});
-    const err = await client.transact([op.comment('a'), op.wait('Logical_Switch', [['name', '==', 'w']], ['name'], '!=', [{ name: 'w' }], 0)]).catch((e: unknown) => e);
+    const err = await client
+      .transact([op.comment('a'), op.wait('Logical_Switch', [['name', '==', 'w']], ['name'], '!=', [{ name: 'w' }], 0)])
+      .catch((e: unknown) => e);
     assert.ok(err instanceof OvsdbOpError);
     assert.deepEqual([err.index, err.error, err.op], [1, 'timed out', 'wait']);
     const notLocked = await client.transact([op.assert('my_lock')]).catch((e: unknown) => e);
@@ -117,7 +159,10 @@ describe('transact', () => {
     await assert.rejects(bad, (e: unknown) => e instanceof OvsdbCommitError && /referential integrity/.test(e.error));
     const dup = client.transact([op.insert('Address_Set', { name: 'dup' }), op.insert('Address_Set', { name: 'dup' })]);
     await assert.rejects(dup, (e: unknown) => e instanceof OvsdbCommitError && e.error === 'constraint violation');
-    await assert.rejects(client.request('transact', ['NoSuchDb']), (e: unknown) => e instanceof OvsdbRpcError && /unknown database/.test(e.message));
+    await assert.rejects(
+      client.request('transact', ['NoSuchDb']),
+      (e: unknown) => e instanceof OvsdbRpcError && /unknown database/.test(e.message),
+    );
     await assert.rejects(client.transact([op.insert('Logical_Switch', { name: 1 })]), TypeError);
   });
 
@@ -153,7 +198,10 @@ describe('transact', () => {
       const n = Number((row.other_config as Record<string, string>).n);
       // A concurrent writer changes the row between our read and our commit, once.
       if (builds === 1) await other.transact([op.update('Logical_Switch', [['_uuid', '==', r.uuid]], { other_config: { n: '100' } })]);
-      return [op.verify('Logical_Switch', row, ['other_config']), op.update('Logical_Switch', [['_uuid', '==', r.uuid]], { other_config: { n: String(n + 1) } })];
+      return [
+        op.verify('Logical_Switch', row, ['other_config']),
+        op.update('Logical_Switch', [['_uuid', '==', r.uuid]], { other_config: { n: String(n + 1) } }),
+      ];
     });
     await other.close();
     assert.equal(builds, 2);

@@ -67,7 +67,16 @@ describe(OvsdbClient.name, () => {
     await c.waitFor(() => c.state === 'reconnecting' || undefined, { timeoutMs: 3000 }).catch(() => undefined);
     await assert.rejects(c.transact([op.comment('x')]), OvsdbDisconnectedError);
     // Change the database while nobody serves it.
-    execFileSync('ovsdb-tool', ['transact', server.db, JSON.stringify(['OVN_Northbound', { op: 'delete', table: 'Logical_Switch', where: [['name', '==', 'gone']] }, { op: 'insert', table: 'Logical_Switch', row: { name: 'new' } }, { op: 'update', table: 'Logical_Switch', where: [['name', '==', 'keep']], row: { other_config: ['map', [['x', 'y']]] } }])]);
+    execFileSync('ovsdb-tool', [
+      'transact',
+      server.db,
+      JSON.stringify([
+        'OVN_Northbound',
+        { op: 'delete', table: 'Logical_Switch', where: [['name', '==', 'gone']] },
+        { op: 'insert', table: 'Logical_Switch', row: { name: 'new' } },
+        { op: 'update', table: 'Logical_Switch', where: [['name', '==', 'keep']], row: { other_config: ['map', [['x', 'y']]] } },
+      ]),
+    ]);
     assert.equal(c.cache.get('Logical_Switch', gone.uuid)?.name, 'gone', 'cache stays readable while reconnecting');
     await server.start();
     await c.waitFor((cache) => cache.get('Logical_Switch', gone.uuid) === undefined && c.state === 'ready', { timeoutMs: 5000 });
@@ -77,7 +86,10 @@ describe(OvsdbClient.name, () => {
     const summary = resync.changes.map((ch) => `${ch.type}:${(ch.new ?? ch.old)!.name}`).sort();
     assert.deepEqual(summary, ['delete:gone', 'insert:new', 'update:keep']);
     assert.deepEqual(c.cache.get('Logical_Switch', keep.uuid)?.other_config, { x: 'y' });
-    assert.deepEqual(new Map([...c.cache.table('Logical_Switch')].map(([u, r]) => [u, normalize(r)])), serverRows(server, c, 'Logical_Switch'));
+    assert.deepEqual(
+      new Map([...c.cache.table('Logical_Switch')].map(([u, r]) => [u, normalize(r)])),
+      serverRows(server, c, 'Logical_Switch'),
+    );
     await c.transact([op.insert('Address_Set', { name: 'after-restart' })]);
   });
 
@@ -113,7 +125,9 @@ describe(OvsdbClient.name, () => {
     const c = make(server.remote);
     c.start();
     await c.ready({ timeoutMs: 3000 });
-    const err = await c.transact([op.wait('Address_Set', [['name', '==', 'nope']], ['name'], '==', [{ name: 'nope' }], 10000)], { timeoutMs: 100 }).catch((e: unknown) => e);
+    const err = await c
+      .transact([op.wait('Address_Set', [['name', '==', 'nope']], ['name'], '==', [{ name: 'nope' }], 10000)], { timeoutMs: 100 })
+      .catch((e: unknown) => e);
     assert.equal((err as Error).name, 'OvsdbTimeoutError');
     // The connection stays usable.
     await c.transact([op.comment('still alive')]);
@@ -144,7 +158,10 @@ describe(OvsdbClient.name, () => {
       // The server honoured it: no "timed out" reply at 600 ms. (ovsdb-server since 2.9 drops a cancelled
       // trigger silently; older ones answered "canceled".)
       const replies = messages(wire.toClient).filter((m) => m.id === txn!.id);
-      assert.ok(replies.every((m) => m.error === 'canceled'), `unexpected reply ${JSON.stringify(replies)}`);
+      assert.ok(
+        replies.every((m) => m.error === 'canceled'),
+        `unexpected reply ${JSON.stringify(replies)}`,
+      );
       // The same connection keeps working (a late reply to the forgotten id would be ignored).
       const [r] = await c.transact([op.insert('Address_Set', { name: 'after-cancel' })]);
       assert.equal(c.cache.get('Address_Set', r.uuid)?.name, 'after-cancel');

@@ -1,6 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { OvsdbCache, OvsdbConflictError, OvsdbOpError, Op, RetryableClient, ResultsOf, backoffMs, op, retryOnConflict, withRetry } from '../src';
+import {
+  OvsdbCache,
+  OvsdbConflictError,
+  OvsdbOpError,
+  Op,
+  RetryableClient,
+  ResultsOf,
+  backoffMs,
+  op,
+  retryOnConflict,
+  withRetry,
+} from '../src';
 
 const conflict = (): OvsdbOpError => new OvsdbOpError('timed out', '"wait" timed out', 0, 'wait');
 
@@ -56,13 +67,16 @@ describe('withRetry', () => {
 
   it('gives up with OvsdbConflictError naming the attempts, the last failure as cause', async () => {
     const client = new ScriptedClient(100);
-    await assert.rejects(withRetry(client, () => [op.comment('x')], { ...FAST, attempts: 3 }), (err: unknown) => {
-      assert.ok(err instanceof OvsdbConflictError);
-      assert.equal(err.attempts, 3);
-      assert.ok(err.cause instanceof OvsdbOpError);
-      assert.match(err.message, /gave up after 3 attempts/);
-      return true;
-    });
+    await assert.rejects(
+      withRetry(client, () => [op.comment('x')], { ...FAST, attempts: 3 }),
+      (err: unknown) => {
+        assert.ok(err instanceof OvsdbConflictError);
+        assert.equal(err.attempts, 3);
+        assert.ok(err.cause instanceof OvsdbOpError);
+        assert.match(err.message, /gave up after 3 attempts/);
+        return true;
+      },
+    );
     assert.equal(client.transacted.length, 3);
   });
 

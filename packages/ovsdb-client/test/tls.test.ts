@@ -24,11 +24,11 @@ describe('TLS', () => {
     certs = tempDir('ovsdb-certs-');
     makeCerts(certs);
     port = await freePort();
-    server = await startStandalone(undefined, [`pssl:${port}:127.0.0.1`], [
-      `--private-key=${join(certs, 'server.key')}`,
-      `--certificate=${join(certs, 'server.pem')}`,
-      `--ca-cert=${join(certs, 'ca.pem')}`,
-    ]);
+    server = await startStandalone(
+      undefined,
+      [`pssl:${port}:127.0.0.1`],
+      [`--private-key=${join(certs, 'server.key')}`, `--certificate=${join(certs, 'server.pem')}`, `--ca-cert=${join(certs, 'ca.pem')}`],
+    );
   });
   after(async () => {
     await cleanup(server);
@@ -40,7 +40,11 @@ describe('TLS', () => {
       remotes: `ssl:127.0.0.1:${port}`,
       database: 'OVN_Northbound',
       tables: { Logical_Switch: ['name'] },
-      tls: { key: readFileSync(join(certs, 'client.key')), cert: readFileSync(join(certs, 'client.pem')), ca: readFileSync(join(certs, 'ca.pem')) },
+      tls: {
+        key: readFileSync(join(certs, 'client.key')),
+        cert: readFileSync(join(certs, 'client.pem')),
+        ca: readFileSync(join(certs, 'ca.pem')),
+      },
     }).start();
     try {
       await client.ready({ timeoutMs: 10000 });
@@ -55,7 +59,9 @@ describe('TLS', () => {
 describe(parseRemotes.name, () => {
   it('parses unix, tcp, ssl, IPv6 and comma lists', () => {
     assert.deepEqual(
-      parseRemotes('unix:/a/b.sock, tcp:10.0.0.1:6641,ssl:[::1]:6643,tcp:host').map((r) => ('path' in r ? r.path : `${r.kind}:${r.host}:${r.port}`)),
+      parseRemotes('unix:/a/b.sock, tcp:10.0.0.1:6641,ssl:[::1]:6643,tcp:host').map((r) =>
+        'path' in r ? r.path : `${r.kind}:${r.host}:${r.port}`,
+      ),
       ['/a/b.sock', 'tcp:10.0.0.1:6641', 'ssl:::1:6643', 'tcp:host:6640'],
     );
     assert.throws(() => parseRemotes('http://x'), TypeError);

@@ -90,9 +90,15 @@ describe('typed models', () => {
     const result = await withRetry(client, (cache) => {
       const [sw] = cache.lookup('Logical_Switch', 'by-name', 'typed');
       if (!sw || sw.other_config.done === 'yes') return null;
-      return [client.op.verify('Logical_Switch', sw, ['other_config']), client.op.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['other_config', 'insert', { done: 'yes' }]])];
+      return [
+        client.op.verify('Logical_Switch', sw, ['other_config']),
+        client.op.mutate('Logical_Switch', [['_uuid', '==', sw._uuid]], [['other_config', 'insert', { done: 'yes' }]]),
+      ];
     });
     assert.equal(result?.[1].count, 1);
-    assert.equal(await withRetry(client, (cache) => (cache.lookup('Logical_Switch', 'by-name', 'typed')[0]?.other_config.done === 'yes' ? null : [])), null);
+    assert.equal(
+      await withRetry(client, (cache) => (cache.lookup('Logical_Switch', 'by-name', 'typed')[0]?.other_config.done === 'yes' ? null : [])),
+      null,
+    );
   });
 });

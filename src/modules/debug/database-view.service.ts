@@ -56,14 +56,29 @@ export class DatabaseViewService {
               AddressIPv6: ep.addressIPv6,
               Chassis: ep.chassis,
               Policy: endpointPolicyView(nb, net.networkId, lsp._uuid, ep.endpointId),
-              OvsInterface: iface ? { Name: iface.name, OfPort: iface.ofport === undefined ? undefined : Number(iface.ofport), OvnInstalled: iface.external_ids['ovn-installed'] === 'true', Sandbox: iface.external_ids['vm-id'] } : undefined,
+              OvsInterface: iface
+                ? {
+                    Name: iface.name,
+                    OfPort: iface.ofport === undefined ? undefined : Number(iface.ofport),
+                    OvnInstalled: iface.external_ids['ovn-installed'] === 'true',
+                    Sandbox: iface.external_ids['vm-id'],
+                  }
+                : undefined,
             };
           }),
       })),
     );
     const routers = [...nb.cache.table(NB.Logical_Router).values()]
       .filter((r) => isOwned(r.external_ids))
-      .map((r) => ({ Name: r.name, UUID: r._uuid, Vrf: r.external_ids[VRF_KEY], Ports: r.ports.map((p) => nb.cache.get(NB.Logical_Router_Port, p)).filter(Boolean).map((p) => ({ Name: p!.name, Networks: p!.networks, Mac: p!.mac })) }));
+      .map((r) => ({
+        Name: r.name,
+        UUID: r._uuid,
+        Vrf: r.external_ids[VRF_KEY],
+        Ports: r.ports
+          .map((p) => nb.cache.get(NB.Logical_Router_Port, p))
+          .filter(Boolean)
+          .map((p) => ({ Name: p!.name, Networks: p!.networks, Mac: p!.mac })),
+      }));
     const pools = this.pools.pools().map((p) => ({ Pool: p.key, Gateway: p.gateway, Allocated: p.allocated }));
     return { Chassis: lookup.chassis(this.sessions.ovs.cache), Host: this.host(), Networks: networks, Routers: routers, Pools: pools };
   }
@@ -84,7 +99,13 @@ export class DatabaseViewService {
           .map((i) => ovs.cache.get(OVS.Interface, i))
           .filter((i) => !!i)
           .map((i) => i!)
-          .map((i) => ({ Name: i.name, Type: i.type, OfPort: i.ofport === undefined ? undefined : Number(i.ofport), Error: i.error, ExternalIds: i.external_ids })),
+          .map((i) => ({
+            Name: i.name,
+            Type: i.type,
+            OfPort: i.ofport === undefined ? undefined : Number(i.ofport),
+            Error: i.error,
+            ExternalIds: i.external_ids,
+          })),
       }));
     return { Bridge: name, UUID: bridge._uuid, Ports: ports };
   }

@@ -19,7 +19,10 @@ export class DebugController {
   ) {}
 
   @Get('/NetworkDriver.Database')
-  @ApiOperation({ operationId: 'Database', summary: "The driver's networks and endpoints with their OVN and OVS objects, read from NB and OVS" })
+  @ApiOperation({
+    operationId: 'Database',
+    summary: "The driver's networks and endpoints with their OVN and OVS objects, read from NB and OVS",
+  })
   @ApiOkResponse({ description: 'Networks, routers, IPAM pools' })
   Database(): Record<string, unknown> {
     return this.view.database();
@@ -33,14 +36,20 @@ export class DebugController {
   }
 
   @Get('/debug/topology')
-  @ApiOperation({ operationId: 'Topology', summary: 'Vrf routers, switches and endpoints per chassis with their state, named as dockerd names them: what the /topology page draws' })
+  @ApiOperation({
+    operationId: 'Topology',
+    summary: 'Vrf routers, switches and endpoints per chassis with their state, named as dockerd names them: what the /topology page draws',
+  })
   @ApiOkResponse({ description: 'routers, switches, endpoints (up: logical port up; installed: ovn-installed on this host)' })
   Topology(): Promise<Topology> {
     return this.graph.topology();
   }
 
   @Get('/debug/orphans')
-  @ApiOperation({ operationId: 'Orphans', summary: 'What the reconciler would remove on this host now (before its two-pass confirmation); removes nothing' })
+  @ApiOperation({
+    operationId: 'Orphans',
+    summary: 'What the reconciler would remove on this host now (before its two-pass confirmation); removes nothing',
+  })
   @ApiOkResponse({ description: 'OVS ports, veths and logical ports, and the reconciler interval (0: off)' })
   async Orphans(): Promise<Orphans & { reconcileIntervalS: number }> {
     return { ...(await this.reconciler.orphans()), reconcileIntervalS: this.config.OVN_DRIVER_RECONCILE_INTERVAL_S };

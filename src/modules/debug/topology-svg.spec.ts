@@ -7,8 +7,25 @@ const t = {
   routers: [{ id: 'docker-vrf-blue', vrf: 'blue' }],
   switches: [{ id: 'docker-net-a', network: 'aaaaaaaaaaaa', subnet: '10.0.0.0/24', router: 'docker-vrf-blue' }],
   endpoints: [
-    { id: 'lsp-1', endpoint: 'e1e1e1e1e1e1', switch: 'docker-net-a', address: '10.0.0.2/24', chassis: 'host-1', up: true, installed: true, container: 'web' },
-    { id: 'lsp-2', endpoint: 'e2e2e2e2e2e2', switch: 'docker-net-a', address: '10.0.0.3/24', chassis: 'host-<2>', up: false, installed: false },
+    {
+      id: 'lsp-1',
+      endpoint: 'e1e1e1e1e1e1',
+      switch: 'docker-net-a',
+      address: '10.0.0.2/24',
+      chassis: 'host-1',
+      up: true,
+      installed: true,
+      container: 'web',
+    },
+    {
+      id: 'lsp-2',
+      endpoint: 'e2e2e2e2e2e2',
+      switch: 'docker-net-a',
+      address: '10.0.0.3/24',
+      chassis: 'host-<2>',
+      up: false,
+      installed: false,
+    },
   ],
 };
 

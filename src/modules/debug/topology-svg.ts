@@ -22,14 +22,26 @@ export function renderTopologySvg(t: Topology): string {
 
   let y = 40;
   for (const r of t.routers) {
-    parts.push(box('router', `data-router="${esc(r.id)}" data-vrf="${esc(r.vrf)}"`, COL[0]!, y, [`router ${r.id}`, `vrf ${r.vrf}`], '#dde8ff', 22));
+    parts.push(
+      box('router', `data-router="${esc(r.id)}" data-vrf="${esc(r.vrf)}"`, COL[0]!, y, [`router ${r.id}`, `vrf ${r.vrf}`], '#dde8ff', 22),
+    );
     mid.set(r.id, { left: COL[0]!, right: COL[0]! + W, y: y + H / 2 });
     y += H + GAP;
   }
   let bottom = y;
   y = 40;
   for (const s of t.switches) {
-    parts.push(box('switch', `data-switch="${esc(s.id)}" data-network="${esc(s.network)}" data-name="${esc(s.name ?? '')}"`, COL[1]!, y, [s.name ? `network ${s.name}` : `network ${s.network}`, `switch ${s.id}`, s.name ? `${s.subnet} · ${s.network}` : s.subnet], '#eef0f4', 4));
+    parts.push(
+      box(
+        'switch',
+        `data-switch="${esc(s.id)}" data-network="${esc(s.network)}" data-name="${esc(s.name ?? '')}"`,
+        COL[1]!,
+        y,
+        [s.name ? `network ${s.name}` : `network ${s.network}`, `switch ${s.id}`, s.name ? `${s.subnet} · ${s.network}` : s.subnet],
+        '#eef0f4',
+        4,
+      ),
+    );
     mid.set(s.id, { left: COL[1]!, right: COL[1]! + W, y: y + H / 2 });
     const r = s.router ? mid.get(s.router) : undefined;
     if (r) edges.push(`<line x1="${r.right}" y1="${r.y}" x2="${COL[1]}" y2="${y + H / 2}" class="edge"/>`);
@@ -41,12 +53,24 @@ export function renderTopologySvg(t: Topology): string {
   for (const c of chassis) {
     const eps = t.endpoints.filter((e) => e.chassis === c);
     const height = 30 + eps.length * (H + GAP);
-    parts.push(`<g class="chassis" data-chassis="${esc(c)}"><rect x="${COL[2]! - 10}" y="${y}" width="${W + 20}" height="${height}" rx="8" fill="none" stroke="#99a" stroke-dasharray="5 3"/>${text(COL[2]!, y + 18, [`chassis ${c || '(none)'}`], 'title')}</g>`);
+    parts.push(
+      `<g class="chassis" data-chassis="${esc(c)}"><rect x="${COL[2]! - 10}" y="${y}" width="${W + 20}" height="${height}" rx="8" fill="none" stroke="#99a" stroke-dasharray="5 3"/>${text(COL[2]!, y + 18, [`chassis ${c || '(none)'}`], 'title')}</g>`,
+    );
     let ey = y + 30;
     for (const e of eps) {
       const fill = e.up && e.installed ? '#d6f5d6' : e.up || e.installed ? '#fcefc7' : '#f8d0d0';
       const state = `${e.up ? 'up' : 'down'} · ${e.installed ? 'ovn-installed' : 'not installed'}`;
-      parts.push(box('endpoint', `data-endpoint="${esc(e.endpoint)}" data-container="${esc(e.container ?? '')}" data-up="${e.up}" data-installed="${e.installed}"`, COL[2]!, ey, [e.container ? `container ${e.container}` : `endpoint ${e.endpoint}`, `${e.address} · ep ${e.endpoint}`, state], fill, 4));
+      parts.push(
+        box(
+          'endpoint',
+          `data-endpoint="${esc(e.endpoint)}" data-container="${esc(e.container ?? '')}" data-up="${e.up}" data-installed="${e.installed}"`,
+          COL[2]!,
+          ey,
+          [e.container ? `container ${e.container}` : `endpoint ${e.endpoint}`, `${e.address} · ep ${e.endpoint}`, state],
+          fill,
+          4,
+        ),
+      );
       const s = mid.get(e.switch);
       if (s) edges.push(`<line x1="${s.right}" y1="${s.y}" x2="${COL[2]}" y2="${ey + H / 2}" class="edge"/>`);
       ey += H + GAP;

@@ -20,12 +20,20 @@ import { Verb } from '../../protocol/verb.decorator';
 export class EndpointController {
   constructor(private readonly endpoints: EndpointService) {}
 
-  @Verb(R.CreateEndpoint, { summary: 'Create the logical switch port ("MAC IP", port security) and its veth on br-int', ok: CreateEndpointResponse, errors: [409, 503] })
+  @Verb(R.CreateEndpoint, {
+    summary: 'Create the logical switch port ("MAC IP", port security) and its veth on br-int',
+    ok: CreateEndpointResponse,
+    errors: [409, 503],
+  })
   CreateEndpoint(@Body() req: CreateEndpointRequest): Promise<CreateEndpointResponse> {
     return this.endpoints.createEndpoint(req);
   }
 
-  @Verb(R.DeleteEndpoint, { summary: 'Remove the logical switch port and its veth. Unknown IDs succeed.', ok: EmptyResponse, errors: [503] })
+  @Verb(R.DeleteEndpoint, {
+    summary: 'Remove the logical switch port and its veth. Unknown IDs succeed.',
+    ok: EmptyResponse,
+    errors: [503],
+  })
   async DeleteEndpoint(@Body() req: EndpointRequest): Promise<EmptyResponse> {
     await this.endpoints.deleteEndpoint(req.EndpointID);
     return {};
@@ -36,7 +44,11 @@ export class EndpointController {
     return { Value: this.endpoints.operInfo(req.EndpointID) };
   }
 
-  @Verb(R.Join, { summary: 'Record the sandbox on the endpoint\'s br-int port and answer once OVN has installed its flows', ok: JoinResponse, errors: [503] })
+  @Verb(R.Join, {
+    summary: "Record the sandbox on the endpoint's br-int port and answer once OVN has installed its flows",
+    ok: JoinResponse,
+    errors: [503],
+  })
   Join(@Body() req: JoinRequest): Promise<JoinResponse> {
     return this.endpoints.join(req);
   }

@@ -91,7 +91,13 @@ class FakeLocalSwitch extends LocalSwitchRepository {
   async attachPort(spec: AttachSpec): Promise<void> {
     this.log.push(`ovs.attachPort:${spec.portName}${spec.sandboxKey ? `,${spec.sandboxKey}` : ''}`);
     if (this.fail.attach) throw this.fail.attach;
-    this.ports.set(spec.ifaceId, { portName: spec.portName, ifaceId: spec.ifaceId, ofport: 1, installed: false, sandboxKey: spec.sandboxKey });
+    this.ports.set(spec.ifaceId, {
+      portName: spec.portName,
+      ifaceId: spec.ifaceId,
+      ofport: 1,
+      installed: false,
+      sandboxKey: spec.sandboxKey,
+    });
   }
   async detachPort(ifaceId: string): Promise<void> {
     this.log.push(`ovs.detachPort:${ifaceId.slice(0, 4)}`);
@@ -151,7 +157,14 @@ function setup(joinTimeoutMs = 1000) {
   const ovs = new FakeLocalSwitch(log);
   const links = new FakeLinks(log);
   const config = loadConfig({ OVN_DRIVER_JOIN_TIMEOUT_MS: String(joinTimeoutMs), OVN_DRIVER_BRIDGE: 'br-test' });
-  const service = new EndpointService(config, nb, ovs, links, new EndpointActivity(), new SandboxRoutesService(nb, ovs, new NoSandboxRoutes()));
+  const service = new EndpointService(
+    config,
+    nb,
+    ovs,
+    links,
+    new EndpointActivity(),
+    new SandboxRoutesService(nb, ovs, new NoSandboxRoutes()),
+  );
   const create = () => service.createEndpoint({ NetworkID: NET, EndpointID: EP, Interface: { Address: endpoint.address }, Options: null });
   const join = () => service.join({ NetworkID: NET, EndpointID: EP, SandboxKey: SANDBOX, Options: null });
   /** The state CreateEndpoint leaves: the port on br-int without a sandbox; the log starts after it. */
@@ -177,7 +190,12 @@ describe(EndpointService.name, () => {
       const { log, ovs, create } = setup();
       ovs.datapath = 'netdev';
       await create();
-      assert.deepEqual(log, [`nb.createEndpoint:${EP.slice(0, 4)}`, VETH, `links.disableTxChecksum:${NAMES.peer}`, `ovs.attachPort:${NAMES.host}`]);
+      assert.deepEqual(log, [
+        `nb.createEndpoint:${EP.slice(0, 4)}`,
+        VETH,
+        `links.disableTxChecksum:${NAMES.peer}`,
+        `ovs.attachPort:${NAMES.host}`,
+      ]);
     });
 
     it('on the kernel datapath ("system") leaves checksum offload alone', async () => {
@@ -237,7 +255,10 @@ describe(EndpointService.name, () => {
       const { log, ovs, join, created } = setup();
       await created();
       ovs.fail.install = new Error('timed out');
-      await assert.rejects(join(), (e: Error) => e instanceof DriverError && e.code === 'DATAPLANE_TIMEOUT' && /within 1000 ms/.test(e.message));
+      await assert.rejects(
+        join(),
+        (e: Error) => e instanceof DriverError && e.code === 'DATAPLANE_TIMEOUT' && /within 1000 ms/.test(e.message),
+      );
       assert.deepEqual(log.slice(-2), UNDO);
     });
 

@@ -53,7 +53,8 @@ export class EndpointService {
   private async doCreateEndpoint(req: CreateEndpointRequest): Promise<CreateEndpointResponse> {
     const net = this.network(req.NetworkID);
     const iface: EndpointInterface = req.Interface ?? {};
-    if (!iface.Address) throw new BadRequestError('the endpoint has no IPv4 address (Interface.Address is empty); use an IPAM driver that assigns one');
+    if (!iface.Address)
+      throw new BadRequestError('the endpoint has no IPv4 address (Interface.Address is empty); use an IPAM driver that assigns one');
     checkInside(iface.Address, net.subnet);
     if (iface.AddressIPv6) {
       if (!net.subnet6) throw new BadRequestError(`network ${req.NetworkID} has no IPv6 subnet for ${iface.AddressIPv6}`);
@@ -69,7 +70,14 @@ export class EndpointService {
     // dockerd builds the sandbox, and Join's dataplane wait usually finds them in. The NB transaction is sent
     // first; the veth request, which runs inside its syscall, follows while NB answers.
     const logical = this.nb.createEndpoint(
-      { networkId: req.NetworkID, endpointId: req.EndpointID, mac, address: iface.Address, addressIPv6: iface.AddressIPv6 || undefined, policy },
+      {
+        networkId: req.NetworkID,
+        endpointId: req.EndpointID,
+        mac,
+        address: iface.Address,
+        addressIPv6: iface.AddressIPv6 || undefined,
+        policy,
+      },
       this.ovs.chassis(),
     );
     const host = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.makeHostSide(req.EndpointID, net, mac));
@@ -79,7 +87,9 @@ export class EndpointService {
       // dockerd sends no DeleteEndpoint after a failed CreateEndpoint (libnetwork network.go createEndpoint
       // only releases the addresses): nothing of this endpoint may stay.
       await this.removeEndpoint(req.EndpointID).catch((undo: unknown) =>
-        this.logger.warn(`undoing the failed CreateEndpoint of ${req.EndpointID} failed too (the reconciler finishes it): ${(undo as Error).message}`),
+        this.logger.warn(
+          `undoing the failed CreateEndpoint of ${req.EndpointID} failed too (the reconciler finishes it): ${(undo as Error).message}`,
+        ),
       );
       throw failed.reason;
     }
@@ -182,7 +192,9 @@ export class EndpointService {
       LogicalSwitch: this.nb.findNetwork(ep.networkId)?.switchName,
       HostVeth: names.host,
       ContainerVeth: names.peer,
-      ...(port ? { OvsPort: port.portName, OvnInstalled: port.installed, ...(port.ofport !== undefined ? { OfPort: port.ofport } : {}) } : {}),
+      ...(port
+        ? { OvsPort: port.portName, OvnInstalled: port.installed, ...(port.ofport !== undefined ? { OfPort: port.ofport } : {}) }
+        : {}),
       ...(ep.chassis ? { Chassis: ep.chassis } : {}),
       ...(ep.up !== undefined ? { Up: ep.up } : {}),
     };
@@ -194,7 +206,10 @@ export class EndpointService {
       await this.ovs.waitInstalled(ep.lspName, timeout);
     } catch (e) {
       if (e instanceof DriverError) throw e;
-      throw new DriverError('DATAPLANE_TIMEOUT', `ovn-controller did not install port ${ep.lspName} within ${timeout} ms; is ovn-controller running on this host?`);
+      throw new DriverError(
+        'DATAPLANE_TIMEOUT',
+        `ovn-controller did not install port ${ep.lspName} within ${timeout} ms; is ovn-controller running on this host?`,
+      );
     }
   }
 
@@ -220,5 +235,6 @@ export class EndpointService {
 }
 
 function checkInside(cidr: string, subnet: string): void {
-  if (!contains(parseSubnet(subnet), cidr.split('/')[0]!)) throw new BadRequestError(`address ${cidr} is outside the network's subnet ${subnet}`);
+  if (!contains(parseSubnet(subnet), cidr.split('/')[0]!))
+    throw new BadRequestError(`address ${cidr} is outside the network's subnet ${subnet}`);
 }

@@ -100,7 +100,10 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     if (this.closed) return;
     // Not silent when the namespace itself never became reachable: every routed container would lack its routes.
     const why = await this.ops.diagnose(sandboxKey);
-    if (why) this.logger.warn(`sandbox ${sandboxKey}: routes to the vrf's other networks not set ${SETTLE_TIMEOUT_MS / 1000} s after Join: ${why}`);
+    if (why)
+      this.logger.warn(
+        `sandbox ${sandboxKey}: routes to the vrf's other networks not set ${SETTLE_TIMEOUT_MS / 1000} s after Join: ${why}`,
+      );
     else this.logger.debug(`sandbox ${sandboxKey}: ${ip} did not appear; its routes follow on the next vrf change`);
   }
 
@@ -123,7 +126,9 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     }
     return [...networkIds].flatMap((id) => {
       const net = this.nb.findNetwork(id);
-      return net ? [{ networkId: id, vrf: net.vrf, subnet: net.subnet, gateway: net.gateway, subnet6: net.subnet6, gateway6: net.gateway6 }] : [];
+      return net
+        ? [{ networkId: id, vrf: net.vrf, subnet: net.subnet, gateway: net.gateway, subnet6: net.subnet6, gateway6: net.gateway6 }]
+        : [];
     });
   }
 

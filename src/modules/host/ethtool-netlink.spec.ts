@@ -15,7 +15,7 @@ const u16 = (b: Buffer, o: number) => (LE ? b.readUInt16LE(o) : b.readUInt16BE(o
 
 function parse(buf: Buffer): Attr[] {
   const out: Attr[] = [];
-  for (let o = 0; o < buf.length; ) {
+  for (let o = 0; o < buf.length;) {
     const len = u16(buf, o);
     const raw = u16(buf, o + 2);
     assert.ok(len >= 4 && o + len <= buf.length, `attribute at ${o} overruns the message`);
@@ -41,12 +41,18 @@ describe('featuresOff (ETHTOOL_MSG_FEATURES_SET)', () => {
     const wanted = msg[1]!;
     assert.deepEqual([wanted.type, wanted.nested], [3, true]);
     const bitset = parse(wanted.data);
-    assert.deepEqual(bitset.map((a) => [a.type, a.nested]), [[3, true]]);
+    assert.deepEqual(
+      bitset.map((a) => [a.type, a.nested]),
+      [[3, true]],
+    );
     const bits = parse(bitset[0]!.data);
     assert.ok(bits.every((b) => b.type === 1 && b.nested));
     const names = bits.map((b) => {
       const fields = parse(b.data);
-      assert.deepEqual(fields.map((f) => f.type), [2]);
+      assert.deepEqual(
+        fields.map((f) => f.type),
+        [2],
+      );
       return fields[0]!.data.toString('latin1');
     });
     assert.deepEqual(names, ['tx-checksum-ip-generic\0', 'tx-checksum-sctp\0']);

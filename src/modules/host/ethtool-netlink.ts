@@ -36,7 +36,11 @@ export const TX_CHECKSUM_FEATURES = ['tx-checksum-ip-generic', 'tx-checksum-sctp
  * between kernel versions, their names do not.
  */
 export function featuresOff(dev: string, features: readonly string[]): Buffer {
-  const header = nest(ETHTOOL_A_FEATURES_HEADER, attr(ETHTOOL_A_HEADER_DEV_NAME, cstring(dev)), attr(ETHTOOL_A_HEADER_FLAGS, u32(ETHTOOL_FLAG_OMIT_REPLY)));
+  const header = nest(
+    ETHTOOL_A_FEATURES_HEADER,
+    attr(ETHTOOL_A_HEADER_DEV_NAME, cstring(dev)),
+    attr(ETHTOOL_A_HEADER_FLAGS, u32(ETHTOOL_FLAG_OMIT_REPLY)),
+  );
   const bits = features.map((name) => nest(ETHTOOL_A_BITSET_BITS_BIT, attr(ETHTOOL_A_BITSET_BIT_NAME, cstring(name))));
   return Buffer.concat([header, nest(ETHTOOL_A_FEATURES_WANTED, nest(ETHTOOL_A_BITSET_BITS, ...bits))]);
 }

@@ -70,7 +70,9 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
 
   /** Retired links a crashed run left behind go first (a failure is logged: the next reap retries). */
   async onModuleInit(): Promise<void> {
-    await this.deleteRetired().catch((e: unknown) => this.logger.warn(`deleting retired links left by an earlier run failed: ${(e as Error).message}`));
+    await this.deleteRetired().catch((e: unknown) =>
+      this.logger.warn(`deleting retired links left by an earlier run failed: ${(e as Error).message}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -128,7 +130,9 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
     if (this.closed) throw new DriverError('HOST_LINK_FAILED', 'the driver is shutting down');
     try {
       const { socket, family } = await this.ethtoolFamily();
-      await socket.request(family, ETHTOOL_MSG_FEATURES_SET, ETHTOOL_GENL_VERSION, featuresOff(name, TX_CHECKSUM_FEATURES), { timeout: REQUEST_TIMEOUT_MS });
+      await socket.request(family, ETHTOOL_MSG_FEATURES_SET, ETHTOOL_GENL_VERSION, featuresOff(name, TX_CHECKSUM_FEATURES), {
+        timeout: REQUEST_TIMEOUT_MS,
+      });
     } catch (e) {
       if (e instanceof DriverError) throw e;
       throw this.failed(`turning off tx checksum offload on ${name}`, e);
@@ -198,7 +202,8 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
       await run('ip', ['link', 'delete', 'group', String(RETIRED_LINK_GROUP)], { timeout: 60_000 });
     } catch (e) {
       const stderr = String((e as { stderr?: unknown }).stderr ?? '');
-      if (!/No such device/.test(stderr)) throw new DriverError('HOST_LINK_FAILED', `ip link delete group ${RETIRED_LINK_GROUP}: ${stderr.trim() || (e as Error).message}`);
+      if (!/No such device/.test(stderr))
+        throw new DriverError('HOST_LINK_FAILED', `ip link delete group ${RETIRED_LINK_GROUP}: ${stderr.trim() || (e as Error).message}`);
     }
   }
 
@@ -231,13 +236,20 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
         this.dropEthtool();
       });
       try {
-        const [found] = await socket.ctrlRequest(genl.Commands.GET_FAMILY, { familyName: ETHTOOL_GENL_NAME }, { timeout: REQUEST_TIMEOUT_MS });
+        const [found] = await socket.ctrlRequest(
+          genl.Commands.GET_FAMILY,
+          { familyName: ETHTOOL_GENL_NAME },
+          { timeout: REQUEST_TIMEOUT_MS },
+        );
         if (found?.familyId === undefined) throw new Error('no family id in the answer');
         return { socket, family: found.familyId };
       } catch (e) {
         closeQuietly(socket.socket);
         // ENOENT: a kernel before 5.6, or one built without CONFIG_ETHTOOL_NETLINK.
-        throw new DriverError('HOST_LINK_FAILED', `generic netlink family "${ETHTOOL_GENL_NAME}" (kernel 5.6 or later): ${errnoOf(e) ?? (e as Error).message}`);
+        throw new DriverError(
+          'HOST_LINK_FAILED',
+          `generic netlink family "${ETHTOOL_GENL_NAME}" (kernel 5.6 or later): ${errnoOf(e) ?? (e as Error).message}`,
+        );
       }
     })();
     this.ethtool.catch(() => (this.ethtool = undefined));

@@ -45,7 +45,9 @@ export class NsenterRouteOps extends SandboxRouteOps {
       ]);
       return {
         addresses: addrs.flatMap((l) => (l.addr_info ?? []).filter((a) => a.scope === 'global').map((a) => `${a.local}/${a.prefixlen}`)),
-        routes: [...routes4, ...routes6].filter((r) => r.gateway && r.dst.includes('/')).map((r) => ({ destination: r.dst, via: r.gateway! })),
+        routes: [...routes4, ...routes6]
+          .filter((r) => r.gateway && r.dst.includes('/'))
+          .map((r) => ({ destination: r.dst, via: r.gateway! })),
       };
     } catch (e) {
       if (GONE.test((e as Error).message)) return undefined;
@@ -61,7 +63,10 @@ export class NsenterRouteOps extends SandboxRouteOps {
     if (lines.length === 0 || !(await this.exists(sandboxKey))) return;
     const stderr = await new Promise<string>((resolve, reject) => {
       // -force: one refused line (a route that went with its interface) does not stop the others.
-      const child = spawn('nsenter', [`--net=${sandboxKey}`, 'ip', '-force', '-batch', '-'], { stdio: ['pipe', 'ignore', 'pipe'], timeout: TIMEOUT_MS });
+      const child = spawn('nsenter', [`--net=${sandboxKey}`, 'ip', '-force', '-batch', '-'], {
+        stdio: ['pipe', 'ignore', 'pipe'],
+        timeout: TIMEOUT_MS,
+      });
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       child.on('error', reject);

@@ -29,7 +29,10 @@ describe(pickFree.name, () => {
 
   it('handles IPv6 and tiny subnets', () => {
     assert.equal(pickFree(parseSubnet('fd00::/64'), undefined, poolOf([])), 'fd00::1');
-    assert.deepEqual(usableBounds(parseSubnet('10.0.0.0/31')), { first: parseSubnet('10.0.0.0/31').first, last: parseSubnet('10.0.0.1/31').last });
+    assert.deepEqual(usableBounds(parseSubnet('10.0.0.0/31')), {
+      first: parseSubnet('10.0.0.0/31').first,
+      last: parseSubnet('10.0.0.1/31').last,
+    });
   });
 });
 
@@ -38,6 +41,7 @@ describe(parsePoolId.name, () => {
     const ref = { space: 'blue', subnet: parseSubnet('10.40.0.0/24'), range: parseSubnet('10.40.0.128/25') };
     assert.equal(formatPoolId(ref), 'blue|10.40.0.0/24|10.40.0.128/25');
     assert.deepEqual(parsePoolId(formatPoolId(ref)), ref);
-    for (const bad of ['pool-10.40.0.0/24', 'a|10.40.0.1/24|', 'a b|10.40.0.0/24|', 'x|nonsense|', '']) assert.throws(() => parsePoolId(bad), /not one this driver made/);
+    for (const bad of ['pool-10.40.0.0/24', 'a|10.40.0.1/24|', 'a b|10.40.0.0/24|', 'x|nonsense|', ''])
+      assert.throws(() => parsePoolId(bad), /not one this driver made/);
   });
 });

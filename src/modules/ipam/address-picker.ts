@@ -6,7 +6,8 @@ import { ipText, Subnet } from '../../domain/address';
  */
 export function usableBounds(subnet: Subnet): { first: bigint; last: bigint } {
   const size = subnet.last - subnet.first + 1n;
-  if (subnet.family === 4) return size <= 2n ? { first: subnet.first, last: subnet.last } : { first: subnet.first + 1n, last: subnet.last - 1n };
+  if (subnet.family === 4)
+    return size <= 2n ? { first: subnet.first, last: subnet.last } : { first: subnet.first + 1n, last: subnet.last - 1n };
   return size <= 1n ? { first: subnet.first, last: subnet.last } : { first: subnet.first + 1n, last: subnet.last };
 }
 

@@ -34,18 +34,30 @@ export class IpamController {
     return this.ipam.addressSpaces();
   }
 
-  @Verb(R.RequestPool, { summary: 'Create or share the (vrf or address space, subnet) pool in NB', ok: RequestPoolResponse, errors: [409, 503] })
+  @Verb(R.RequestPool, {
+    summary: 'Create or share the (vrf or address space, subnet) pool in NB',
+    ok: RequestPoolResponse,
+    errors: [409, 503],
+  })
   RequestPool(@Body() req: RequestPoolRequest): Promise<RequestPoolResponse> {
     return this.ipam.requestPool(req);
   }
 
-  @Verb(R.ReleasePool, { summary: 'Drop a user of the pool; the last one removes it. Unknown pools succeed.', ok: EmptyResponse, errors: [409, 503] })
+  @Verb(R.ReleasePool, {
+    summary: 'Drop a user of the pool; the last one removes it. Unknown pools succeed.',
+    ok: EmptyResponse,
+    errors: [409, 503],
+  })
   async ReleasePool(@Body() req: ReleasePoolRequest): Promise<EmptyResponse> {
     await this.ipam.releasePool(req.PoolID);
     return {};
   }
 
-  @Verb(R.RequestAddress, { summary: 'Allocate any, a given, or the gateway address, atomically across hosts', ok: RequestAddressResponse, errors: [409, 503] })
+  @Verb(R.RequestAddress, {
+    summary: 'Allocate any, a given, or the gateway address, atomically across hosts',
+    ok: RequestAddressResponse,
+    errors: [409, 503],
+  })
   RequestAddress(@Body() req: RequestAddressRequest): Promise<RequestAddressResponse> {
     return this.ipam.requestAddress(req);
   }

@@ -60,7 +60,10 @@ export class IpamService {
     const wanted = req.Address ? this.inPool(ref, req.Address) : undefined;
     const ip =
       req.Options?.RequestAddressType === GATEWAY_REQUEST
-        ? await this.pools.reserveGateway(key, (pool) => wanted ?? pool.gateway ?? pickFree(ref.subnet, undefined, pool) ?? this.exhausted(ref))
+        ? await this.pools.reserveGateway(
+            key,
+            (pool) => wanted ?? pool.gateway ?? pickFree(ref.subnet, undefined, pool) ?? this.exhausted(ref),
+          )
         : await this.pools.allocate(key, (pool) => wanted ?? pickFree(ref.subnet, ref.range, pool) ?? this.exhausted(ref));
     return { Address: `${ip}/${ref.subnet.prefix}`, Data: {} };
   }
@@ -86,6 +89,9 @@ export class IpamService {
   }
 
   private exhausted(ref: PoolRef): never {
-    throw new DriverError('POOL_EXHAUSTED', `no free address left in ${ref.range ? `range ${ref.range.cidr} of ` : ''}pool ${ref.subnet.cidr} (${ref.space})`);
+    throw new DriverError(
+      'POOL_EXHAUSTED',
+      `no free address left in ${ref.range ? `range ${ref.range.cidr} of ` : ''}pool ${ref.subnet.cidr} (${ref.space})`,
+    );
   }
 }

@@ -30,13 +30,20 @@ export class NetworkController {
     return {};
   }
 
-  @Verb(R.DeleteNetwork, { summary: 'Drop the network; the switch goes with its last network. Unknown IDs succeed.', ok: EmptyResponse, errors: [409, 503] })
+  @Verb(R.DeleteNetwork, {
+    summary: 'Drop the network; the switch goes with its last network. Unknown IDs succeed.',
+    ok: EmptyResponse,
+    errors: [409, 503],
+  })
   async DeleteNetwork(@Body() req: NetworkRequest): Promise<EmptyResponse> {
     await this.networks.deleteNetwork(req.NetworkID);
     return {};
   }
 
-  @Verb(R.AllocateNetwork, { summary: 'Swarm managers only: nothing to allocate globally; options are handed back', ok: AllocateNetworkResponse })
+  @Verb(R.AllocateNetwork, {
+    summary: 'Swarm managers only: nothing to allocate globally; options are handed back',
+    ok: AllocateNetworkResponse,
+  })
   AllocateNetwork(@Body() _req: AllocateNetworkRequest): AllocateNetworkResponse {
     return { Options: {} };
   }

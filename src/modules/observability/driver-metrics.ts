@@ -27,12 +27,17 @@ const PREFIX = 'docker_ovn_driver_';
 const DBS: OvsdbDb[] = ['nb', 'ovs'];
 const RECONCILER_KINDS: ReconcilerKind[] = ['ovs_port', 'veth', 'logical_port'];
 /** NB tables whose owned rows are counted, by the `kind` label. */
-const OWNED_TABLES = { switch: NB.Logical_Switch, port: NB.Logical_Switch_Port, router: NB.Logical_Router } as const satisfies Record<string, keyof NbTables>;
-/** NB tables of the ingress policy and isolation whose owned rows are counted, by the `kind` label. */
-const POLICY_TABLES = { port_group: NB.Port_Group, acl: NB.ACL, meter: NB.Meter, router_policy: NB.Logical_Router_Policy } as const satisfies Record<
+const OWNED_TABLES = { switch: NB.Logical_Switch, port: NB.Logical_Switch_Port, router: NB.Logical_Router } as const satisfies Record<
   string,
   keyof NbTables
 >;
+/** NB tables of the ingress policy and isolation whose owned rows are counted, by the `kind` label. */
+const POLICY_TABLES = {
+  port_group: NB.Port_Group,
+  acl: NB.ACL,
+  meter: NB.Meter,
+  router_policy: NB.Logical_Router_Policy,
+} as const satisfies Record<string, keyof NbTables>;
 type OwnedTable = (typeof OWNED_TABLES)[keyof typeof OWNED_TABLES] | (typeof POLICY_TABLES)[keyof typeof POLICY_TABLES];
 /** Seconds: most verbs take milliseconds; Join may wait for ovn-controller (10 s), dockerd gives up at 30 s. */
 const VERB_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -44,11 +44,11 @@ describe(LogLevelService.name, () => {
     assert.equal(new LogLevelService(() => root).level, 'warn');
     assert.throws(() => new LogLevelService(() => undefined).level, /not set up/);
   });
-
 });
 
 describe(LogLevelRequest.name, () => {
-  const problems = (body: unknown) => validateSync(plainToInstance(LogLevelRequest, body)).flatMap((e) => Object.values(e.constraints ?? {}));
+  const problems = (body: unknown) =>
+    validateSync(plainToInstance(LogLevelRequest, body)).flatMap((e) => Object.values(e.constraints ?? {}));
 
   it('accepts only pino level names', () => {
     for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace']) assert.deepEqual(problems({ level }), [], level);

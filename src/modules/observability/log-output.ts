@@ -90,7 +90,9 @@ export class LogOutput {
       if (this.dropped.has(dest)) return;
       if (this.fileDest === dest) this.fileDest = undefined;
       this.failed = `log file ${path} failed (${e.message}): logging to stdout only until SIGHUP`;
-      this.stdout.write(`${JSON.stringify({ level: 40, time: Date.now(), pid: process.pid, context: LogOutput.name, msg: this.failed })}\n`);
+      this.stdout.write(
+        `${JSON.stringify({ level: 40, time: Date.now(), pid: process.pid, context: LogOutput.name, msg: this.failed })}\n`,
+      );
     });
     return dest;
   }

@@ -43,7 +43,8 @@ export class VerbHooks implements OnModuleInit {
       }
       const verb = pluginVerb(req.method, req.url);
       const log = requestLog(req);
-      if (verb && log?.isLevelEnabled('debug')) log.debug({ verb, status: reply.statusCode, body: typeof payload === 'string' ? payload : undefined }, `${verb} reply`);
+      if (verb && log?.isLevelEnabled('debug'))
+        log.debug({ verb, status: reply.statusCode, body: typeof payload === 'string' ? payload : undefined }, `${verb} reply`);
       return payload;
     });
     fastify.addHook('onResponse', async (req, reply) => {

@@ -12,7 +12,12 @@ interface VerbLine {
 
 function lineOf(req: IncomingMessage, res: ServerResponse, fallbackMs: number): VerbLine {
   const err = errOf(res);
-  return { verb: pluginVerb(req.method, req.url), status: res.statusCode, duration_ms: durationMs(res, fallbackMs), ...(err ? { err } : {}) };
+  return {
+    verb: pluginVerb(req.method, req.url),
+    status: res.statusCode,
+    duration_ms: durationMs(res, fallbackMs),
+    ...(err ? { err } : {}),
+  };
 }
 
 function messageOf(req: IncomingMessage, line: VerbLine): string {

@@ -1,7 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { IpamDriverRoute, NetworkDriverRoute, PLUGIN_ACTIVATE } from '../../protocol/routes';
 
-const KNOWN_VERBS = new Set([PLUGIN_ACTIVATE, ...Object.values(NetworkDriverRoute), ...Object.values(IpamDriverRoute)].map((p) => p.slice(1)));
+const KNOWN_VERBS = new Set(
+  [PLUGIN_ACTIVATE, ...Object.values(NetworkDriverRoute), ...Object.values(IpamDriverRoute)].map((p) => p.slice(1)),
+);
 const PLUGIN_PATH = /^\/(Plugin|NetworkDriver|IpamDriver)\.[A-Za-z]+$/;
 
 /**

@@ -20,26 +20,41 @@ export const REFS_KEY = 'docker-ovn:refs';
 export const BLOCK_KEY = 'docker-ovn:block';
 export const BITS_KEY = 'docker-ovn:bits';
 
-
 /** The subnet a pool key ("space|cidr") names. */
 export function subnetOfKey(key: string): Subnet {
   return parseSubnet(key.slice(key.indexOf('|') + 1));
 }
 
 export function poolRowIds(key: string, refs: number, gateway?: string): Record<string, string> {
-  return { [OWNER_KEY]: OWNER, [POOL_KEY]: key, [ROLE_KEY]: 'pool', [REFS_KEY]: String(refs), ...(gateway ? { [GATEWAY_KEY]: gateway } : {}) };
+  return {
+    [OWNER_KEY]: OWNER,
+    [POOL_KEY]: key,
+    [ROLE_KEY]: 'pool',
+    [REFS_KEY]: String(refs),
+    ...(gateway ? { [GATEWAY_KEY]: gateway } : {}),
+  };
 }
 
 /** A new block row: its cidr says which addresses it covers (readable in `ovn-nbctl list DHCP_Options`). */
 export function blockRow(key: string, subnet: Subnet, index: bigint, bits: bigint): { cidr: string; external_ids: Record<string, string> } {
   const bitsPerAddress = subnet.family === 4 ? 32 : 128;
-  const cidr = subnet.last - subnet.first + 1n <= BLOCK_SIZE ? subnet.cidr : `${ipText(subnet.first + index * BLOCK_SIZE, subnet.family)}/${bitsPerAddress - 8}`;
-  return { cidr, external_ids: { [OWNER_KEY]: OWNER, [POOL_KEY]: key, [ROLE_KEY]: 'block', [BLOCK_KEY]: index.toString(), [BITS_KEY]: bitsToHex(bits) } };
+  const cidr =
+    subnet.last - subnet.first + 1n <= BLOCK_SIZE
+      ? subnet.cidr
+      : `${ipText(subnet.first + index * BLOCK_SIZE, subnet.family)}/${bitsPerAddress - 8}`;
+  return {
+    cidr,
+    external_ids: { [OWNER_KEY]: OWNER, [POOL_KEY]: key, [ROLE_KEY]: 'block', [BLOCK_KEY]: index.toString(), [BITS_KEY]: bitsToHex(bits) },
+  };
 }
 
 /** Waits (RFC 7047 §5.2.6, timeout 0) that no row of the pool has this role (and block index). */
 export function waitAbsent(key: string, role: 'pool' | 'block', index?: bigint): Op {
-  const ids: Record<string, string> = { [POOL_KEY]: key, [ROLE_KEY]: role, ...(index === undefined ? {} : { [BLOCK_KEY]: index.toString() }) };
+  const ids: Record<string, string> = {
+    [POOL_KEY]: key,
+    [ROLE_KEY]: role,
+    ...(index === undefined ? {} : { [BLOCK_KEY]: index.toString() }),
+  };
   return nbOp.wait(NB.DHCP_Options, [['external_ids', 'includes', ids]], ['cidr'], '==', [], 0);
 }
 
@@ -67,7 +82,10 @@ export function legacyPool(cache: NbCache, key: string): LegacyPoolRow | undefin
 
 /** Keys of every pool NB holds in the earlier layout. */
 export function legacyPoolKeys(cache: NbCache): string[] {
-  return cache.rows(NB.Address_Set).filter((r) => isOwned(r.external_ids) && r.external_ids[POOL_KEY]).map((r) => r.external_ids[POOL_KEY]);
+  return cache
+    .rows(NB.Address_Set)
+    .filter((r) => isOwned(r.external_ids) && r.external_ids[POOL_KEY])
+    .map((r) => r.external_ids[POOL_KEY]);
 }
 
 /**
@@ -91,7 +109,14 @@ export function migrationOps(row: LegacyPoolRow): Op[] {
   }
   const refs = Number(row.external_ids[REFS_KEY] ?? '1') || 1;
   return [
-    nbOp.wait(NB.Address_Set, [['_uuid', '==', row._uuid]], ['addresses', 'external_ids'], '==', [{ addresses: row.addresses, external_ids: row.external_ids }], 0),
+    nbOp.wait(
+      NB.Address_Set,
+      [['_uuid', '==', row._uuid]],
+      ['addresses', 'external_ids'],
+      '==',
+      [{ addresses: row.addresses, external_ids: row.external_ids }],
+      0,
+    ),
     waitAbsent(key, 'pool'),
     nbOp.insert(NB.DHCP_Options, { cidr: subnet.cidr, external_ids: poolRowIds(key, refs, row.external_ids[GATEWAY_KEY]) }),
     ...[...blocks].map(([index, bits]) => nbOp.insert(NB.DHCP_Options, blockRow(key, subnet, index, bits))),

@@ -1,7 +1,16 @@
 import type { NetworkSpec } from '../../domain/network-spec';
 import type { IngressMode } from '../../domain/policy';
 import type { EndpointRecord, NetworkRecord } from './ovn.model';
-import { ADDRESS6_KEY, ADDRESS_KEY, CHASSIS_KEY, ENDPOINT_ID_KEY, ISOLATED_KEY, NETWORK_ID_KEY, NETWORK_KEY_PREFIX, VRF_KEY } from './ownership';
+import {
+  ADDRESS6_KEY,
+  ADDRESS_KEY,
+  CHASSIS_KEY,
+  ENDPOINT_ID_KEY,
+  ISOLATED_KEY,
+  NETWORK_ID_KEY,
+  NETWORK_KEY_PREFIX,
+  VRF_KEY,
+} from './ownership';
 import type { SwitchPortRow, SwitchRow } from './rows';
 
 /** What one network keeps in its switch's `docker-ovn:network:<id>` value. */

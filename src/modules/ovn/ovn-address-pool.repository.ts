@@ -3,7 +3,19 @@ import { retryOnConflict, type ChangeBatch, type Op } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
 import { ipValue } from '../../domain/address';
 import { AddressPoolRepository, PoolRecord } from './address-pool.repository';
-import { BITS_KEY, blockRow, legacyPool, legacyPoolKeys, migrationOps, POOL_KEY, poolRowIds, REFS_KEY, subnetOfKey, waitAbsent, waitSameIds } from './ipam-rows';
+import {
+  BITS_KEY,
+  blockRow,
+  legacyPool,
+  legacyPoolKeys,
+  migrationOps,
+  POOL_KEY,
+  poolRowIds,
+  REFS_KEY,
+  subnetOfKey,
+  waitAbsent,
+  waitSameIds,
+} from './ipam-rows';
 import { OvsdbSessions, type NbClient } from './ovsdb-sessions';
 import { nbOp, type DhcpRow, type NbTables } from './rows';
 import { GATEWAY_KEY, OWNER, OWNER_KEY } from './ownership';
@@ -31,37 +43,53 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
     client.on('change', (batch: ChangeBatch<NbTables>) => {
       this.index.apply(client.cache, batch);
       // Pools of the earlier Address_Set layout move to DHCP_Options once NB is in sync.
-      if (batch.initial) for (const key of legacyPoolKeys(client.cache)) this.migrate(client, key).catch((e: unknown) => this.logger.warn(`pool ${key} stays in the Address_Set layout for now: ${String(e)}`));
+      if (batch.initial)
+        for (const key of legacyPoolKeys(client.cache))
+          this.migrate(client, key).catch((e: unknown) =>
+            this.logger.warn(`pool ${key} stays in the Address_Set layout for now: ${String(e)}`),
+          );
     });
   }
 
   async acquirePool(key: string): Promise<void> {
     await this.upgraded(key);
-    await retryOnConflict(async () => {
-      const nb = this.sessions.nb();
-      const row = this.index.get(key)?.row;
-      if (row) {
-        await nb.transact([waitSameIds(row), this.setIds(row, { [REFS_KEY]: String(refs(row) + 1) })]);
-        return;
-      }
-      await nb.transact([waitAbsent(key, 'pool'), nbOp.insert(NB.DHCP_Options, { cidr: subnetOfKey(key).cidr, external_ids: poolRowIds(key, 1) })]);
-    }, { client: this.sessions.nb(), attempts: 20 });
+    await retryOnConflict(
+      async () => {
+        const nb = this.sessions.nb();
+        const row = this.index.get(key)?.row;
+        if (row) {
+          await nb.transact([waitSameIds(row), this.setIds(row, { [REFS_KEY]: String(refs(row) + 1) })]);
+          return;
+        }
+        await nb.transact([
+          waitAbsent(key, 'pool'),
+          nbOp.insert(NB.DHCP_Options, { cidr: subnetOfKey(key).cidr, external_ids: poolRowIds(key, 1) }),
+        ]);
+      },
+      { client: this.sessions.nb(), attempts: 20 },
+    );
   }
 
   async releasePool(key: string): Promise<void> {
     await this.upgraded(key);
-    await retryOnConflict(async () => {
-      const nb = this.sessions.nb();
-      const row = this.index.get(key)?.row;
-      if (!row) return;
-      const left = refs(row) - 1;
-      if (left > 0) {
-        await nb.transact([waitSameIds(row), this.setIds(row, { [REFS_KEY]: String(left) })]);
-        return;
-      }
-      // The pool row and all its blocks in one delete: a concurrent allocation's wait on the pool row fails.
-      await nb.transact([waitSameIds(row), nbOp.delete(NB.DHCP_Options, [['external_ids', 'includes', { [OWNER_KEY]: OWNER, [POOL_KEY]: key }]])]);
-    }, { client: this.sessions.nb(), attempts: 20 });
+    await retryOnConflict(
+      async () => {
+        const nb = this.sessions.nb();
+        const row = this.index.get(key)?.row;
+        if (!row) return;
+        const left = refs(row) - 1;
+        if (left > 0) {
+          await nb.transact([waitSameIds(row), this.setIds(row, { [REFS_KEY]: String(left) })]);
+          return;
+        }
+        // The pool row and all its blocks in one delete: a concurrent allocation's wait on the pool row fails.
+        await nb.transact([
+          waitSameIds(row),
+          nbOp.delete(NB.DHCP_Options, [['external_ids', 'includes', { [OWNER_KEY]: OWNER, [POOL_KEY]: key }]]),
+        ]);
+      },
+      { client: this.sessions.nb(), attempts: 20 },
+    );
   }
 
   findPool(key: string): PoolRecord | undefined {
@@ -83,7 +111,11 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
       const row = pool.row!;
       const gateway = row.external_ids[GATEWAY_KEY];
       if (gateway === ip) return;
-      if (gateway) throw new ConflictError('POOL_GATEWAY_MISMATCH', `pool ${key} already has gateway ${gateway}; networks sharing a pool share its gateway`);
+      if (gateway)
+        throw new ConflictError(
+          'POOL_GATEWAY_MISMATCH',
+          `pool ${key} already has gateway ${gateway}; networks sharing a pool share its gateway`,
+        );
       await this.take(pool, ip, [waitSameIds(row), this.setIds(row, { [GATEWAY_KEY]: ip })]);
     });
   }
@@ -91,30 +123,41 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
   async release(key: string, ip: string): Promise<void> {
     await this.upgraded(key);
     await this.queued(key, () =>
-      retryOnConflict(async () => {
-        const pool = this.index.get(key);
-        const v = ipValue(ip);
-        if (!pool || !pool.blocks.has(v) || pool.row!.external_ids[GATEWAY_KEY] === ip) return;
-        const index = pool.blocks.blockOf(v);
-        const block = this.blockRow(pool, index);
-        const bits = pool.blocks.block(index)!.bits & ~(1n << (v - pool.blocks.baseOf(index)));
-        // An emptied block goes: NB holds rows only for blocks with allocations.
-        const change = bits === 0n ? nbOp.delete(NB.DHCP_Options, byUuid(block._uuid)) : this.setIds(block, { [BITS_KEY]: bitsToHex(bits) });
-        await this.sessions.nb().transact([waitSameIds(block), change]);
-      }, { client: this.sessions.nb(), attempts: 40 }),
+      retryOnConflict(
+        async () => {
+          const pool = this.index.get(key);
+          const v = ipValue(ip);
+          if (!pool || !pool.blocks.has(v) || pool.row!.external_ids[GATEWAY_KEY] === ip) return;
+          const index = pool.blocks.blockOf(v);
+          const block = this.blockRow(pool, index);
+          const bits = pool.blocks.block(index)!.bits & ~(1n << (v - pool.blocks.baseOf(index)));
+          // An emptied block goes: NB holds rows only for blocks with allocations.
+          const change =
+            bits === 0n ? nbOp.delete(NB.DHCP_Options, byUuid(block._uuid)) : this.setIds(block, { [BITS_KEY]: bitsToHex(bits) });
+          await this.sessions.nb().transact([waitSameIds(block), change]);
+        },
+        { client: this.sessions.nb(), attempts: 40 },
+      ),
     );
   }
 
   /** Picks an address from the pool's current state and writes it, again while another host got there first. */
-  private async choose(key: string, pick: (pool: PoolRecord) => string, write: (pool: PoolState, ip: string) => Promise<void>): Promise<string> {
+  private async choose(
+    key: string,
+    pick: (pool: PoolRecord) => string,
+    write: (pool: PoolState, ip: string) => Promise<void>,
+  ): Promise<string> {
     await this.upgraded(key);
     return this.queued(key, async () => {
       let chosen = '';
-      await retryOnConflict(async () => {
-        const pool = this.requirePool(key);
-        chosen = pick(poolRecord(pool));
-        await write(pool, chosen);
-      }, { client: this.sessions.nb(), attempts: 40 });
+      await retryOnConflict(
+        async () => {
+          const pool = this.requirePool(key);
+          chosen = pick(poolRecord(pool));
+          await write(pool, chosen);
+        },
+        { client: this.sessions.nb(), attempts: 40 },
+      );
       return chosen;
     });
   }
@@ -133,7 +176,9 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
     const write = held
       ? [waitSameIds(this.blockRow(pool, index)), this.setIds(this.blockRow(pool, index), { [BITS_KEY]: bitsToHex(bits) })]
       : [waitAbsent(pool.key, 'block', index), nbOp.insert(NB.DHCP_Options, blockRow(pool.key, pool.blocks.subnet, index, bits))];
-    await this.sessions.nb().transact([nbOp.wait(NB.DHCP_Options, byUuid(row._uuid), ['cidr'], '==', [{ cidr: row.cidr }], 0), ...write, ...more]);
+    await this.sessions
+      .nb()
+      .transact([nbOp.wait(NB.DHCP_Options, byUuid(row._uuid), ['cidr'], '==', [{ cidr: row.cidr }], 0), ...write, ...more]);
   }
 
   /** Replaces some external_ids of a row whose ids a preceding wait pinned. */
@@ -160,12 +205,15 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
   }
 
   private async migrate(nb: NbClient, key: string): Promise<void> {
-    await retryOnConflict(async () => {
-      const legacy = legacyPool(nb.cache, key);
-      if (!legacy || this.index.get(key)) return;
-      await nb.transact(migrationOps(legacy));
-      this.logger.log(`pool ${key}: ${legacy.addresses.length} allocations moved from Address_Set ${legacy.name} to DHCP_Options rows`);
-    }, { client: nb, attempts: 20 });
+    await retryOnConflict(
+      async () => {
+        const legacy = legacyPool(nb.cache, key);
+        if (!legacy || this.index.get(key)) return;
+        await nb.transact(migrationOps(legacy));
+        this.logger.log(`pool ${key}: ${legacy.addresses.length} allocations moved from Address_Set ${legacy.name} to DHCP_Options rows`);
+      },
+      { client: nb, attempts: 20 },
+    );
   }
 
   /** Runs this host's changes to one pool one after the other (they would only collide with each other). */

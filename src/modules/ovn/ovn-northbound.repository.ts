@@ -8,7 +8,14 @@ import { endpointOf, lspAddresses, networksOf, storedNetwork } from './network-r
 import { NorthboundRepository } from './northbound.repository';
 import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
 import { findRouter, gatewayOps, removeGatewayOps } from './router-ops';
-import { endpointPolicyOps, isolationMatch, isolationOps, removeEndpointPolicyOps, removeIsolationOps, removeNetworkPolicyOps } from './policy-ops';
+import {
+  endpointPolicyOps,
+  isolationMatch,
+  isolationOps,
+  removeEndpointPolicyOps,
+  removeIsolationOps,
+  removeNetworkPolicyOps,
+} from './policy-ops';
 import { OvsdbSessions, type NbClient } from './ovsdb-sessions';
 import {
   ADDRESS6_KEY,
@@ -86,7 +93,6 @@ function changesVrfRouting(c: RowChange<NbTables>): boolean {
   return c.type !== 'update' || ROUTING_KEYS.some((k) => before?.[k] !== after?.[k]);
 }
 
-
 /**
  * Logical switches and ports in NB. Concurrency between hosts sharing a switch is optimistic: each
  * transaction starts with a `wait` on the values it read (RFC 7047 §5.2.6), and is rebuilt and retried
@@ -108,64 +114,75 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     const key = switchIds(spec)[SWITCH_KEY];
     const name = switchName(spec.vrf, spec.ipv4.subnet.cidr);
     const value = storedNetwork(spec);
-    await retryOnConflict(async () => {
-      const nb = this.sessions.nb();
-      const sw = lookup.switchByKey(nb.cache, key);
-      if (sw?.external_ids[networkKey(spec.networkId)] === value) return;
-      if (sw) {
-        refuseOtherGateway(sw, spec);
-        // Another network (maybe on another host) made the switch: add ours to it, if it is still there.
+    await retryOnConflict(
+      async () => {
+        const nb = this.sessions.nb();
+        const sw = lookup.switchByKey(nb.cache, key);
+        if (sw?.external_ids[networkKey(spec.networkId)] === value) return;
+        if (sw) {
+          refuseOtherGateway(sw, spec);
+          // Another network (maybe on another host) made the switch: add ours to it, if it is still there.
+          await nb.transact([
+            nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
+            nbOp.mutate(
+              NB.Logical_Switch,
+              [['_uuid', '==', sw._uuid]],
+              [['external_ids', 'insert', { [networkKey(spec.networkId)]: value }]],
+            ),
+          ]);
+          return;
+        }
+        // Switch names are not unique in the NB schema: the wait makes "create if absent" atomic.
+        const gateway = gatewayNetworks(spec);
+        const gw = gateway.length > 0 ? gatewayOps(nb, spec.vrf, name, gateway) : undefined;
+        // An isolated subnet's router policy comes with its router port: both exist exactly while the switch does.
+        const isolate =
+          gw && spec.isolated ? isolationOps(gw.router, key, isolationMatch(spec.ipv4.subnet.cidr, spec.ipv6?.subnet.cidr)) : [];
         await nb.transact([
-          nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
-          nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['external_ids', 'insert', { [networkKey(spec.networkId)]: value }]]),
+          nbOp.wait(NB.Logical_Switch, [['name', '==', name]], ['name'], '==', [], 0),
+          ...(gw?.ops ?? []),
+          ...isolate,
+          nbOp.insert(NB.Logical_Switch, {
+            name,
+            ports: gw ? [gw.switchPort] : [],
+            external_ids: { ...switchIds(spec), [networkKey(spec.networkId)]: value },
+          }),
         ]);
-        return;
-      }
-      // Switch names are not unique in the NB schema: the wait makes "create if absent" atomic.
-      const gateway = gatewayNetworks(spec);
-      const gw = gateway.length > 0 ? gatewayOps(nb, spec.vrf, name, gateway) : undefined;
-      // An isolated subnet's router policy comes with its router port: both exist exactly while the switch does.
-      const isolate = gw && spec.isolated ? isolationOps(gw.router, key, isolationMatch(spec.ipv4.subnet.cidr, spec.ipv6?.subnet.cidr)) : [];
-      await nb.transact([
-        nbOp.wait(NB.Logical_Switch, [['name', '==', name]], ['name'], '==', [], 0),
-        ...(gw?.ops ?? []),
-        ...isolate,
-        nbOp.insert(NB.Logical_Switch, {
-          name,
-          ports: gw ? [gw.switchPort] : [],
-          external_ids: { ...switchIds(spec), [networkKey(spec.networkId)]: value },
-        }),
-      ]);
-    }, { client: this.sessions.nb(), attempts: 8 });
+      },
+      { client: this.sessions.nb(), attempts: 8 },
+    );
     const record = this.findNetwork(spec.networkId);
     if (!record) throw new DriverError('OVN_NETWORK_MISSING', `network ${spec.networkId} vanished from NB right after it was created`);
     return record;
   }
 
   async removeNetwork(networkId: string): Promise<void> {
-    await retryOnConflict(async () => {
-      const nb = this.sessions.nb();
-      const sw = this.switchOf(nb, networkId);
-      if (!sw) return;
-      const others = Object.keys(sw.external_ids).filter((k) => k.startsWith(NETWORK_KEY_PREFIX) && k !== networkKey(networkId));
-      if (others.length > 0) {
+    await retryOnConflict(
+      async () => {
+        const nb = this.sessions.nb();
+        const sw = this.switchOf(nb, networkId);
+        if (!sw) return;
+        const others = Object.keys(sw.external_ids).filter((k) => k.startsWith(NETWORK_KEY_PREFIX) && k !== networkKey(networkId));
+        if (others.length > 0) {
+          await nb.transact([
+            nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]]),
+            ...removeNetworkPolicyOps(nb, networkId),
+          ]);
+          return;
+        }
+        const vrf = sw.external_ids[VRF_KEY];
+        // Last network: remove the switch, unless another host added a network since we read it.
+        // Its ports are not root rows and go with it (ovn-nb.ovsschema).
         await nb.transact([
-          nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]]),
+          nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
+          nbOp.delete(NB.Logical_Switch, [['_uuid', '==', sw._uuid]]),
+          ...removeGatewayOps(nb, vrf, sw.name),
+          ...removeIsolationOps(nb, vrf, sw.external_ids[SWITCH_KEY] ?? '', findRouter(nb, vrf)?.ports.length === 1),
           ...removeNetworkPolicyOps(nb, networkId),
         ]);
-        return;
-      }
-      const vrf = sw.external_ids[VRF_KEY];
-      // Last network: remove the switch, unless another host added a network since we read it.
-      // Its ports are not root rows and go with it (ovn-nb.ovsschema).
-      await nb.transact([
-        nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
-        nbOp.delete(NB.Logical_Switch, [['_uuid', '==', sw._uuid]]),
-        ...removeGatewayOps(nb, vrf, sw.name),
-        ...removeIsolationOps(nb, vrf, sw.external_ids[SWITCH_KEY] ?? '', findRouter(nb, vrf)?.ports.length === 1),
-        ...removeNetworkPolicyOps(nb, networkId),
-      ]);
-    }, { client: this.sessions.nb(), attempts: 8 });
+      },
+      { client: this.sessions.nb(), attempts: 8 },
+    );
   }
 
   findNetwork(networkId: string): NetworkRecord | undefined {
@@ -182,40 +199,50 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   private async insertPort(spec: EndpointSpec, chassis: string | undefined): Promise<void> {
-    await retryOnConflict(async () => {
-      const nb = this.sessions.nb();
-      const sw = this.switchOf(nb, spec.networkId);
-      if (!sw) throw new DriverError('NETWORK_NOT_FOUND', `network ${spec.networkId} is not known to this driver`);
-      const existing = this.lsp(nb, spec.endpointId);
-      if (existing) {
-        if (!isOwned(existing.external_ids) || existing.external_ids[NETWORK_ID_KEY] !== spec.networkId) {
-          throw new ConflictError('ENDPOINT_EXISTS', `a logical switch port named ${spec.endpointId} already exists and is not this endpoint's`);
+    await retryOnConflict(
+      async () => {
+        const nb = this.sessions.nb();
+        const sw = this.switchOf(nb, spec.networkId);
+        if (!sw) throw new DriverError('NETWORK_NOT_FOUND', `network ${spec.networkId} is not known to this driver`);
+        const existing = this.lsp(nb, spec.endpointId);
+        if (existing) {
+          if (!isOwned(existing.external_ids) || existing.external_ids[NETWORK_ID_KEY] !== spec.networkId) {
+            throw new ConflictError(
+              'ENDPOINT_EXISTS',
+              `a logical switch port named ${spec.endpointId} already exists and is not this endpoint's`,
+            );
+          }
+          return;
         }
-        return;
-      }
-      this.refuseTakenAddresses(nb, sw, spec, chassis);
-      const addresses = lspAddresses(spec.mac, spec.address, spec.addressIPv6);
-      const ids: Record<string, string> = {
-        [OWNER_KEY]: OWNER,
-        [NETWORK_ID_KEY]: spec.networkId,
-        [ENDPOINT_ID_KEY]: spec.endpointId,
-      };
-      if (spec.address) ids[ADDRESS_KEY] = spec.address;
-      if (spec.addressIPv6) ids[ADDRESS6_KEY] = spec.addressIPv6;
-      if (chassis) ids[CHASSIS_KEY] = chassis;
-      await nb.transact([
-        // The switch's ports as read: the address check above and the insert are one atomic step across
-        // hosts. The wait grows with the ports of the switch (40 bytes each), but changes nothing: a
-        // counter in the switch's external_ids would make ovn-northd, which handles a port added to a
-        // switch incrementally but any other switch column by recomputing everything
-        // (northd.c ls_changes_can_be_handled, OVN 23.09 and later), recompute on every container start.
-        nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0),
-        nbOp.insert(NB.Logical_Switch_Port, { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids }, { uuidName: 'lsp' }),
-        nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
-        // Under policy from its first packet: group membership and allow ACL ride in the port's transaction.
-        ...(spec.policy ? endpointPolicyOps(nb, spec.networkId, spec.endpointId, spec.endpointId, spec.policy) : []),
-      ]);
-    }, { client: this.sessions.nb(), attempts: 20 });
+        this.refuseTakenAddresses(nb, sw, spec, chassis);
+        const addresses = lspAddresses(spec.mac, spec.address, spec.addressIPv6);
+        const ids: Record<string, string> = {
+          [OWNER_KEY]: OWNER,
+          [NETWORK_ID_KEY]: spec.networkId,
+          [ENDPOINT_ID_KEY]: spec.endpointId,
+        };
+        if (spec.address) ids[ADDRESS_KEY] = spec.address;
+        if (spec.addressIPv6) ids[ADDRESS6_KEY] = spec.addressIPv6;
+        if (chassis) ids[CHASSIS_KEY] = chassis;
+        await nb.transact([
+          // The switch's ports as read: the address check above and the insert are one atomic step across
+          // hosts. The wait grows with the ports of the switch (40 bytes each), but changes nothing: a
+          // counter in the switch's external_ids would make ovn-northd, which handles a port added to a
+          // switch incrementally but any other switch column by recomputing everything
+          // (northd.c ls_changes_can_be_handled, OVN 23.09 and later), recompute on every container start.
+          nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0),
+          nbOp.insert(
+            NB.Logical_Switch_Port,
+            { name: spec.endpointId, addresses: [addresses], port_security: [addresses], external_ids: ids },
+            { uuidName: 'lsp' },
+          ),
+          nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['ports', 'insert', [namedUuid('lsp')]]]),
+          // Under policy from its first packet: group membership and allow ACL ride in the port's transaction.
+          ...(spec.policy ? endpointPolicyOps(nb, spec.networkId, spec.endpointId, spec.endpointId, spec.policy) : []),
+        ]);
+      },
+      { client: this.sessions.nb(), attempts: 20 },
+    );
   }
 
   async deleteEndpoint(endpointId: string): Promise<void> {

@@ -66,7 +66,11 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
         },
         { uuidName: 'iface' },
       ),
-      ovsOp.insert(OVS.Port, { name: spec.portName, interfaces: [namedUuid('iface')], external_ids: { [OWNER_KEY]: OWNER } }, { uuidName: 'port' }),
+      ovsOp.insert(
+        OVS.Port,
+        { name: spec.portName, interfaces: [namedUuid('iface')], external_ids: { [OWNER_KEY]: OWNER } },
+        { uuidName: 'port' },
+      ),
       ovsOp.mutate(OVS.Bridge, [['_uuid', '==', bridge._uuid]], [['ports', 'insert', [namedUuid('port')]]]),
     ]);
   }
@@ -85,10 +89,14 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     // delete then insert: a map `insert` keeps a key that is already there (RFC 7047 5.1, "mutator").
     await ovs.transact(
       ifaces.map((i) =>
-        ovsOp.mutate(OVS.Interface, [['_uuid', '==', i._uuid]], [
-          ['external_ids', 'delete', [VM_ID, SANDBOX_KEY]],
-          ['external_ids', 'insert', { [VM_ID]: sandbox.id, [SANDBOX_KEY]: sandbox.key }],
-        ]),
+        ovsOp.mutate(
+          OVS.Interface,
+          [['_uuid', '==', i._uuid]],
+          [
+            ['external_ids', 'delete', [VM_ID, SANDBOX_KEY]],
+            ['external_ids', 'insert', { [VM_ID]: sandbox.id, [SANDBOX_KEY]: sandbox.key }],
+          ],
+        ),
       ),
     );
   }
@@ -106,10 +114,9 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
 
   async waitInstalled(ifaceId: string, timeoutMs: number): Promise<void> {
     const ovs = this.sessions.localOvs();
-    await ovs.waitFor(
-      () => lookup.interfacesOf(ovs.cache, ifaceId).some((i) => i.external_ids[OVN_INSTALLED] === 'true') || undefined,
-      { timeoutMs },
-    );
+    await ovs.waitFor(() => lookup.interfacesOf(ovs.cache, ifaceId).some((i) => i.external_ids[OVN_INSTALLED] === 'true') || undefined, {
+      timeoutMs,
+    });
   }
 
   private removePortOps(ovs: OvsClient, ports: PortRow[]) {

@@ -110,7 +110,8 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The NB session, or an UnavailableError when it is not connected and synced right now. */
   nb(): NbClient {
-    if (this.nbSession.state !== 'ready') throw new UnavailableError(this.nbIncompatible ?? `OVN Northbound DB (${this.nbRemote}) is not connected`);
+    if (this.nbSession.state !== 'ready')
+      throw new UnavailableError(this.nbIncompatible ?? `OVN Northbound DB (${this.nbRemote}) is not connected`);
     return this.nbSession;
   }
 
@@ -138,7 +139,10 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
     const schema = this.nbSession.schema!;
     const model = chooseModel(schema, NB_MODELS);
     if (model) this.logger.log(`OVN Northbound schema ${schema.version}: models of schema ${model.SCHEMA_VERSION}`);
-    else this.logger.warn(`OVN Northbound schema ${schema.version}: no bundled model (${NB_MODELS.map((m) => m.SCHEMA_VERSION).join(', ')}) fits; it has every column the driver uses`);
+    else
+      this.logger.warn(
+        `OVN Northbound schema ${schema.version}: no bundled model (${NB_MODELS.map((m) => m.SCHEMA_VERSION).join(', ')}) fits; it has every column the driver uses`,
+      );
   }
 
   private tls() {

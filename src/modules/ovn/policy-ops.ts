@@ -37,13 +37,21 @@ export const ISOLATE_PRIORITY = 1000;
 export function portGroupOps(nb: NbClient, networkId: string): { ops: Op[]; where: Where<NbTables[typeof NB.Port_Group]> } {
   const pg = lookup.portGroupOfNetwork(nb.cache, networkId);
   const name = portGroupName(networkId);
-  if (pg) return { ops: [nbOp.wait(NB.Port_Group, [['_uuid', '==', pg._uuid]], ['name'], '==', [{ name: pg.name }], 0)], where: [['_uuid', '==', pg._uuid]] };
+  if (pg)
+    return {
+      ops: [nbOp.wait(NB.Port_Group, [['_uuid', '==', pg._uuid]], ['name'], '==', [{ name: pg.name }], 0)],
+      where: [['_uuid', '==', pg._uuid]],
+    };
   const ids = { [OWNER_KEY]: OWNER, [NETWORK_ID_KEY]: networkId };
   const ops: Op[] = [nbOp.wait(NB.Port_Group, [['name', '==', name]], ['name'], '==', [], 0)];
   // A meter left by an interrupted removal is reused: Meter names are unique (ovn-nb.ovsschema).
   if (!lookup.meterNamed(nb.cache, meterName(networkId))) {
     ops.push(
-      nbOp.insert(NB.Meter_Band, { action: 'drop', rate: DENY_LOG_RATE_PPS, burst_size: DENY_LOG_RATE_PPS, external_ids: ids }, { uuidName: 'band' }),
+      nbOp.insert(
+        NB.Meter_Band,
+        { action: 'drop', rate: DENY_LOG_RATE_PPS, burst_size: DENY_LOG_RATE_PPS, external_ids: ids },
+        { uuidName: 'band' },
+      ),
       nbOp.insert(NB.Meter, { name: meterName(networkId), unit: 'pktps', bands: [namedUuid('band')], external_ids: ids }),
     );
   }
@@ -112,7 +120,9 @@ export function removeEndpointPolicyOps(nb: NbClient, endpointId: string): Op[] 
   const acl = lookup.allowAclOf(nb.cache, endpointId);
   if (!acl) return [];
   const pg = lookup.portGroupOfNetwork(nb.cache, acl.external_ids[NETWORK_ID_KEY] ?? '');
-  const holders = pg?.acls.includes(acl._uuid) ? [pg] : [...nb.cache.table(NB.Port_Group).values()].filter((g) => g.acls.includes(acl._uuid));
+  const holders = pg?.acls.includes(acl._uuid)
+    ? [pg]
+    : [...nb.cache.table(NB.Port_Group).values()].filter((g) => g.acls.includes(acl._uuid));
   return holders.map((g) => nbOp.mutate(NB.Port_Group, [['_uuid', '==', g._uuid]], [['acls', 'delete', [acl._uuid]]]));
 }
 
@@ -143,7 +153,12 @@ export function isolationOps(router: Where<NbTables[typeof NB.Logical_Router]>, 
   return [
     nbOp.insert(
       NB.Logical_Router_Policy,
-      { priority: ISOLATE_PRIORITY, match, action: 'drop', external_ids: { [OWNER_KEY]: OWNER, [SWITCH_KEY]: switchKey, [POLICY_KEY]: 'isolate' } },
+      {
+        priority: ISOLATE_PRIORITY,
+        match,
+        action: 'drop',
+        external_ids: { [OWNER_KEY]: OWNER, [SWITCH_KEY]: switchKey, [POLICY_KEY]: 'isolate' },
+      },
       { uuidName: 'isolate' },
     ),
     nbOp.mutate(NB.Logical_Router, router, [['policies', 'insert', [namedUuid('isolate')]]]),

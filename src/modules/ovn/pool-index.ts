@@ -56,7 +56,8 @@ export class PoolIndex {
       this.pools.set(key, pool);
     }
     if (row.external_ids[ROLE_KEY] === 'pool') pool.row = row;
-    else if (row.external_ids[ROLE_KEY] === 'block') pool.blocks.set(BigInt(row.external_ids[BLOCK_KEY]), row._uuid, hexToBits(row.external_ids[BITS_KEY]));
+    else if (row.external_ids[ROLE_KEY] === 'block')
+      pool.blocks.set(BigInt(row.external_ids[BLOCK_KEY]), row._uuid, hexToBits(row.external_ids[BITS_KEY]));
   }
 
   private remove(row: DhcpRow): void {

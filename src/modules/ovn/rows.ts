@@ -14,11 +14,17 @@ export type NbTables = CommonTables<OvnNorthbound.TableMap, OvnNorthbound2503.Ta
  * without monitoring it would lie.
  */
 export type SwitchRow = Pick<NbTables[typeof NB.Logical_Switch], '_uuid' | 'name' | 'ports' | 'external_ids'>;
-export type SwitchPortRow = Pick<NbTables[typeof NB.Logical_Switch_Port], '_uuid' | 'name' | 'addresses' | 'port_security' | 'external_ids' | 'up' | 'type'>;
+export type SwitchPortRow = Pick<
+  NbTables[typeof NB.Logical_Switch_Port],
+  '_uuid' | 'name' | 'addresses' | 'port_security' | 'external_ids' | 'up' | 'type'
+>;
 export type RouterRow = Pick<NbTables[typeof NB.Logical_Router], '_uuid' | 'name' | 'ports' | 'policies' | 'external_ids'>;
 export type RouterPolicyRow = Pick<NbTables[typeof NB.Logical_Router_Policy], '_uuid' | 'priority' | 'match' | 'action' | 'external_ids'>;
 export type PortGroupRow = Pick<NbTables[typeof NB.Port_Group], '_uuid' | 'name' | 'ports' | 'acls' | 'external_ids'>;
-export type AclRow = Pick<NbTables[typeof NB.ACL], '_uuid' | 'name' | 'priority' | 'direction' | 'match' | 'action' | 'log' | 'severity' | 'meter' | 'external_ids'>;
+export type AclRow = Pick<
+  NbTables[typeof NB.ACL],
+  '_uuid' | 'name' | 'priority' | 'direction' | 'match' | 'action' | 'log' | 'severity' | 'meter' | 'external_ids'
+>;
 export type MeterRow = Pick<NbTables[typeof NB.Meter], '_uuid' | 'name' | 'unit' | 'bands' | 'external_ids'>;
 export type DhcpRow = Pick<NbTables[typeof NB.DHCP_Options], '_uuid' | 'cidr' | 'external_ids'>;
 export type BridgeRow = Pick<OpenVSwitch.Bridge, '_uuid' | 'name' | 'ports' | 'datapath_type'>;

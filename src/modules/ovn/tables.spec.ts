@@ -33,7 +33,9 @@ function sources(dir: string): string[] {
 }
 
 test('the check finds a table named by a string and passes one named by the model', () => {
-  assert.deepEqual(quotedTables('a.ts', "nbOp.insert('Logical_Switch', row);\ncache.table(OVS.Bridge);"), ['a.ts:1: nbOp.insert(\'Logical_Switch\', row);']);
+  assert.deepEqual(quotedTables('a.ts', "nbOp.insert('Logical_Switch', row);\ncache.table(OVS.Bridge);"), [
+    "a.ts:1: nbOp.insert('Logical_Switch', row);",
+  ]);
   assert.deepEqual(quotedTables('a.ts', "@ApiOperation({ operationId: 'Bridge' })\n// cache.table('Bridge')"), []);
 });
 

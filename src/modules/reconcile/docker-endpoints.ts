@@ -19,26 +19,29 @@ export class DockerEndpoints {
 
   network(networkId: string): Promise<DockerView> {
     return new Promise((resolve) => {
-      const req = request({ socketPath: this.config.OVN_DRIVER_DOCKER_SOCKET, path: `/networks/${networkId}`, method: 'GET', timeout: 3000 }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => {
-          if (res.statusCode === 404) return resolve({ kind: 'no-network' });
-          if (res.statusCode !== 200) return resolve({ kind: 'unreachable' });
-          try {
-            const net = JSON.parse(body) as { Name?: string; Containers?: Record<string, { EndpointID?: string; Name?: string }> };
-            const containers = Object.values(net.Containers ?? {});
-            resolve({
-              kind: 'endpoints',
-              ids: new Set(containers.map((c) => c.EndpointID ?? '')),
-              names: { network: net.Name ?? '', containers: new Map(containers.map((c) => [c.EndpointID ?? '', c.Name ?? ''])) },
-            });
-          } catch {
-            resolve({ kind: 'unreachable' });
-          }
-        });
-      });
+      const req = request(
+        { socketPath: this.config.OVN_DRIVER_DOCKER_SOCKET, path: `/networks/${networkId}`, method: 'GET', timeout: 3000 },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => {
+            if (res.statusCode === 404) return resolve({ kind: 'no-network' });
+            if (res.statusCode !== 200) return resolve({ kind: 'unreachable' });
+            try {
+              const net = JSON.parse(body) as { Name?: string; Containers?: Record<string, { EndpointID?: string; Name?: string }> };
+              const containers = Object.values(net.Containers ?? {});
+              resolve({
+                kind: 'endpoints',
+                ids: new Set(containers.map((c) => c.EndpointID ?? '')),
+                names: { network: net.Name ?? '', containers: new Map(containers.map((c) => [c.EndpointID ?? '', c.Name ?? ''])) },
+              });
+            } catch {
+              resolve({ kind: 'unreachable' });
+            }
+          });
+        },
+      );
       req.on('timeout', () => req.destroy());
       req.on('error', () => resolve({ kind: 'unreachable' }));
       req.end();

@@ -91,7 +91,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   async orphans(): Promise<Orphans> {
     const busy = (endpointId: string) => this.activity.isBusy(endpointId, Math.max(this.intervalMs, 5_000));
     const owned = this.ovs.ownedPorts();
-    const ovsPorts = owned.filter((p) => !this.nb.findEndpoint(p.ifaceId) && !busy(p.ifaceId)).map((p) => ({ ifaceId: p.ifaceId, portName: p.portName }));
+    const ovsPorts = owned
+      .filter((p) => !this.nb.findEndpoint(p.ifaceId) && !busy(p.ifaceId))
+      .map((p) => ({ ifaceId: p.ifaceId, portName: p.portName }));
     const portNames = new Set(owned.map((p) => p.portName));
     const veths = (await this.links.listLinks()).filter((name) => {
       const m = HOST_VETH.exec(name);
@@ -109,7 +111,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         if (!views.has(ep.networkId)) views.set(ep.networkId, await this.docker.network(ep.networkId));
         const view = views.get(ep.networkId)!;
         if (view.kind === 'no-network' || (view.kind === 'endpoints' && !view.ids.has(ep.endpointId)))
-          logicalPorts.push({ endpointId: ep.endpointId, networkId: ep.networkId, lspName: ep.lspName, ...(port && { portName: port.portName }) });
+          logicalPorts.push({
+            endpointId: ep.endpointId,
+            networkId: ep.networkId,
+            lspName: ep.lspName,
+            ...(port && { portName: port.portName }),
+          });
       }
     }
     return { ovsPorts, veths, logicalPorts };
@@ -150,7 +157,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         await this.links.retireLink(ep.portName);
       }
       await this.nb.deleteEndpoint(ep.endpointId);
-      this.logger.log({ endpointId: ep.endpointId, networkId: ep.networkId, port: ep.portName }, 'reconciler removed an endpoint dockerd no longer knows');
+      this.logger.log(
+        { endpointId: ep.endpointId, networkId: ep.networkId, port: ep.portName },
+        'reconciler removed an endpoint dockerd no longer knows',
+      );
       result.ports++;
     }
 
@@ -164,6 +174,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   /** A veth carries only 12 hex digits of its EndpointID. */
   private anyBusy(short: string, busy: (id: string) => boolean): boolean {
-    return this.nb.endpointsOn(this.ovs.chassis() ?? '').some((ep) => ep.endpointId.startsWith(short) && busy(ep.endpointId)) || busy(short);
+    return (
+      this.nb.endpointsOn(this.ovs.chassis() ?? '').some((ep) => ep.endpointId.startsWith(short) && busy(ep.endpointId)) || busy(short)
+    );
   }
 }
