@@ -120,23 +120,20 @@ describe('the managed plugin (e2e)', () => {
   });
 
   it('has the CLI: docker-ovn-driver, run inside the plugin, finds its HTTP listener and reports ready', async () => {
-    // The plugin runs as a containerd task named by its ID in dockerd's plugin namespace; an exec joins it.
-    // An engine from DOCKER_ROOTFS (make test-compat) has its own containerd (scripts/docker-up.sh).
-    const containerd = process.env.DOCKER_ROOTFS ? '/run/containerd-compat/containerd.sock' : '/run/containerd/containerd.sock';
+    // Inside the plugin: the mount namespace (its rootfs) and environment of the process that listens on the
+    // plugin's HTTP port, entered with nsenter. `ctr tasks exec` would do the same through containerd, but an
+    // engine's containerd differs between releases (26.1's lost the task after one exec here).
+    const ss = await run('ss', ['-Hltnp', `sport = :${port}`]);
+    const pid = /pid=(\d+)/.exec(ss)?.[1];
+    assert.ok(pid, `no process listens on the plugin's port ${port}: ${ss}`);
+    const env = Object.fromEntries(
+      readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .filter((kv) => kv.includes('='))
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    );
     const inPlugin = (...args: string[]) =>
-      run('ctr', [
-        '--address',
-        containerd,
-        '-n',
-        'plugins.moby',
-        'tasks',
-        'exec',
-        '--exec-id',
-        `cli-${randomBytes(3).toString('hex')}`,
-        pluginId,
-        'docker-ovn-driver',
-        ...args,
-      ]);
+      run('nsenter', ['-t', pid, '-m', '-r', '-w', '--', '/usr/local/bin/docker-ovn-driver', ...args], { env });
     const pkg = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
     assert.equal((await inPlugin('--version')).trim(), pkg.version);
     const status = JSON.parse(await inPlugin('--json', 'status')) as { ready: boolean; nb: string; ovs: string; chassis: string };
