@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BadRequestError } from '../protocol/errors';
 import type { CreateNetworkRequest } from '../protocol/network.dto';
-import { parseNetworkSpec } from './network-spec';
+import { hostVrf, parseNetworkSpec as parseOn } from './network-spec';
+
+const CHASSIS = 'host-a';
+const parseNetworkSpec = (r: CreateNetworkRequest) => parseOn(r, CHASSIS);
 
 const ID = 'a'.repeat(64);
 function req(over: Partial<CreateNetworkRequest> = {}): CreateNetworkRequest {
@@ -15,7 +18,7 @@ function req(over: Partial<CreateNetworkRequest> = {}): CreateNetworkRequest {
   };
 }
 
-describe(parseNetworkSpec.name, () => {
+describe(parseOn.name, () => {
   it('parses the request dockerd sends', () => {
     const s = parseNetworkSpec(req());
     assert.equal(s.vrf, 'blue');
@@ -26,9 +29,31 @@ describe(parseNetworkSpec.name, () => {
   });
 
   it('defaults the vrf and accepts Go nulls', () => {
-    const s = parseNetworkSpec(req({ Options: null, IPv6Data: null }));
+    const s = parseNetworkSpec(req({ Options: null, IPv6Data: null, IPv4Data: [{ AddressSpace: 'ovn-local', Pool: '10.40.0.0/24' }] }));
     assert.equal(s.vrf, 'default');
     assert.equal(s.mtu, undefined);
+    assert.equal(s.dockerIpam, false);
+    assert.equal(s.chassis, CHASSIS);
+  });
+
+  it("puts a network without -o vrf whose addresses come from Docker's IPAM in this host's own vrf", () => {
+    const docker = parseNetworkSpec(req({ Options: null }));
+    assert.equal(docker.dockerIpam, true);
+    assert.equal(docker.vrf, 'local.host-a');
+    assert.equal(docker.isolated, true);
+    assert.equal(
+      parseNetworkSpec(req({ IPv4Data: [{ AddressSpace: 'GlobalDefault', Pool: '10.40.0.0/24' }], Options: null })).vrf,
+      'local.host-a',
+    );
+    // Naming a vrf, or another IPAM (shared or of unknown reach), keeps the vrf as it was.
+    assert.equal(parseNetworkSpec(req()).vrf, 'blue');
+    assert.equal(parseNetworkSpec(req({ Options: null, IPv4Data: [{ AddressSpace: 'infoblox', Pool: '10.40.0.0/24' }] })).vrf, 'default');
+    // system-ids are often UUIDs: too long for a vrf name, so a digest stands in; still a valid vrf.
+    const uuid = hostVrf('0f8e3c1a-7d2b-4c5e-9a6f-1b2c3d4e5f60');
+    assert.match(uuid, /^local\.[0-9a-f]{12}$/);
+    assert.equal(uuid, hostVrf('0f8e3c1a-7d2b-4c5e-9a6f-1b2c3d4e5f60'));
+    assert.notEqual(uuid, hostVrf('0f8e3c1a-7d2b-4c5e-9a6f-1b2c3d4e5f61'));
+    assert.equal(parseOn(req({ Options: null }), '0f8e3c1a-7d2b-4c5e-9a6f-1b2c3d4e5f60').vrf, uuid);
   });
 
   it("isolates a network without -o vrf from the vrf's other subnets; naming a vrf asks for routing", () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { BadRequestError } from '../protocol/errors';
 import type { CreateNetworkRequest, IPAMData } from '../protocol/network.dto';
 import { addressOf, contains, parseSubnet, Subnet } from './address';
@@ -9,7 +10,7 @@ export const INTERNAL = 'com.docker.network.internal';
 
 /** The `-o` options this driver understands, with what they mean. */
 export const SUPPORTED_OPTIONS: Record<string, string> = {
-  vrf: 'name of the routing domain; networks with the same vrf and subnet share one OVN switch (default "default")',
+  vrf: 'name of the routing domain; networks with the same vrf and subnet share one OVN switch (default "default"; with Docker\'s IPAM, this host\'s own: local.<chassis>)',
   mtu: 'MTU of the container interface (68-65535)',
   [INGRESS_OPTION]: `what reaches its containers from other containers: ${INGRESS_MODES.join(', ')} (default open; exposed: only the ports a container exposes)`,
   isolated: 'true: no routing to or from the other subnets of the vrf (default true without -o vrf, false with it)',
@@ -18,6 +19,24 @@ export const SUPPORTED_OPTIONS: Record<string, string> = {
 /** vrf names become part of OVN object names and external_ids. */
 const VRF_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 export const DEFAULT_VRF = 'default';
+
+/**
+ * The address spaces of Docker's built-in IPAM (libnetwork ipamapi: LocalDefaultAddressSpace,
+ * GlobalDefaultAddressSpace). It hands out a subnet's addresses per host, each host from the same first one.
+ */
+const DOCKER_IPAM_SPACES = new Set(['LocalDefault', 'GlobalDefault']);
+
+/**
+ * The vrf of a network made without -o vrf whose addresses come from Docker's IPAM: this host's own. Every
+ * host's Docker IPAM picks the same default subnets (172.18.0.0/16 first) and the same first addresses, so
+ * two hosts' compose projects in one shared vrf would be one switch with colliding addresses; in a vrf of
+ * their own they are apart, as on Docker's bridge driver. The chassis name when it fits a vrf name, else a
+ * digest of it (system-ids are often UUIDs).
+ */
+export function hostVrf(chassis: string): string {
+  const name = /^[A-Za-z0-9_.-]{1,26}$/.test(chassis) ? chassis : createHash('sha256').update(chassis).digest('hex').slice(0, 12);
+  return `local.${name}`;
+}
 
 export interface AddressPool {
   subnet: Subnet;
@@ -29,6 +48,10 @@ export interface AddressPool {
 export interface NetworkSpec {
   networkId: string;
   vrf: string;
+  /** The chassis (OVS system-id) of the host creating it. */
+  chassis: string;
+  /** Its addresses come from Docker's built-in IPAM, which hands them out per host. */
+  dockerIpam: boolean;
   mtu?: number;
   internal: boolean;
   /** The ingress mode of its endpoints unless an endpoint says otherwise. */
@@ -57,8 +80,11 @@ function onePool(list: IPAMData[] | null | undefined, family: 4 | 6): AddressPoo
   return parsePool(list[0], family);
 }
 
-/** Parses and checks a CreateNetwork request; refuses what the driver cannot honour, naming why. */
-export function parseNetworkSpec(req: CreateNetworkRequest): NetworkSpec {
+/**
+ * Parses and checks a CreateNetwork request made on `chassis`; refuses what the driver cannot honour,
+ * naming why.
+ */
+export function parseNetworkSpec(req: CreateNetworkRequest, chassis: string): NetworkSpec {
   const options = req.Options ?? {};
   const generic = (options[GENERIC_OPTIONS] ?? {}) as Record<string, unknown>;
   if (typeof generic !== 'object' || Array.isArray(generic)) throw new BadRequestError(`${GENERIC_OPTIONS} must be an object`);
@@ -70,8 +96,9 @@ export function parseNetworkSpec(req: CreateNetworkRequest): NetworkSpec {
       .join(', ');
     throw new BadRequestError(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; supported options: ${supported}`);
   }
+  const dockerIpam = DOCKER_IPAM_SPACES.has(req.IPv4Data?.[0]?.AddressSpace ?? '');
   // -o values arrive as strings; anything else (an object, "0x578", " 1400") is refused, not coerced.
-  const vrf = generic.vrf === undefined ? DEFAULT_VRF : generic.vrf;
+  const vrf = generic.vrf !== undefined ? generic.vrf : dockerIpam ? hostVrf(chassis) : DEFAULT_VRF;
   if (typeof vrf !== 'string' || !VRF_NAME.test(vrf))
     throw new BadRequestError(`vrf ${JSON.stringify(vrf)} must be 1-32 letters, digits, '.', '_' or '-'`);
   let mtu: number | undefined;
@@ -82,8 +109,9 @@ export function parseNetworkSpec(req: CreateNetworkRequest): NetworkSpec {
       throw new BadRequestError(`mtu ${JSON.stringify(raw)} must be a whole number from 68 to 65535`);
   }
   const ingress = generic[INGRESS_OPTION] === undefined ? 'open' : parseIngressMode(generic[INGRESS_OPTION], INGRESS_OPTION);
-  // Networks made without -o vrf all land in vrf "default": two compose projects would route to each
-  // other, where Docker's bridge driver keeps them apart. Naming a vrf is asking for its routing.
+  // Networks made without -o vrf share a vrf ("default", or this host's with Docker's IPAM): two compose
+  // projects would route to each other, where Docker's bridge driver keeps them apart. Naming a vrf is
+  // asking for its routing.
   const isolatedRaw = generic.isolated ?? String(generic.vrf === undefined);
   if (isolatedRaw !== 'true' && isolatedRaw !== 'false')
     throw new BadRequestError(`isolated ${JSON.stringify(isolatedRaw)} must be true or false`);
@@ -93,6 +121,8 @@ export function parseNetworkSpec(req: CreateNetworkRequest): NetworkSpec {
   return {
     networkId: req.NetworkID,
     vrf,
+    chassis,
+    dockerIpam,
     mtu,
     internal: options[INTERNAL] === true,
     ingress,

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { hostVrf } from '../../src/domain/network-spec';
 import { leftovers, NOTHING } from '../e2e/leftovers';
 import { run } from '../harness/stack';
 import { Captured, fixtureFiles, loadFixture, verb, wireBody } from './fixtures';
@@ -40,6 +41,8 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
   let baseline: State;
   const networks = new Map<string, NetworkSeen>();
   const endpoints = new Map<string, EndpointSeen>();
+  /** The vrf of a network without -o vrf and with Docker's IPAM: this host's own. */
+  const dockerVrf = () => hostVrf(t.stack.chassis);
 
   before(async () => {
     t = await startStackApp();
@@ -123,7 +126,7 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
         const v4 = (req.IPv4Data as Body[])[0];
         const v6 = (req.IPv6Data as Body[] | null)?.[0];
         const seen: NetworkSeen = {
-          vrf: generic.vrf ?? 'default',
+          vrf: generic.vrf ?? (['LocalDefault', 'GlobalDefault'].includes(v4.AddressSpace as string) ? dockerVrf() : 'default'),
           pool: v4.Pool as string,
           gateway: plain(v4.Gateway as string | undefined),
           gateway6: plain(v6?.Gateway as string | undefined),
@@ -278,7 +281,7 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
       IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.42.0.0/24', AuxAddresses: null }],
       IPv6Data: null,
     });
-    networks.set(nid, { vrf: 'default', pool: '10.42.0.0/24' });
+    networks.set(nid, { vrf: dockerVrf(), pool: '10.42.0.0/24' });
     const created = await expectOk('/NetworkDriver.CreateEndpoint', {
       NetworkID: nid,
       EndpointID: eid,
@@ -317,7 +320,7 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
       Labels: { a: 'b' },
       FutureField: 42,
     });
-    networks.set(nid, { vrf: 'default', pool: '10.44.0.0/24', gateway: '10.44.0.1' });
+    networks.set(nid, { vrf: dockerVrf(), pool: '10.44.0.0/24', gateway: '10.44.0.1' });
     await expectOk('/NetworkDriver.CreateEndpoint', {
       NetworkID: nid,
       EndpointID: eid,
@@ -375,7 +378,7 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
     };
     await expectEmpty('/NetworkDriver.CreateNetwork', network);
     await expectEmpty('/NetworkDriver.CreateNetwork', network);
-    networks.set(nid, { vrf: 'default', pool: '10.45.0.0/24', gateway: '10.45.0.1' });
+    networks.set(nid, { vrf: dockerVrf(), pool: '10.45.0.0/24', gateway: '10.45.0.1' });
     const endpoint = {
       NetworkID: nid,
       EndpointID: eid,
@@ -496,7 +499,7 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
       '/NetworkDriver.CreateNetwork',
       pool({ AddressSpace: 'LocalDefault', Pool: '10.46.0.0/24', Gateway: '10.46.0.1/24' }),
     );
-    networks.set(nid, { vrf: 'default', pool: '10.46.0.0/24', gateway: '10.46.0.1' });
+    networks.set(nid, { vrf: dockerVrf(), pool: '10.46.0.0/24', gateway: '10.46.0.1' });
     const holder = randomId();
     await expectOk('/NetworkDriver.CreateEndpoint', {
       NetworkID: nid,
@@ -528,7 +531,7 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
       '/NetworkDriver.CreateEndpoint',
       endpoint({ Address: '10.46.0.2/24', AddressIPv6: '', MacAddress: '' }),
       409,
-      `address 10.46.0.2 is already used by endpoint ${holder} on switch docker-default-10.46.0.0_24`,
+      `address 10.46.0.2 is already used by endpoint ${holder} on switch docker-${dockerVrf()}-10.46.0.0_24`,
     );
     assert.ok(!(await leftovers(t.stack)).ports.includes(other), 'no port for a refused endpoint');
     await expectEmpty('/NetworkDriver.DeleteEndpoint', { NetworkID: nid, EndpointID: holder });

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { hostVrf } from '../../src/domain/network-spec';
 import { BUSYBOX_IMAGE } from '../harness/docker';
 import { allocatedInNb } from '../harness/ipam-nb';
 import { DockerHost, runDocBlock, TwoHosts } from '../harness/multihost';
@@ -66,6 +67,8 @@ describe('two Docker hosts on one OVN (e2e)', () => {
   const switchIds = (name: string) => mh.central.nbctl('get', 'Logical_Switch', name, 'external_ids');
   const ourSwitches = async (pattern: RegExp) => (await leftovers(mh.central)).switches.filter((s) => pattern.test(s));
   const poolAddresses = (subnet: string) => allocatedInNb(mh.central, `${VRF}|${subnet}`);
+  const lspUuid = async (endpointId: string) =>
+    (await mh.central.nbctl('--bare', '--columns=_uuid', 'find', 'Logical_Switch_Port', `name=${endpointId}`)).trim();
   const nothingLeft = async () => {
     for (const h of mh.hosts) assert.deepEqual(await leftovers(h.stack), NOTHING, `left on host ${h.label}`);
   };
@@ -295,6 +298,44 @@ describe('two Docker hosts on one OVN (e2e)', () => {
     assert.deepEqual(await ourSwitches(/10\.91\./), ['docker-mh-10.91.0.0_24'], 'host B still has the network');
     await b.docker('network', 'rm', 'mh-del');
     assert.deepEqual(await ourSwitches(/10\.91\./), []);
+    await nothingLeft();
+  });
+
+  it("networks with Docker's IPAM and no -o vrf stay on their host, as compose makes them; a shared vrf refuses Docker's per-host pools", async () => {
+    // Two compose projects on two hosts, no subnet in the files: every host's Docker IPAM picks the same
+    // default subnet and hands out the same first addresses.
+    const subnet = '10.96.0.0/24';
+    for (const h of mh.hosts) await h.docker('network', 'create', '-d', 'ovn', '--subnet', subnet, 'mh-local');
+    const own = mh.hosts.map((h) => `docker-${hostVrf(h.chassis)}-10.96.0.0_24`).sort();
+    assert.deepEqual(await ourSwitches(/10\.96\.0\./), own, 'one switch per host');
+    const [a1, a2, b1] = [await dockerRun(a, 'mh-local'), await dockerRun(a, 'mh-local'), await dockerRun(b, 'mh-local')];
+    const [ipA1, ipB1] = [await field(a, a1, 'mh-local', 'IPAddress'), await field(b, b1, 'mh-local', 'IPAddress')];
+    assert.deepEqual([ipA1, ipB1], ['10.96.0.2', '10.96.0.2'], "each host's Docker IPAM starts over");
+    // Each reaches its own host's containers and gateway; A's second container finds A's .2, not B's.
+    await ping(a, a2, ipA1);
+    await ping(b, b1, '10.96.0.1');
+    const epA1 = await field(a, a1, 'mh-local', 'EndpointID');
+    const epB1 = await field(b, b1, 'mh-local', 'EndpointID');
+    assert.equal(await mh.boundChassis(epA1), a.chassis);
+    assert.equal(await mh.boundChassis(epB1), b.chassis);
+    assert.notEqual(
+      (await mh.central.nbctl('--bare', '--columns=_uuid', 'find', 'Logical_Switch', `ports{>=}${await lspUuid(epA1)}`)).trim(),
+      (await mh.central.nbctl('--bare', '--columns=_uuid', 'find', 'Logical_Switch', `ports{>=}${await lspUuid(epB1)}`)).trim(),
+      'the two .2 are on two switches',
+    );
+
+    // Naming a vrf asks to share the subnet between hosts: with Docker's IPAM that would collide, so B is told.
+    await a.docker('network', 'create', '-d', 'ovn', '--subnet', '10.96.1.0/24', '-o', 'vrf=mh-docker', 'mh-named');
+    await assert.rejects(
+      b.docker('network', 'create', '-d', 'ovn', '--subnet', '10.96.1.0/24', '-o', 'vrf=mh-docker', 'mh-named'),
+      new RegExp(
+        `subnet 10\\.96\\.1\\.0/24 of vrf mh-docker is network [0-9a-f]{12} of chassis ${a.chassis} already, and this network takes its addresses from Docker's IPAM.*--ipam-driver ovn`,
+      ),
+    );
+    await a.docker('rm', '-f', a1, a2);
+    await b.docker('rm', '-f', b1);
+    await a.docker('network', 'rm', 'mh-local', 'mh-named');
+    await b.docker('network', 'rm', 'mh-local');
     await nothingLeft();
   });
 

@@ -26,6 +26,7 @@ const network: NetworkRecord = {
   internal: false,
   ingress: 'open',
   isolated: false,
+  dockerIpam: false,
 };
 const endpoint: EndpointRecord = {
   endpointId: EP,

@@ -1,6 +1,8 @@
+import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
 import type { CapabilitiesResponse, CreateNetworkRequest } from '../../protocol/network.dto';
+import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import { parseNetworkSpec } from '../../domain/network-spec';
 
@@ -12,6 +14,7 @@ export class NetworkService {
   constructor(
     private readonly config: DriverConfig,
     private readonly nb: NorthboundRepository,
+    private readonly ovs: LocalSwitchRepository,
   ) {}
 
   capabilities(): CapabilitiesResponse {
@@ -19,7 +22,8 @@ export class NetworkService {
   }
 
   async createNetwork(req: CreateNetworkRequest): Promise<void> {
-    const spec = parseNetworkSpec(req);
+    // The chassis names this host in OVN; the host name stands in while OVS has no system-id.
+    const spec = parseNetworkSpec(req, this.ovs.chassis() ?? hostname());
     const record = await this.nb.ensureNetwork(spec);
     this.logger.log({ networkId: spec.networkId, switch: record.switchName, vrf: spec.vrf }, 'network ready');
   }

@@ -23,6 +23,10 @@ interface StoredNetwork {
   internal?: boolean;
   /** Absent: open. */
   ingress?: IngressMode;
+  /** The host that created it (absent in networks made by an earlier release). */
+  chassis?: string;
+  /** Present when its addresses come from Docker's built-in IPAM. */
+  ipam?: 'docker';
 }
 
 export function storedNetwork(spec: NetworkSpec): string {
@@ -34,6 +38,8 @@ export function storedNetwork(spec: NetworkSpec): string {
     mtu: spec.mtu,
     internal: spec.internal || undefined,
     ingress: spec.ingress === 'open' ? undefined : spec.ingress,
+    chassis: spec.chassis,
+    ipam: spec.dockerIpam ? 'docker' : undefined,
   };
   return JSON.stringify(v);
 }
@@ -62,6 +68,8 @@ export function networksOf(sw: SwitchRow): NetworkRecord[] {
       internal: v.internal === true,
       ingress: v.ingress ?? 'open',
       isolated: sw.external_ids[ISOLATED_KEY] === 'true',
+      chassis: v.chassis,
+      dockerIpam: v.ipam === 'docker',
     });
   }
   return out;

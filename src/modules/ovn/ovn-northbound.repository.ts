@@ -55,6 +55,23 @@ function switchIds(spec: NetworkSpec): Record<string, string> {
   return ids;
 }
 
+/**
+ * Two hosts' networks share a switch only when their addresses come from one pool. Docker's built-in IPAM
+ * keeps a pool per host and every host hands out the same first addresses: their containers would collide
+ * on the switch (same IP, and the same MAC, derived from it). Networks of one host never meet here with
+ * Docker's IPAM (it refuses overlapping pools), and a network made by an earlier release records no chassis.
+ */
+function refuseSharedDockerPool(sw: SwitchRow, spec: NetworkSpec): void {
+  for (const other of networksOf(sw)) {
+    if (!other.chassis || other.chassis === spec.chassis || (!spec.dockerIpam && !other.dockerIpam)) continue;
+    const which = spec.dockerIpam ? 'this network takes' : `network ${other.networkId.slice(0, 12)} takes`;
+    throw new ConflictError(
+      'SUBNET_IN_USE',
+      `subnet ${spec.ipv4.subnet.cidr} of vrf ${spec.vrf} is network ${other.networkId.slice(0, 12)} of chassis ${other.chassis} already, and ${which} its addresses from Docker's IPAM, which hands out the same ones on every host; share a subnet between hosts with --ipam-driver ovn (README "Multi-host"), or give this network another --subnet or -o vrf`,
+    );
+  }
+}
+
 /** Router port networks: the gateway addresses with their prefix lengths. */
 function gatewayNetworks(spec: NetworkSpec): string[] {
   const ids = switchIds(spec);
@@ -121,6 +138,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         if (sw?.external_ids[networkKey(spec.networkId)] === value) return;
         if (sw) {
           refuseOtherGateway(sw, spec);
+          refuseSharedDockerPool(sw, spec);
           // Another network (maybe on another host) made the switch: add ours to it, if it is still there.
           await nb.transact([
             nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),

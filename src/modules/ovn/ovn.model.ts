@@ -17,6 +17,10 @@ export interface NetworkRecord {
   ingress: IngressMode;
   /** Its switch's subnets are not routed to or from the vrf's other subnets. */
   isolated: boolean;
+  /** The chassis of the host that created it; unknown for networks made by an earlier release. */
+  chassis?: string;
+  /** Its addresses come from Docker's built-in IPAM, per host. */
+  dockerIpam: boolean;
 }
 
 /** A Docker endpoint as recorded in NB (a Logical_Switch_Port). */
