@@ -429,45 +429,88 @@ async function b4(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
 interface DockerNets {
   ovn: string;
   bridge: string;
+  /**
+   * The same, `--internal`: dockerd attaches a container of a remote driver's network that has no gateway of
+   * its own to docker_gwbridge too (libnetwork sandbox needDefaultGW), one more bridge endpoint per start;
+   * internal networks get none, on either driver.
+   */
+  ovnInternal: string;
+  bridgeInternal: string;
 }
 
 async function dockerNets(ctx: Context): Promise<DockerNets> {
   const tag = dockerId().slice(0, 6);
-  const nets = { ovn: `bench-ovn-${tag}`, bridge: `bench-bridge-${tag}` };
+  const nets = {
+    ovn: `bench-ovn-${tag}`,
+    bridge: `bench-bridge-${tag}`,
+    ovnInternal: `bench-ovn-int-${tag}`,
+    bridgeInternal: `bench-bridge-int-${tag}`,
+  };
   await networkCreate(nets.ovn, ctx.on.name, '10.81.0.0/24');
   await networkCreate(nets.bridge, 'bridge', '10.82.0.0/24');
+  await networkCreate(nets.ovnInternal, ctx.on.name, '10.83.0.0/24', '--internal');
+  await networkCreate(nets.bridgeInternal, 'bridge', '10.84.0.0/24', '--internal');
   return nets;
 }
 
 async function b2(ctx: Context, nets: DockerNets): Promise<Omit<BenchResult, 'seconds'>> {
   const tag = dockerId().slice(0, 6);
-  const peers = { ovn: await peer(nets.ovn, `bench-peer-ovn-${tag}`), bridge: await peer(nets.bridge, `bench-peer-bridge-${tag}`) };
-  type Samples = { ovn: number[]; bridge: number[]; ovnTries: number[]; bridgeTries: number[] };
-  const fresh: Samples = { ovn: [], bridge: [], ovnTries: [], bridgeTries: [] };
-  const reused: Samples = { ovn: [], bridge: [], ovnTries: [], bridgeTries: [] };
+  const peers = {
+    ovn: await peer(nets.ovn, `bench-peer-ovn-${tag}`),
+    bridge: await peer(nets.bridge, `bench-peer-bridge-${tag}`),
+    ovnInternal: await peer(nets.ovnInternal, `bench-peer-ovn-int-${tag}`),
+    bridgeInternal: await peer(nets.bridgeInternal, `bench-peer-bridge-int-${tag}`),
+  };
+  /** Each run's time to the first reply, its pings, and its time until the container's program ran (`up`). */
+  type Samples = { ovn: number[]; bridge: number[]; ovnTries: number[]; bridgeTries: number[]; ovnUp: number[]; bridgeUp: number[] };
+  const samples = (): Samples => ({ ovn: [], bridge: [], ovnTries: [], bridgeTries: [], ovnUp: [], bridgeUp: [] });
+  const [fresh, reused, internal] = [samples(), samples(), samples()];
   let run = 0;
   let host = 100;
   // Alternating, so that load from elsewhere falls on both drivers alike. Round -1 warms both paths up
   // (image, plugin connection; with Docker's IPAM: the address the next rounds get again) and is not counted.
-  const rounds = async (n: number, into: Samples, address: () => { ovn: string[]; bridge: string[] }) => {
+  const rounds = async (
+    n: number,
+    into: Samples,
+    address: () => { ovn: string[]; bridge: string[] },
+    on: { ovn: string; bridge: string; ovnPeer: string; bridgePeer: string },
+  ) => {
     for (let i = -1; i < n; i++) {
       const a = address();
-      const b = await runUntilPing(nets.bridge, `bench-b2-bridge-${tag}-${run}`, peers.bridge, a.bridge);
-      const o = await runUntilPing(nets.ovn, `bench-b2-ovn-${tag}-${run++}`, peers.ovn, a.ovn);
+      const b = await runUntilPing(on.bridge, `bench-b2-bridge-${tag}-${run}`, on.bridgePeer, a.bridge);
+      const o = await runUntilPing(on.ovn, `bench-b2-ovn-${tag}-${run++}`, on.ovnPeer, a.ovn);
       if (i < 0) continue;
       into.bridge.push(b.ms);
       into.bridgeTries.push(b.tries);
+      into.bridgeUp.push(b.upMs);
       into.ovn.push(o.ms);
       into.ovnTries.push(o.tries);
+      into.ovnUp.push(o.upMs);
     }
   };
+  const outside = { ovn: nets.ovn, bridge: nets.bridge, ovnPeer: peers.ovn, bridgePeer: peers.bridge };
   // Each run a never-used address (--ip): what the driver and OVN add to a container start.
-  await rounds(ctx.sizes.b2.fresh, fresh, () => {
-    const h = host++;
-    return { ovn: ['--ip', `10.81.0.${h}`], bridge: ['--ip', `10.82.0.${h}`] };
-  });
+  await rounds(
+    ctx.sizes.b2.fresh,
+    fresh,
+    () => {
+      const h = host++;
+      return { ovn: ['--ip', `10.81.0.${h}`], bridge: ['--ip', `10.82.0.${h}`] };
+    },
+    outside,
+  );
   // Docker's IPAM: each run gets the address the previous container just gave back.
-  await rounds(ctx.sizes.b2.reused, reused, () => ({ ovn: [], bridge: [] }));
+  await rounds(ctx.sizes.b2.reused, reused, () => ({ ovn: [], bridge: [] }), outside);
+  // Internal networks on both drivers: no docker_gwbridge endpoint for the OVN container either.
+  await rounds(
+    ctx.sizes.b2.fresh,
+    internal,
+    () => {
+      const h = host++;
+      return { ovn: ['--ip', `10.83.0.${h}`], bridge: ['--ip', `10.84.0.${h}`] };
+    },
+    { ovn: nets.ovnInternal, bridge: nets.bridgeInternal, ovnPeer: peers.ovnInternal, bridgePeer: peers.bridgeInternal },
+  );
   const target = { on: 'ratio' as const, op: '<=' as const, limit: 1.05, text: '≤ 1.05×' };
   const rows: Row[] = [];
   const [fOvn, fBridge] = [ms(fresh.ovn), ms(fresh.bridge)];
@@ -478,6 +521,24 @@ async function b2(ctx: Context, nets: DockerNets): Promise<Omit<BenchResult, 'se
       baselineStats: fBridge,
     }),
     row('B2.fresh.p90', 'docker run → first ping p90, OVN, new address each run', 'ms', fOvn.p90, fBridge.p90, 'bridge driver'),
+    // Where the time goes: until the container's program runs (dockerd, the drivers, runc), and from there
+    // until the first reply (the dataplane).
+    row(
+      'B2.fresh.up.p50',
+      "docker run → the container's program runs, p50, OVN",
+      'ms',
+      ms(fresh.ovnUp).p50,
+      ms(fresh.bridgeUp).p50,
+      'bridge driver',
+    ),
+    row(
+      'B2.fresh.ping.p50',
+      "the container's program runs → first ping reply, p50, OVN",
+      'ms',
+      ms(fresh.ovn.map((t, i) => t - fresh.ovnUp[i]!)).p50,
+      ms(fresh.bridge.map((t, i) => t - fresh.bridgeUp[i]!)).p50,
+      'bridge driver',
+    ),
   );
   if (reused.ovn.length > 0) {
     const [rOvn, rBridge] = [ms(reused.ovn), ms(reused.bridge)];
@@ -498,11 +559,34 @@ async function b2(ctx: Context, nets: DockerNets): Promise<Omit<BenchResult, 'se
       ),
     );
   }
+  const [iOvn, iBridge] = [ms(internal.ovn), ms(internal.bridge)];
+  rows.push(
+    row(
+      'B2.internal.p50',
+      'docker run → first ping p50, OVN --internal (no docker_gwbridge), new address each run',
+      'ms',
+      iOvn.p50,
+      iBridge.p50,
+      'bridge driver --internal',
+      {
+        valueStats: iOvn,
+        baselineStats: iBridge,
+      },
+    ),
+    row(
+      'B2.gwbridge.p50',
+      'docker run → first ping p50, OVN, new address each run',
+      'ms',
+      fOvn.p50,
+      iOvn.p50,
+      'OVN --internal: without the docker_gwbridge endpoint',
+    ),
+  );
   return {
     id: 'B2',
     title: '`docker run` until the first successful ping',
     rows,
-    details: { fresh, reused },
+    details: { fresh, reused, internal },
   };
 }
 

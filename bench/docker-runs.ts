@@ -12,10 +12,11 @@ export const LABEL = 'docker-ovn-bench=1';
  * The container's program: ping the peer (passed as $1, never spliced into the script) until a reply
  * comes, then print how many tries it took. It runs inside the container; the bench spawns no shell.
  */
-const PING_UNTIL_REPLY = 'n=1; until ping -c 1 -W 1 "$1" >/dev/null 2>&1; do n=$((n+1)); [ $n -le 180 ] || exit 1; done; echo "pinged $n"';
+const PING_UNTIL_REPLY =
+  'echo up; n=1; until ping -c 1 -W 1 "$1" >/dev/null 2>&1; do n=$((n+1)); [ $n -le 180 ] || exit 1; done; echo "pinged $n"';
 
-export async function networkCreate(name: string, driver: string, subnet: string): Promise<void> {
-  await docker('network', 'create', '-d', driver, '--label', LABEL, '--subnet', subnet, name);
+export async function networkCreate(name: string, driver: string, subnet: string, ...extra: string[]): Promise<void> {
+  await docker('network', 'create', '-d', driver, '--label', LABEL, '--subnet', subnet, ...extra, name);
 }
 
 /** A long-running container on `net`; resolves with its address there. */
@@ -36,21 +37,23 @@ export async function runUntilPing(
   name: string,
   peerIp: string,
   extra: string[] = [],
-): Promise<{ ms: number; tries: number }> {
+): Promise<{ ms: number; tries: number; upMs: number }> {
   const t0 = now();
   let t1: number | undefined;
+  let up: number | undefined;
   let out = '';
   const result = await spawnCollect(
     DOCKER_CLI,
     ['run', '--name', name, '--label', LABEL, '--net', net, ...extra, BUSYBOX_IMAGE, 'sh', '-c', PING_UNTIL_REPLY, 'sh', peerIp],
     (chunk) => {
       out += chunk;
+      if (up === undefined && out.includes('up')) up = now();
       if (t1 === undefined && out.includes('pinged')) t1 = now();
     },
   ).finally(() => docker('rm', '-f', name).catch(() => undefined));
-  if (result.code !== 0 || t1 === undefined)
+  if (result.code !== 0 || t1 === undefined || up === undefined)
     throw new Error(`docker run on ${net} failed (${result.code}): ${result.stderr || result.stdout}`);
-  return { ms: t1 - t0, tries: Number(/pinged (\d+)/.exec(out)?.[1] ?? NaN) };
+  return { ms: t1 - t0, tries: Number(/pinged (\d+)/.exec(out)?.[1] ?? NaN), upMs: up - t0 };
 }
 
 /**

@@ -114,8 +114,18 @@ describe('ingress policy and isolation (e2e)', () => {
     await t.netCreate('iso-3', '--subnet', '10.122.3.0/24', '--gateway', '10.122.3.1', '-o', 'isolated=false');
     await t.netCreate('iso-4', '--subnet', '10.122.4.0/24', '--gateway', '10.122.4.1', '-o', 'isolated=false');
     const [c1, c2, c3, c4] = [await t.run('iso-1'), await t.run('iso-2'), await t.run('iso-3'), await t.run('iso-4')];
-    await waitFor(async () => (await routesIn(c1)).some((r) => r.startsWith('10.122.2.0/24')), { what: 'the route to iso-2' });
     await waitFor(async () => (await routesIn(c3)).some((r) => r.startsWith('10.122.4.0/24')), { what: 'the route to iso-4' });
+    // Isolated subnets are routed neither from nor to: c1 has no route at all, c3 none to iso-1 or iso-2.
+    assert.deepEqual(
+      (await routesIn(c1)).filter((r) => r.startsWith('10.122.') && r.includes(' via ')),
+      [],
+      'no route through an isolated network',
+    );
+    assert.deepEqual(
+      (await routesIn(c3)).filter((r) => /^10\.122\.[12]\.0\/24 via /.test(r)),
+      [],
+      'no route to an isolated subnet',
+    );
     await ping(c1, '10.122.1.1');
     await ping(c3, await t.ipOf(c4, 'iso-4'));
     await assert.rejects(ping(c1, await t.ipOf(c2, 'iso-2')), /failed/);

@@ -23,6 +23,15 @@ describe('planSandboxRoutes', () => {
     });
   });
 
+  it('routes nothing through an isolated network, and takes routes made earlier through it away', () => {
+    const isolated = { ...A, isolated: true };
+    const routes = [{ destination: '10.87.2.0/24', via: '10.87.1.1' }];
+    assert.deepEqual(planSandboxRoutes([isolated], vrfs, { addresses: ['10.87.1.5/24'], routes }), { add: [], remove: routes });
+    // Beside a routed network of the vrf, the routes go through that one.
+    const plan = planSandboxRoutes([isolated, B], vrfs, { addresses: ['10.87.1.5/24', '10.87.2.7/24'], routes: [] });
+    assert.deepEqual(plan.add, [{ destination: '10.87.3.0/24', via: '10.87.2.1' }]);
+  });
+
   it('adds nothing before dockerd has put the address in the sandbox', () => {
     assert.deepEqual(planSandboxRoutes([A], vrfs, { addresses: [], routes: [] }), { add: [], remove: [] });
   });

@@ -9,6 +9,8 @@ export interface SandboxEndpoint {
   gateway?: string;
   subnet6?: string;
   gateway6?: string;
+  /** Its subnet is isolated from the vrf's others: routes through it would lead to the router's drop. */
+  isolated?: boolean;
 }
 
 /** A routed subnet of a vrf: a switch with a gateway on the vrf's router. */
@@ -32,7 +34,7 @@ function overlaps(a: Subnet, b: Subnet): boolean {
  * handed over by Join could not follow the vrf or make way for a network the container joins later; the
  * driver keeps them itself:
  * - per vrf, via the gateway of one endpoint whose address is already in the sandbox (lowest NetworkID,
- *   so the choice is stable); none yet: no route for that vrf yet;
+ *   so the choice is stable) and whose subnet is not isolated; none yet: no route for that vrf yet;
  * - never to a subnet that overlaps a subnet the sandbox is on, or one of this driver's endpoints in
  *   the sandbox is joining: dockerd refuses an address under a route (libnetwork osl checkRouteConflict)
  *   and the kernel refuses a route equal to a connected one ("file exists");
@@ -53,7 +55,7 @@ export function planSandboxRoutes(endpoints: SandboxEndpoint[], vrfSubnets: (vrf
   };
   const sorted = [...endpoints].sort((a, b) => a.networkId.localeCompare(b.networkId));
   for (const vrf of new Set(sorted.map((e) => e.vrf))) {
-    const members = sorted.filter((e) => e.vrf === vrf);
+    const members = sorted.filter((e) => e.vrf === vrf && !e.isolated);
     const via4 = members.find((e) => e.gateway && inSandbox(e.subnet))?.gateway;
     const via6 = members.find((e) => e.gateway6 && inSandbox(e.subnet6))?.gateway6;
     for (const s of vrfSubnets(vrf)) {

@@ -25,6 +25,8 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger(SandboxRoutesService.name);
   private readonly queue = new KeyedQueue();
   private resyncTimer?: NodeJS.Timeout;
+  /** A resync of every sandbox is due (the NB contents were loaded anew), not only of the routed ones. */
+  private resyncAllPending = false;
   private closed = false;
 
   constructor(
@@ -34,7 +36,7 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.nb.onVrfChange(() => this.scheduleResync());
+    this.nb.onVrfChange((initial) => this.scheduleResync(initial));
   }
 
   onApplicationShutdown(): void {
@@ -58,7 +60,9 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
    */
   afterJoin(sandboxKey: string, joined: EndpointRecord): void {
     const net = this.nb.findNetwork(joined.networkId);
-    const routed = net ? this.nb.vrfSubnets(net.vrf).length : 0;
+    // An isolated network (the default without -o vrf, as compose makes them) routes nowhere: no polling of
+    // the sandbox, no processes beside dockerd's container start.
+    const routed = net && !net.isolated ? this.nb.vrfSubnets(net.vrf).length : 0;
     if (!joined.address || (routed <= 1 && !this.hasOtherPorts(sandboxKey, joined.lspName))) return;
     void this.settle(sandboxKey, addressOf(joined.address)).catch((e: unknown) =>
       this.logger.warn(`routes of sandbox ${sandboxKey} after Join of ${joined.endpointId}: ${(e as Error).message}`),
@@ -73,17 +77,34 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
       .catch((e: unknown) => this.logger.warn(`routes of sandbox ${sandboxKey} after Leave: ${(e as Error).message}`));
   }
 
-  /** Brings every local sandbox's routes in line with NB. */
-  async resyncAll(): Promise<void> {
-    const keys = new Set(this.ovs.ownedPorts().flatMap((p) => (p.sandboxKey ? [p.sandboxKey] : [])));
+  /**
+   * Brings the local sandboxes' routes in line with NB: every one at start, afterwards those that can hold
+   * routes (a port on a network that is not isolated), so that a network created or removed on some host
+   * does not enter every container of this one.
+   */
+  async resyncAll(all = true): Promise<void> {
+    const ports = this.ovs.ownedPorts();
+    const routedPorts = all
+      ? ports
+      : ports.filter((p) => {
+          const ep = this.nb.findEndpoint(p.ifaceId);
+          const net = ep && this.nb.findNetwork(ep.networkId);
+          return !net || !net.isolated;
+        });
+    const keys = new Set(routedPorts.flatMap((p) => (p.sandboxKey ? [p.sandboxKey] : [])));
     const results = await Promise.allSettled([...keys].map((key) => this.queue.run(key, () => this.sync(key))));
     for (const r of results) if (r.status === 'rejected') this.logger.warn(`sandbox routes: ${(r.reason as Error).message}`);
   }
 
-  private scheduleResync(): void {
+  private scheduleResync(all: boolean): void {
     if (this.closed) return;
     clearTimeout(this.resyncTimer);
-    this.resyncTimer = setTimeout(() => void this.resyncAll(), RESYNC_DEBOUNCE_MS);
+    this.resyncAllPending ||= all;
+    this.resyncTimer = setTimeout(() => {
+      const everySandbox = this.resyncAllPending;
+      this.resyncAllPending = false;
+      void this.resyncAll(everySandbox);
+    }, RESYNC_DEBOUNCE_MS);
     this.resyncTimer.unref();
   }
 
@@ -127,7 +148,17 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     return [...networkIds].flatMap((id) => {
       const net = this.nb.findNetwork(id);
       return net
-        ? [{ networkId: id, vrf: net.vrf, subnet: net.subnet, gateway: net.gateway, subnet6: net.subnet6, gateway6: net.gateway6 }]
+        ? [
+            {
+              networkId: id,
+              vrf: net.vrf,
+              subnet: net.subnet,
+              gateway: net.gateway,
+              subnet6: net.subnet6,
+              gateway6: net.gateway6,
+              isolated: net.isolated,
+            },
+          ]
         : [];
     });
   }

@@ -18,11 +18,14 @@ export abstract class NorthboundRepository {
   abstract findEndpoint(endpointId: string): EndpointRecord | undefined;
   /** Endpoints this driver created on `chassis`. */
   abstract endpointsOn(chassis: string): EndpointRecord[];
-  /** The subnets a vrf routes: those of its switches with a gateway (a port on the vrf's router). */
+  /**
+   * The subnets a vrf routes: those of its switches with a gateway (a port on the vrf's router), but for
+   * isolated ones (the router drops their traffic to and from the others).
+   */
   abstract vrfSubnets(vrf: string): { subnet?: string; subnet6?: string }[];
   /**
    * Calls `listener` whenever the set of subnets some vrf routes may have changed (a switch added,
-   * removed, or its gateway changed, by any host), and once the NB cache is (re)loaded.
+   * removed, or its gateway changed, by any host), and once the NB cache is (re)loaded (`initial`).
    */
-  abstract onVrfChange(listener: () => void): void;
+  abstract onVrfChange(listener: (initial: boolean) => void): void;
 }

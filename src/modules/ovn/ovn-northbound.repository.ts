@@ -292,18 +292,19 @@ export class OvnNorthboundRepository extends NorthboundRepository {
   }
 
   vrfSubnets(vrf: string): { subnet?: string; subnet6?: string }[] {
+    // An isolated subnet is on the router for its gateway only: the router drops what it would route.
     return lookup
       .switchesOfVrf(this.sessions.nb().cache, vrf)
-      .filter((s) => s.external_ids[GATEWAY_KEY] || s.external_ids[GATEWAY6_KEY])
+      .filter((s) => (s.external_ids[GATEWAY_KEY] || s.external_ids[GATEWAY6_KEY]) && s.external_ids[ISOLATED_KEY] !== 'true')
       .map((s) => ({
         subnet: s.external_ids[GATEWAY_KEY] ? s.external_ids[SUBNET_KEY] : undefined,
         subnet6: s.external_ids[GATEWAY6_KEY] ? s.external_ids[SUBNET6_KEY] : undefined,
       }));
   }
 
-  onVrfChange(listener: () => void): void {
+  onVrfChange(listener: (initial: boolean) => void): void {
     this.sessions.nbSession.on('change', (batch: ChangeBatch<NbTables>) => {
-      if (batch.initial || batch.changes.some(changesVrfRouting)) listener();
+      if (batch.initial || batch.changes.some(changesVrfRouting)) listener(batch.initial === true);
     });
   }
 
