@@ -108,7 +108,7 @@ export function driverChecks(
           ok: false,
           warning: true,
           detail: `${tooBig.map((n) => `${n.NetworkID.slice(0, 12)} mtu ${n.Mtu}`).join(', ')} > ${underlayMtu} - ${GENEVE_OVERHEAD}`,
-          fix: `create the networks with -o com.docker.network.driver.mtu=${underlayMtu - GENEVE_OVERHEAD} (cross-host traffic is otherwise dropped)`,
+          fix: `create the networks with -o mtu=${underlayMtu - GENEVE_OVERHEAD}, or without -o mtu (the driver then leaves the tunnel its room); cross-host traffic is otherwise dropped`,
         },
   );
   return checks;

@@ -11,7 +11,7 @@ export const INTERNAL = 'com.docker.network.internal';
 /** The `-o` options this driver understands, with what they mean. */
 export const SUPPORTED_OPTIONS: Record<string, string> = {
   vrf: 'name of the routing domain; networks with the same vrf and subnet share one OVN switch (default "default"; with Docker\'s IPAM, this host\'s own: local.<chassis>)',
-  mtu: 'MTU of the container interface (68-65535)',
+  mtu: 'MTU of the container interface (68-65535; default: what the tunnel between hosts leaves, at most 1500)',
   [INGRESS_OPTION]: `what reaches its containers from other containers: ${INGRESS_MODES.join(', ')} (default open; exposed: only the ports a container exposes)`,
   isolated: 'true: no routing to or from the other subnets of the vrf (default true without -o vrf, false with it)',
 };

@@ -43,6 +43,8 @@ type Log = string[];
 /** NB as the endpoint verbs read it: one network, one endpoint; writes are recorded and can be made to fail. */
 class FakeNorthbound extends NorthboundRepository {
   fail: { create?: Error } = {};
+  /** The network's -o mtu (the fixture's 1400 unless a test says otherwise). */
+  mtu: number | undefined = network.mtu;
   constructor(private readonly log: Log) {
     super();
   }
@@ -53,7 +55,7 @@ class FakeNorthbound extends NorthboundRepository {
     throw new Error('not used by the endpoint verbs');
   }
   findNetwork(id: string): NetworkRecord | undefined {
-    return id === NET ? network : undefined;
+    return id === NET ? { ...network, mtu: this.mtu } : undefined;
   }
   async createEndpoint(spec: { endpointId: string }): Promise<EndpointRecord> {
     this.log.push(`nb.createEndpoint:${spec.endpointId.slice(0, 4)}`);
@@ -80,11 +82,15 @@ class FakeLocalSwitch extends LocalSwitchRepository {
   fail: { attach?: Error; install?: Error; detach?: Error } = {};
   readonly ports = new Map<string, PortRecord>();
   datapath = '';
+  encap?: { types: string; ip: string };
   constructor(private readonly log: Log) {
     super();
   }
   chassis(): string {
     return 'chassis-1';
+  }
+  encapsulation(): { types: string; ip: string } | undefined {
+    return this.encap;
   }
   datapathType(bridge: string): string | undefined {
     return bridge === 'br-test' ? this.datapath : undefined;
@@ -122,8 +128,13 @@ class FakeLocalSwitch extends LocalSwitchRepository {
 
 class FakeLinks extends LinkOps {
   fail: { create?: Error; retire?: Error; txChecksum?: Error } = {};
+  /** The host's links by the address they hold. */
+  readonly holding = new Map<string, { name: string; mtu: number }>();
   constructor(private readonly log: Log) {
     super();
+  }
+  linkHolding(address: string): { name: string; mtu: number } | undefined {
+    return this.holding.get(address);
   }
   async createVethPair(host: string, peer: string, opts: { mtu?: number; peerMac?: string }): Promise<void> {
     this.log.push(`links.createVethPair:${host},${peer},mtu=${opts.mtu},${opts.peerMac}`);
@@ -197,6 +208,24 @@ describe(EndpointService.name, () => {
         `links.disableTxChecksum:${NAMES.peer}`,
         `ovs.attachPort:${NAMES.host}`,
       ]);
+    });
+
+    it('gives a network without -o mtu what the Geneve tunnel leaves of the underlay, and 1500 without a tunnel', async () => {
+      const veth = (mtu: number) => `links.createVethPair:${NAMES.host},${NAMES.peer},mtu=${mtu},${endpoint.mac}`;
+      const run = async (encap: { types: string; ip: string } | undefined, mtu: number | undefined) => {
+        const { log, nb, ovs, links, create } = setup();
+        nb.mtu = mtu;
+        ovs.encap = encap;
+        links.holding.set('192.0.2.10', { name: 'eth1', mtu: 1500 });
+        links.holding.set('127.0.0.1', { name: 'lo', mtu: 65536 });
+        await create();
+        return log.find((step) => step.startsWith('links.createVethPair'));
+      };
+      assert.equal(await run({ types: 'geneve', ip: '192.0.2.10' }, undefined), veth(1442));
+      assert.equal(await run({ types: 'geneve', ip: '192.0.2.10' }, 1400), veth(1400), '-o mtu wins');
+      assert.equal(await run({ types: 'geneve', ip: '127.0.0.1' }, undefined), veth(1500), 'one host, loopback tunnel');
+      assert.equal(await run(undefined, undefined), veth(1500), 'no tunnel configured');
+      assert.equal(await run({ types: 'geneve', ip: '198.51.100.1' }, undefined), veth(1500), 'no link holds the address');
     });
 
     it('on the kernel datapath ("system") leaves checksum offload alone', async () => {

@@ -19,11 +19,13 @@ import { sandboxId, vethNames } from './interface-names';
 import { needsTxChecksumOff } from './userspace-datapath';
 import { macForIPv4 } from '../../domain/mac';
 import { endpointPolicy } from '../../domain/policy';
+import { DefaultMtu } from './default-mtu';
 
 /** Endpoint verbs. Owns their step order and rollback; repositories own the transactions. */
 @Injectable()
 export class EndpointService {
   private readonly logger = new Logger(EndpointService.name);
+  private readonly defaultMtu: DefaultMtu;
 
   constructor(
     private readonly config: DriverConfig,
@@ -32,7 +34,9 @@ export class EndpointService {
     private readonly links: LinkOps,
     private readonly activity: EndpointActivity,
     private readonly routes: SandboxRoutesService,
-  ) {}
+  ) {
+    this.defaultMtu = new DefaultMtu(ovs, links, this.logger);
+  }
 
   createEndpoint(req: CreateEndpointRequest): Promise<CreateEndpointResponse> {
     return this.activity.run(req.EndpointID, () => this.doCreateEndpoint(req));
@@ -106,7 +110,7 @@ export class EndpointService {
    */
   private async makeHostSide(endpointId: string, net: NetworkRecord, mac: string, sandbox?: { id: string; key: string }): Promise<void> {
     const names = vethNames(endpointId);
-    await this.links.createVethPair(names.host, names.peer, { mtu: net.mtu, peerMac: mac });
+    await this.links.createVethPair(names.host, names.peer, { mtu: net.mtu ?? this.defaultMtu.get(), peerMac: mac });
     if (needsTxChecksumOff(this.ovs.datapathType(this.config.OVN_DRIVER_BRIDGE))) await this.links.disableTxChecksum(names.peer);
     await this.ovs.attachPort({
       bridge: this.config.OVN_DRIVER_BRIDGE,

@@ -17,6 +17,8 @@ export abstract class LinkOps {
   abstract disableTxChecksum(name: string): Promise<void>;
   /** Names of the host's links. */
   abstract listLinks(): Promise<string[]>;
+  /** The name and MTU of the host link holding `address`; undefined when no link holds it. */
+  abstract linkHolding(address: string): { name: string; mtu: number } | undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createGenericNetlink, createNetlink, genl, Protocol, type GenericNetlinkSocket, type NetlinkSocket } from 'netlink';
@@ -154,6 +155,19 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
       .slice(2)
       .map((line) => line.split(':')[0]!.trim())
       .filter((name) => name.length > 0);
+  }
+
+  linkHolding(address: string): { name: string; mtu: number } | undefined {
+    const want = address.toLowerCase();
+    // getifaddrs(3) names the link; its MTU is in sysfs (mounted in the managed plugin too, in the host's netns).
+    const name = Object.entries(networkInterfaces()).find(([, addrs]) => addrs?.some((a) => a.address.toLowerCase() === want))?.[0];
+    if (!name || !IFNAME.test(name)) return undefined;
+    try {
+      const mtu = Number(readFileSync(`/sys/class/net/${name}/mtu`, 'utf8').trim());
+      return Number.isInteger(mtu) && mtu > 0 ? { name, mtu } : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Deletes the retired links now (and waits for a deletion already running). */

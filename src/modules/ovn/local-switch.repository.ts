@@ -23,6 +23,11 @@ export abstract class LocalSwitchRepository {
   /** This host's OVN chassis name (Open_vSwitch external_ids:system-id). */
   abstract chassis(): string | undefined;
   /**
+   * The tunnel this chassis reaches the others with (Open_vSwitch external_ids:ovn-encap-type, as given,
+   * and the first address of ovn-encap-ip); undefined while either is unset.
+   */
+  abstract encapsulation(): { types: string; ip: string } | undefined;
+  /**
    * The bridge's datapath_type: "netdev" for OVS's userspace datapath, "" or "system" for the kernel's;
    * undefined while the bridge is not in the cache (not connected yet, or no such bridge).
    */

@@ -36,6 +36,15 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
     return lookup.chassis(this.sessions.ovs.cache);
   }
 
+  encapsulation(): { types: string; ip: string } | undefined {
+    for (const row of this.sessions.ovs.cache.table(OVS.Open_vSwitch).values()) {
+      const types = row.external_ids['ovn-encap-type'];
+      const ip = row.external_ids['ovn-encap-ip']?.split(',')[0]?.trim();
+      if (types && ip) return { types, ip };
+    }
+    return undefined;
+  }
+
   datapathType(bridge: string): string | undefined {
     return lookup.bridgeNamed(this.sessions.ovs.cache, bridge)?.datapath_type;
   }
