@@ -38,7 +38,7 @@ export class DefaultMtu {
     if (!link)
       return {
         mtu: DEFAULT_MTU,
-        why: `no link of this host holds ovn-encap-ip ${encap.ip}; give networks -o mtu if the tunnel needs room`,
+        why: `no link of this host holds ovn-encap-ip ${encap.ip}, or its MTU cannot be read; give networks -o mtu if the tunnel needs room`,
       };
     const mtu = containerMtu(encap.types, link.mtu, encap.ip.includes(':') ? 6 : 4);
     if (mtu === undefined)

@@ -17,7 +17,7 @@ export abstract class LinkOps {
   abstract disableTxChecksum(name: string): Promise<void>;
   /** Names of the host's links. */
   abstract listLinks(): Promise<string[]>;
-  /** The name and MTU of the host link holding `address`; undefined when no link holds it. */
+  /** The name and MTU of the host link holding `address`; undefined when no link holds it or its MTU is unreadable. */
   abstract linkHolding(address: string): { name: string; mtu: number } | undefined;
 }
 
