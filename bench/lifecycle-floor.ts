@@ -1,7 +1,8 @@
 /**
  * The floor of B1's lifecycle: the OVSDB transactions and rtnetlink requests the driver's four verbs make,
  * issued alone from one process with the same order and parallelism — no HTTP, no Nest, no validation, no
- * logging. CreateEndpoint: the NB port ∥ (veth pair, then its OVS port); Join: the sandbox on the Interface;
+ * logging. CreateEndpoint: the NB port ∥ (veth pair, then its OVS port ∥ on a userspace-datapath bridge the
+ * peer's checksum offload off, as the driver does there); Join: the sandbox on the Interface;
  * Leave: the OVS port's removal ∥ retiring the veth; DeleteEndpoint: the NB port's removal. What the driver
  * takes above this is its own path and the four HTTP round trips.
  */
@@ -11,7 +12,7 @@ import { nbOp, ovsOp } from '../src/modules/ovn/rows';
 import type { Stack } from '../test/harness/stack';
 import { dockerId, now } from './lib';
 
-export const FLOOR_STEPS = ['nbInsert', 'veth', 'ovsInsert', 'ovsSandbox', 'ovsDelete', 'retire', 'nbDelete'] as const;
+export const FLOOR_STEPS = ['nbInsert', 'veth', 'txChecksum', 'ovsInsert', 'ovsSandbox', 'ovsDelete', 'retire', 'nbDelete'] as const;
 export type FloorStep = (typeof FLOOR_STEPS)[number];
 
 export class LifecycleFloor {
@@ -19,6 +20,7 @@ export class LifecycleFloor {
   readonly steps: Record<FloorStep, number[]> = {
     nbInsert: [],
     veth: [],
+    txChecksum: [],
     ovsInsert: [],
     ovsSandbox: [],
     ovsDelete: [],
@@ -29,6 +31,8 @@ export class LifecycleFloor {
   private readonly switchName = `bench-floor-${dockerId().slice(0, 8)}`;
   private switchUuid = '';
   private bridgeUuid = '';
+  /** The bridge is on OVS's userspace datapath: the driver turns the peer's TX checksum offload off. */
+  private netdev = false;
   private next = 2;
 
   private constructor(
@@ -56,7 +60,11 @@ export class LifecycleFloor {
     const ovs = new OvsdbClient<OpenVSwitch.TableMap>({
       remotes: stack.ovsRemote,
       database: 'Open_vSwitch',
-      tables: { Bridge: ['name', 'ports'], Port: ['name', 'interfaces', 'external_ids'], Interface: ['name', 'external_ids', 'ofport'] },
+      tables: {
+        Bridge: ['name', 'ports', 'datapath_type'],
+        Port: ['name', 'interfaces', 'external_ids'],
+        Interface: ['name', 'external_ids', 'ofport'],
+      },
     }).start();
     await Promise.all([nb.ready({ timeoutMs: 20_000 }), ovs.ready({ timeoutMs: 20_000 })]);
     const floor = new LifecycleFloor(stack, nb, ovs);
@@ -65,6 +73,7 @@ export class LifecycleFloor {
     const bridge = [...ovs.cache.table('Bridge').values()].find((b) => b.name === stack.bridge);
     if (!bridge) throw new Error(`bridge ${stack.bridge} not in the local OVS DB`);
     floor.bridgeUuid = bridge._uuid;
+    floor.netdev = bridge.datapath_type === 'netdev';
     return floor;
   }
 
@@ -103,17 +112,22 @@ export class LifecycleFloor {
       ),
       (async () => {
         await timed('veth', () => this.links.createVethPair(host, `ovg${id.slice(0, 12)}`, { mtu: 1500, peerMac: mac }));
-        return timed('ovsInsert', () =>
-          this.ovs.transact([
-            ovsOp.insert(
-              'Interface',
-              { name: host, external_ids: { 'iface-id': id, 'attached-mac': mac, 'bench:floor': 'true' } },
-              { uuidName: 'iface' },
-            ),
-            ovsOp.insert('Port', { name: host, interfaces: [namedUuid('iface')] }, { uuidName: 'port' }),
-            ovsOp.mutate('Bridge', [['_uuid', '==', this.bridgeUuid]], [['ports', 'insert', [namedUuid('port')]]]),
-          ]),
-        );
+        const checksum = this.netdev ? timed('txChecksum', () => this.links.disableTxChecksum(`ovg${id.slice(0, 12)}`)) : undefined;
+        const [, inserted] = await Promise.all([
+          checksum,
+          timed('ovsInsert', () =>
+            this.ovs.transact([
+              ovsOp.insert(
+                'Interface',
+                { name: host, external_ids: { 'iface-id': id, 'attached-mac': mac, 'bench:floor': 'true' } },
+                { uuidName: 'iface' },
+              ),
+              ovsOp.insert('Port', { name: host, interfaces: [namedUuid('iface')] }, { uuidName: 'port' }),
+              ovsOp.mutate('Bridge', [['_uuid', '==', this.bridgeUuid]], [['ports', 'insert', [namedUuid('port')]]]),
+            ]),
+          ),
+        ]);
+        return inserted;
       })(),
     ]);
     const lsp = (nbResults[1] as { uuid: string }).uuid;

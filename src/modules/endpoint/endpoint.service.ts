@@ -106,13 +106,16 @@ export class EndpointService {
    * The veth pair (peer with the endpoint's MAC, host end up) and its OVS port on the integration bridge with
    * external_ids:iface-id, the binding ovn-controller looks for. `sandbox` is known only at Join. On OVS's
    * userspace datapath the peer fills its own checksums (see {@link needsTxChecksumOff}); it is set before
-   * dockerd moves the peer into the sandbox, and the setting moves with it.
+   * the verb answers, so before dockerd moves the peer into the sandbox, and the setting moves with it.
    */
   private async makeHostSide(endpointId: string, net: NetworkRecord, mac: string, sandbox?: { id: string; key: string }): Promise<void> {
     const names = vethNames(endpointId);
     await this.links.createVethPair(names.host, names.peer, { mtu: net.mtu ?? this.defaultMtu.get(), peerMac: mac });
-    if (needsTxChecksumOff(this.ovs.datapathType(this.config.OVN_DRIVER_BRIDGE))) await this.links.disableTxChecksum(names.peer);
-    await this.ovs.attachPort({
+    // The checksum setting and the OVS port are independent: both are in place before the verb answers.
+    const checksum = needsTxChecksumOff(this.ovs.datapathType(this.config.OVN_DRIVER_BRIDGE))
+      ? this.links.disableTxChecksum(names.peer)
+      : undefined;
+    const port = this.ovs.attachPort({
       bridge: this.config.OVN_DRIVER_BRIDGE,
       portName: names.host,
       ifaceId: endpointId,
@@ -121,6 +124,9 @@ export class EndpointService {
       sandboxKey: sandbox?.key,
       networkId: net.networkId,
     });
+    const results = await Promise.allSettled([checksum, port]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /**
