@@ -21,7 +21,6 @@ const NB_MODELS = [OvnNorthbound, OvnNorthbound2503];
  * against the server's schema (a server lacking one is refused with the list of what it lacks).
  */
 const NB_TABLES: NbColumns = {
-  NB_Global: ['nb_cfg', 'hv_cfg'],
   Logical_Switch: ['name', 'ports', 'external_ids', 'other_config'],
   /** options: written (router-port) and not read. */
   Logical_Switch_Port: ['name', 'addresses', 'port_security', 'external_ids', 'up', 'type', 'options'],
