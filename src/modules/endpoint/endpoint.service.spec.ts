@@ -89,6 +89,9 @@ class FakeLocalSwitch extends LocalSwitchRepository {
   chassis(): string {
     return 'chassis-1';
   }
+  hostChassis(): string {
+    return 'chassis-1';
+  }
   encapsulation(): { types: string; ip: string } | undefined {
     return this.encap;
   }
@@ -175,7 +178,7 @@ function setup(joinTimeoutMs = 1000) {
     ovs,
     links,
     new EndpointActivity(),
-    new SandboxRoutesService(nb, ovs, new NoSandboxRoutes()),
+    new SandboxRoutesService(nb, ovs, new NoSandboxRoutes(), links),
   );
   const create = () => service.createEndpoint({ NetworkID: NET, EndpointID: EP, Interface: { Address: endpoint.address }, Options: null });
   const join = () => service.join({ NetworkID: NET, EndpointID: EP, SandboxKey: SANDBOX, Options: null });

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { Logger } from '@nestjs/common';
+import type { LinkOps } from '../host/link-ops';
 import { SandboxRouteOps, type SandboxState } from '../host/sandbox-route-ops';
 import type { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import type { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord } from '../ovn/ovn.model';
+import { vethNames } from './interface-names';
 import { SandboxRoutesService } from './sandbox-routes.service';
 
 /** A sandbox whose namespace never becomes readable: what a driver sees when dockerd's mount does not reach it. */
@@ -20,7 +22,59 @@ class UnreadableSandbox extends SandboxRouteOps {
   }
 }
 
+/** A sandbox that holds the address once asked `readyAfter` times; counts its reads and what it applied. */
+class CountingSandbox extends SandboxRouteOps {
+  reads = 0;
+  applied: { add: unknown[]; remove: unknown[] }[] = [];
+  read(): Promise<SandboxState | undefined> {
+    this.reads++;
+    return Promise.resolve({ addresses: ['10.1.0.5/24'], routes: [] });
+  }
+  apply(_key: string, change: { add: unknown[]; remove: unknown[] }): Promise<void> {
+    this.applied.push(change);
+    return Promise.resolve();
+  }
+}
+
 describe(SandboxRoutesService.name, () => {
+  it("enters the sandbox only once the container's end of the veth has left this namespace", async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    try {
+      const key = '/var/run/docker/netns/0123456789ab';
+      const nb = {
+        findNetwork: () => ({ networkId: 'n', vrf: 'blue', isolated: false, subnet: '10.1.0.0/24', gateway: '10.1.0.1' }),
+        findEndpoint: () => ({ networkId: 'n' }),
+        vrfSubnets: () => [{ subnet: '10.1.0.0/24' }, { subnet: '10.2.0.0/24' }],
+      } as unknown as NorthboundRepository;
+      const ovs = { ownedPorts: () => [{ sandboxKey: key, ifaceId: 'e' }] } as unknown as LocalSwitchRepository;
+      const sandbox = new CountingSandbox();
+      const peer = vethNames('e'.repeat(64)).peer;
+      let links = ['lo', peer];
+      const service = new SandboxRoutesService(nb, ovs, sandbox, { listLinks: () => Promise.resolve(links) } as unknown as LinkOps);
+      const joined = {
+        networkId: 'n',
+        endpointId: 'e'.repeat(64),
+        lspName: 'e',
+        address: '10.1.0.5/24',
+        vrf: 'blue',
+      } as unknown as EndpointRecord;
+      service.afterJoin(key, joined);
+      const tick = async (ms: number) => {
+        mock.timers.tick(ms);
+        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      };
+      for (let i = 0; i < 50; i++) await tick(10);
+      assert.equal(sandbox.reads, 0, 'no nsenter while dockerd has not moved the veth');
+      links = ['lo'];
+      for (let i = 0; i < 3; i++) await tick(10);
+      assert.equal(sandbox.reads, 2, 'one look for the address, one by the sync');
+      assert.deepEqual(sandbox.applied, [{ add: [{ destination: '10.2.0.0/24', via: '10.1.0.1' }], remove: [] }]);
+      service.onApplicationShutdown();
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
   it('warns, with the reason, when a routed sandbox never becomes a namespace', async () => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     const warn = mock.method(Logger.prototype, 'warn', () => undefined);
@@ -30,7 +84,9 @@ describe(SandboxRoutesService.name, () => {
         vrfSubnets: () => [{ subnet: '10.1.0.0/24' }, { subnet: '10.2.0.0/24' }],
       } as unknown as NorthboundRepository;
       const ovs = { ownedPorts: () => [] } as unknown as LocalSwitchRepository;
-      const service = new SandboxRoutesService(nb, ovs, new UnreadableSandbox());
+      const service = new SandboxRoutesService(nb, ovs, new UnreadableSandbox(), {
+        listLinks: () => Promise.resolve([]),
+      } as unknown as LinkOps);
       const joined = { networkId: 'n', endpointId: 'e', lspName: 'e', address: '10.1.0.5/24' } as unknown as EndpointRecord;
       service.afterJoin('/var/run/docker/netns/0123456789ab', joined);
       for (let i = 0; i < 400 && warn.mock.callCount() === 0; i++) {

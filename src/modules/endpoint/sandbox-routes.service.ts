@@ -1,16 +1,20 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
+import { LinkOps } from '../host/link-ops';
 import { SandboxRouteOps } from '../host/sandbox-route-ops';
 import { addressOf } from '../../domain/address';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord } from '../ovn/ovn.model';
+import { vethNames } from './interface-names';
 import { planSandboxRoutes, type SandboxEndpoint } from './sandbox-route-plan';
 
 /** How long after Join the driver looks for the endpoint's address in the sandbox, and how often. */
 const SETTLE_TIMEOUT_MS = 60_000;
 const SETTLE_FIRST_MS = 10;
 const SETTLE_MAX_MS = 500;
+/** How long the move of the container's veth end is watched every SETTLE_FIRST_MS before backing off. */
+const SETTLE_WATCH_MS = 3_000;
 /** vrf changes arrive in bursts (a compose file creates its networks together): one resync per burst. */
 const RESYNC_DEBOUNCE_MS = 100;
 
@@ -33,6 +37,7 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     private readonly nb: NorthboundRepository,
     private readonly ovs: LocalSwitchRepository,
     private readonly ops: SandboxRouteOps,
+    private readonly links: LinkOps,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -64,7 +69,7 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     // the sandbox, no processes beside dockerd's container start.
     const routed = net && !net.isolated ? this.nb.vrfSubnets(net.vrf).length : 0;
     if (!joined.address || (routed <= 1 && !this.hasOtherPorts(sandboxKey, joined.lspName))) return;
-    void this.settle(sandboxKey, addressOf(joined.address)).catch((e: unknown) =>
+    void this.settle(sandboxKey, addressOf(joined.address), vethNames(joined.endpointId).peer).catch((e: unknown) =>
       this.logger.warn(`routes of sandbox ${sandboxKey} after Join of ${joined.endpointId}: ${(e as Error).message}`),
     );
   }
@@ -108,10 +113,27 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     this.resyncTimer.unref();
   }
 
-  private async settle(sandboxKey: string, ip: string): Promise<void> {
-    const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  /**
+   * Waits until dockerd has put `ip` in the sandbox, then syncs its routes. Until the container's end of
+   * the veth (`peer`) has left this namespace dockerd cannot have programmed it: that is watched in
+   * /proc/net/dev, and the sandbox is entered (three `nsenter ip` processes a look) only after.
+   */
+  private async settle(sandboxKey: string, ip: string, peer: string): Promise<void> {
+    const start = Date.now();
+    const deadline = start + SETTLE_TIMEOUT_MS;
+    let moved = false;
     for (let delay = SETTLE_FIRST_MS; !this.closed && Date.now() < deadline; delay = Math.min(delay * 1.5, SETTLE_MAX_MS)) {
       await new Promise((r) => setTimeout(r, delay));
+      if (!moved) {
+        if ((await this.links.listLinks()).includes(peer)) {
+          // A read of /proc/net/dev is cheap: every 10 ms for the first seconds, then backing off.
+          if (Date.now() - start < SETTLE_WATCH_MS) delay = SETTLE_FIRST_MS / 1.5;
+          continue;
+        }
+        // dockerd programs the address right after the move: look from 10 ms on again.
+        moved = true;
+        delay = SETTLE_FIRST_MS / 1.5;
+      }
       const state = await this.ops.read(sandboxKey);
       if (state?.addresses.some((a) => addressOf(a) === ip)) {
         await this.queue.run(sandboxKey, () => this.sync(sandboxKey));
