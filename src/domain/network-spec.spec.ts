@@ -5,7 +5,7 @@ import type { CreateNetworkRequest } from '../protocol/network.dto';
 import { hostVrf, parseNetworkSpec as parseOn } from './network-spec';
 
 const CHASSIS = 'host-a';
-const parseNetworkSpec = (r: CreateNetworkRequest) => parseOn(r, CHASSIS);
+const parseNetworkSpec = (r: CreateNetworkRequest) => parseOn(r, () => CHASSIS);
 
 const ID = 'a'.repeat(64);
 function req(over: Partial<CreateNetworkRequest> = {}): CreateNetworkRequest {
@@ -53,7 +53,7 @@ describe(parseOn.name, () => {
     assert.match(uuid, /^local\.[0-9a-f]{12}$/);
     assert.equal(uuid, hostVrf('0f8e3c1a-7d2b-4c5e-9a6f-1b2c3d4e5f60'));
     assert.notEqual(uuid, hostVrf('0f8e3c1a-7d2b-4c5e-9a6f-1b2c3d4e5f61'));
-    assert.equal(parseOn(req({ Options: null }), '0f8e3c1a-7d2b-4c5e-9a6f-1b2c3d4e5f60').vrf, uuid);
+    assert.equal(parseOn(req({ Options: null }), () => '0f8e3c1a-7d2b-4c5e-9a6f-1b2c3d4e5f60').vrf, uuid);
   });
 
   it("isolates a network without -o vrf from the vrf's other subnets; naming a vrf asks for routing", () => {

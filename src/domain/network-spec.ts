@@ -81,10 +81,11 @@ function onePool(list: IPAMData[] | null | undefined, family: 4 | 6): AddressPoo
 }
 
 /**
- * Parses and checks a CreateNetwork request made on `chassis`; refuses what the driver cannot honour,
- * naming why.
+ * Parses and checks a CreateNetwork request made on the host `chassis()` names; refuses what the driver
+ * cannot honour, naming why. `chassis` is asked only once the request is known good (it may need the
+ * local OVS DB, and a bad request is told so whatever the DBs do).
  */
-export function parseNetworkSpec(req: CreateNetworkRequest, chassis: string): NetworkSpec {
+export function parseNetworkSpec(req: CreateNetworkRequest, chassis: () => string): NetworkSpec {
   const options = req.Options ?? {};
   const generic = (options[GENERIC_OPTIONS] ?? {}) as Record<string, unknown>;
   if (typeof generic !== 'object' || Array.isArray(generic)) throw new BadRequestError(`${GENERIC_OPTIONS} must be an object`);
@@ -98,7 +99,7 @@ export function parseNetworkSpec(req: CreateNetworkRequest, chassis: string): Ne
   }
   const dockerIpam = DOCKER_IPAM_SPACES.has(req.IPv4Data?.[0]?.AddressSpace ?? '');
   // -o values arrive as strings; anything else (an object, "0x578", " 1400") is refused, not coerced.
-  const vrf = generic.vrf !== undefined ? generic.vrf : dockerIpam ? hostVrf(chassis) : DEFAULT_VRF;
+  const vrf = generic.vrf ?? DEFAULT_VRF;
   if (typeof vrf !== 'string' || !VRF_NAME.test(vrf))
     throw new BadRequestError(`vrf ${JSON.stringify(vrf)} must be 1-32 letters, digits, '.', '_' or '-'`);
   let mtu: number | undefined;
@@ -118,10 +119,11 @@ export function parseNetworkSpec(req: CreateNetworkRequest, chassis: string): Ne
   const ipv4 = onePool(req.IPv4Data, 4);
   if (!ipv4) throw new BadRequestError('an IPv4 subnet is required (IPv4Data is empty)');
   const ipv6 = onePool(req.IPv6Data, 6);
+  const host = chassis();
   return {
     networkId: req.NetworkID,
-    vrf,
-    chassis,
+    vrf: generic.vrf === undefined && dockerIpam ? hostVrf(host) : vrf,
+    chassis: host,
     dockerIpam,
     mtu,
     internal: options[INTERNAL] === true,

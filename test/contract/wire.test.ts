@@ -74,16 +74,21 @@ describe('wire protocol', () => {
     }
   });
 
-  it('answers 503 with Err, quickly, while NB is unreachable', async () => {
-    const body = JSON.stringify({
-      NetworkID: ID,
-      Options: {},
-      IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.40.0.0/24', Gateway: '10.40.0.1/24' }],
-      IPv6Data: [],
-    });
-    const r = await post('/NetworkDriver.CreateNetwork', body);
-    assert.equal(r.status, 503);
-    assert.match(JSON.parse(r.body).Err, /^CreateNetwork: OVN Northbound DB \(unix:\/nonexistent\/nb\.sock\) is not connected$/);
+  it('answers 503 with Err, quickly, while the OVSDB servers are unreachable', async () => {
+    const body = (generic: Record<string, string>) =>
+      JSON.stringify({
+        NetworkID: ID,
+        Options: { 'com.docker.network.generic': generic },
+        IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.40.0.0/24', Gateway: '10.40.0.1/24' }],
+        IPv6Data: [],
+      });
+    // A network records the chassis that made it (the local OVS DB's system-id), so that DB is asked first.
+    for (const generic of [{ vrf: 'blue' }, {}] as Record<string, string>[]) {
+      const r = await post('/NetworkDriver.CreateNetwork', body(generic));
+      assert.equal(r.status, 503);
+      assert.match(JSON.parse(r.body).Err, /^CreateNetwork: local Open_vSwitch DB \(unix:\/nonexistent\/db\.sock\) is not connected$/);
+    }
+    // With the local DB up and NB down, the NB is named (test/integration/reliability.test.ts).
   });
 
   it("refuses -o options named like Object.prototype's methods instead of dropping them", async () => {

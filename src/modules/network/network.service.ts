@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
 import type { CapabilitiesResponse, CreateNetworkRequest } from '../../protocol/network.dto';
@@ -22,8 +21,7 @@ export class NetworkService {
   }
 
   async createNetwork(req: CreateNetworkRequest): Promise<void> {
-    // The chassis names this host in OVN; the host name stands in while OVS has no system-id.
-    const spec = parseNetworkSpec(req, this.ovs.chassis() ?? hostname());
+    const spec = parseNetworkSpec(req, () => this.ovs.hostChassis());
     const record = await this.nb.ensureNetwork(spec);
     this.logger.log({ networkId: spec.networkId, switch: record.switchName, vrf: spec.vrf }, 'network ready');
   }

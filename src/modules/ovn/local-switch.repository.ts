@@ -23,6 +23,11 @@ export abstract class LocalSwitchRepository {
   /** This host's OVN chassis name (Open_vSwitch external_ids:system-id). */
   abstract chassis(): string | undefined;
   /**
+   * The name this host's records carry: the chassis name, else (no system-id set) the host name. An
+   * UnavailableError while the local Open_vSwitch DB is not synced: a guess then could differ later.
+   */
+  abstract hostChassis(): string;
+  /**
    * The tunnel this chassis reaches the others with (Open_vSwitch external_ids:ovn-encap-type, as given,
    * and the first address of ovn-encap-ip); undefined while either is unset.
    */

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { namedUuid } from 'ovsdb-client';
 import { DriverError } from '../../protocol/errors';
@@ -34,6 +35,10 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
 
   chassis(): string | undefined {
     return lookup.chassis(this.sessions.ovs.cache);
+  }
+
+  hostChassis(): string {
+    return lookup.chassis(this.sessions.localOvs().cache) ?? hostname();
   }
 
   encapsulation(): { types: string; ip: string } | undefined {
