@@ -314,7 +314,7 @@ describe('two Docker hosts on one OVN (e2e)', () => {
     const subnet = '10.96.0.0/24';
     for (const h of mh.hosts) await h.docker('network', 'create', '-d', 'ovn', '--subnet', subnet, 'mh-local');
     const own = mh.hosts.map((h) => `docker-${hostVrf(h.chassis)}-10.96.0.0_24`).sort();
-    assert.deepEqual(await ourSwitches(/10\.96\.0\./), own, 'one switch per host');
+    assert.deepEqual((await ourSwitches(/10\.96\.0\./)).sort(), own, 'one switch per host');
     const [a1, a2, b1] = [await dockerRun(a, 'mh-local'), await dockerRun(a, 'mh-local'), await dockerRun(b, 'mh-local')];
     const [ipA1, ipB1] = [await field(a, a1, 'mh-local', 'IPAddress'), await field(b, b1, 'mh-local', 'IPAddress')];
     assert.deepEqual([ipA1, ipB1], ['10.96.0.2', '10.96.0.2'], "each host's Docker IPAM starts over");
