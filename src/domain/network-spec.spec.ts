@@ -47,6 +47,7 @@ describe(parseOn.name, () => {
     );
     // Naming a vrf, or another IPAM (shared or of unknown reach), keeps the vrf as it was.
     assert.equal(parseNetworkSpec(req()).vrf, 'blue');
+    assert.throws(() => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { vrf: null } } })), /vrf null must be/);
     assert.equal(parseNetworkSpec(req({ Options: null, IPv4Data: [{ AddressSpace: 'infoblox', Pool: '10.40.0.0/24' }] })).vrf, 'default');
     // system-ids are often UUIDs: too long for a vrf name, so a digest stands in; still a valid vrf.
     const uuid = hostVrf('0f8e3c1a-7d2b-4c5e-9a6f-1b2c3d4e5f60');

@@ -99,7 +99,7 @@ export function parseNetworkSpec(req: CreateNetworkRequest, chassis: () => strin
   }
   const dockerIpam = DOCKER_IPAM_SPACES.has(req.IPv4Data?.[0]?.AddressSpace ?? '');
   // -o values arrive as strings; anything else (an object, "0x578", " 1400") is refused, not coerced.
-  const vrf = generic.vrf ?? DEFAULT_VRF;
+  const vrf = generic.vrf === undefined ? DEFAULT_VRF : generic.vrf;
   if (typeof vrf !== 'string' || !VRF_NAME.test(vrf))
     throw new BadRequestError(`vrf ${JSON.stringify(vrf)} must be 1-32 letters, digits, '.', '_' or '-'`);
   let mtu: number | undefined;
