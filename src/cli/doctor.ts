@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { tunnelOverhead } from '../domain/tunnel-mtu';
 import type { DatabaseView } from './views';
 
 export interface Check {
@@ -12,8 +13,8 @@ export interface Check {
   warning?: boolean;
 }
 
-/** Geneve's encapsulation: outer Ethernet, IP, UDP, Geneve and OVN's option (what the overlay costs the MTU). */
-export const GENEVE_OVERHEAD = 58;
+/** What Geneve over IPv4 costs a container's MTU (domain/tunnel-mtu.ts, as the driver's default MTU counts it). */
+export const GENEVE_OVERHEAD = tunnelOverhead('geneve', 4)!;
 
 /** Is ovn-controller running on this host? Its pidfile in the OVN run directory names a live process. */
 export function ovnControllerCheck(rundir: string): Check {
