@@ -503,39 +503,29 @@ async function b2(ctx: Context, nets: DockerNets): Promise<Omit<BenchResult, 'se
     }
   };
   const outside = { ovn: nets.ovn, bridge: nets.bridge, ovnPeer: peers.ovn, bridgePeer: peers.bridge };
-  // Each run a never-used address (--ip): what the driver and OVN add to a container start.
-  await rounds(
-    ctx.sizes.b2.fresh,
-    fresh,
-    () => {
-      const h = host++;
-      return { ovn: ['--ip', `10.81.0.${h}`], bridge: ['--ip', `10.82.0.${h}`] };
-    },
-    outside,
-  );
+  /** Each run a never-used address (--ip) in the two /24s whose first three octets are given. */
+  const newAddress = (ovn: string, bridge: string) => () => {
+    const h = host++;
+    return { ovn: ['--ip', `${ovn}.${h}`], bridge: ['--ip', `${bridge}.${h}`] };
+  };
+  // New addresses: what the driver and OVN add to a container start.
+  await rounds(ctx.sizes.b2.fresh, fresh, newAddress('10.81.0', '10.82.0'), outside);
   // Docker's IPAM: each run gets the address the previous container just gave back.
   await rounds(ctx.sizes.b2.reused, reused, () => ({ ovn: [], bridge: [] }), outside);
   // Internal networks on both drivers: no docker_gwbridge endpoint for the OVN container either.
-  await rounds(
-    ctx.sizes.b2.fresh,
-    internal,
-    () => {
-      const h = host++;
-      return { ovn: ['--ip', `10.83.0.${h}`], bridge: ['--ip', `10.84.0.${h}`] };
-    },
-    { ovn: nets.ovnInternal, bridge: nets.bridgeInternal, ovnPeer: peers.ovnInternal, bridgePeer: peers.bridgeInternal },
-  );
+  const bridgeInternal = { bridge: nets.bridgeInternal, bridgePeer: peers.bridgeInternal };
+  await rounds(ctx.sizes.b2.fresh, internal, newAddress('10.83.0', '10.84.0'), {
+    ovn: nets.ovnInternal,
+    ovnPeer: peers.ovnInternal,
+    ...bridgeInternal,
+  });
   // A routed network (a vrf with two): the driver looks into each new container once dockerd has moved its
   // interface in, and adds the route to the other subnet.
-  await rounds(
-    ctx.sizes.b2.fresh,
-    routed,
-    () => {
-      const h = host++;
-      return { ovn: ['--ip', `10.85.0.${h}`], bridge: ['--ip', `10.84.0.${h}`] };
-    },
-    { ovn: nets.ovnRouted, bridge: nets.bridgeInternal, ovnPeer: peers.ovnRouted, bridgePeer: peers.bridgeInternal },
-  );
+  await rounds(ctx.sizes.b2.fresh, routed, newAddress('10.85.0', '10.84.0'), {
+    ovn: nets.ovnRouted,
+    ovnPeer: peers.ovnRouted,
+    ...bridgeInternal,
+  });
   const target = { on: 'ratio' as const, op: '<=' as const, limit: 1.05, text: '≤ 1.05×' };
   const rows: Row[] = [];
   const [fOvn, fBridge] = [ms(fresh.ovn), ms(fresh.bridge)];
