@@ -7,6 +7,7 @@ import { after, describe, it } from 'node:test';
 import { createGenericNetlink, genl } from 'netlink';
 import { RETIRED_LINK_GROUP } from '../../src/modules/host/link-ops';
 import { attr, cstring, nest } from '../../src/modules/host/netlink-attrs';
+import { IpBatch } from '../../src/modules/host/ip-batch';
 import { NetlinkLinkOps } from '../../src/modules/host/netlink-link-ops';
 import { DriverError } from '../../src/protocol/errors';
 import { run, waitFor } from '../harness/stack';
@@ -187,5 +188,41 @@ describe('NetlinkLinkOps', () => {
       (e: unknown) => e instanceof DriverError && e.code === 'HOST_LINK_FAILED' && /EINVAL/.test(e.message),
     );
     assert.equal(await link(n.host), undefined, 'nothing half made');
+  });
+});
+
+describe('IpBatch (the long-lived `ip -batch` process that deletes retired links)', () => {
+  const ip = new IpBatch();
+  after(() => ip.close());
+
+  it('runs commands in order, each answered once it finished, with what it printed on stderr', async () => {
+    const n = names();
+    const [made, failed, gone] = await Promise.all([
+      ip.run(`link add ${n.host} type veth peer name ${n.peer}`),
+      ip.run(`link add ${n.host} type veth peer name ${n.peer}`),
+      ip.run(`link delete ${n.host}`),
+    ]);
+    assert.deepEqual(made.errors, []);
+    assert.match(failed.errors.join('\n'), /File exists/, 'the second add of the same name failed');
+    assert.deepEqual(gone.errors, []);
+    assert.equal(await link(n.host), undefined, 'deleted by the time the command answered');
+  });
+
+  it('starts a new process for the next command when its process died', async () => {
+    const first = await ip.run('link show dev lo');
+    assert.deepEqual(first.errors, []);
+    const pids = (await run('pgrep', ['-f', '-P', String(process.pid), '^ip -force -batch -$'])).trim().split('\n');
+    assert.equal(pids.length, 1, 'one helper process');
+    await run('kill', ['-KILL', pids[0]!]);
+    await waitFor(async () => (await run('pgrep', ['-f', '-P', String(process.pid), '^ip -force -batch -$']).catch(() => '')) === '', {
+      timeoutMs: 2000,
+      intervalMs: 10,
+      what: 'the helper gone',
+    });
+    assert.deepEqual((await ip.run('link show dev lo')).errors, [], 'a command after the death runs in a new process');
+  });
+
+  it('refuses more than one command per call', async () => {
+    await assert.rejects(ip.run('link show dev lo\nlink delete group 1'), /one command per call/);
   });
 });

@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { promisify } from 'node:util';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createGenericNetlink, createNetlink, genl, Protocol, type GenericNetlinkSocket, type NetlinkSocket } from 'netlink';
 import { DriverError } from '../../protocol/errors';
+import { IpBatch } from './ip-batch';
 import { ETHTOOL_GENL_NAME, ETHTOOL_GENL_VERSION, ETHTOOL_MSG_FEATURES_SET, featuresOff, TX_CHECKSUM_FEATURES } from './ethtool-netlink';
 import { LinkOps, RETIRED_LINK_GROUP } from './link-ops';
 import { deleteLinkByName, newVethPair, NLM_F_CREATE, NLM_F_EXCL, RTM_DELLINK, RTM_NEWLINK, RTM_SETLINK, setLinkGroup } from './rtnetlink';
@@ -27,7 +26,6 @@ function checkName(name: string): void {
 }
 
 const REQUEST_TIMEOUT_MS = 5000;
-const run = promisify(execFile);
 
 function closeQuietly(socket: NetlinkSocket): void {
   try {
@@ -60,6 +58,8 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
   private firstRetiredAt = 0;
   private reapTimer?: NodeJS.Timeout;
   private reaping: Promise<void> = Promise.resolve();
+  /** Runs the deletions of retired links (see deleteRetired). */
+  private readonly ip = new IpBatch();
   private closed = false;
 
   constructor(
@@ -79,6 +79,7 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     await this.flushRetired();
     this.closed = true;
+    await this.ip.close();
     this.dropSocket();
     this.dropEthtool();
   }
@@ -207,18 +208,21 @@ export class NetlinkLinkOps extends LinkOps implements OnModuleInit, OnApplicati
   }
 
   /**
-   * One `ip link delete group` process, off the request path: the kernel does the deletion inside the
-   * request, waiting for in-flight packets (and for any holder of a device to let go), and in this process
-   * that wait would block the event loop. An empty group answers "No such device".
+   * `ip link delete group` in the driver's long-lived `ip -batch` process ({@link IpBatch}), off the
+   * request path: the kernel does the deletion inside the request, waiting for in-flight packets (and for
+   * any holder of a device to let go), and in this process that wait would block the event loop. An empty
+   * group answers "No such device".
    */
   private async deleteRetired(): Promise<void> {
+    const command = `link delete group ${RETIRED_LINK_GROUP}`;
+    let errors: string[];
     try {
-      await run('ip', ['link', 'delete', 'group', String(RETIRED_LINK_GROUP)], { timeout: 60_000 });
+      ({ errors } = await this.ip.run(command));
     } catch (e) {
-      const stderr = String((e as { stderr?: unknown }).stderr ?? '');
-      if (!/No such device/.test(stderr))
-        throw new DriverError('HOST_LINK_FAILED', `ip link delete group ${RETIRED_LINK_GROUP}: ${stderr.trim() || (e as Error).message}`);
+      throw new DriverError('HOST_LINK_FAILED', `ip ${command}: ${(e as Error).message}`);
     }
+    const real = errors.filter((l) => !/No such device|^Command failed/.test(l));
+    if (real.length > 0) throw new DriverError('HOST_LINK_FAILED', `ip ${command}: ${real.join('; ')}`);
   }
 
   private async request(type: number, body: Buffer, flags = 0): Promise<void> {
