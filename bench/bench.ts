@@ -25,7 +25,7 @@ import { cleanup as dockerCleanup, concurrentRunsUntilPing, LABEL, networkCreate
 import { settledRss, startBareServer, startDriver } from './driver-start';
 import { BenchResult, dockerId, experimentEnv, judge, machine, now, percentile, row, Row, rssMB, stats, table } from './lib';
 import { b6, B6Sizes } from './ipam-fill';
-import { loadNb, settle, unloadNb } from './nb-load';
+import { loadNb, settle, unloadNb, withOvnDaemonsStopped } from './nb-load';
 import { FLOOR_STEPS, LifecycleFloor } from './lifecycle-floor';
 import { SeedBaseline } from './seed-baseline';
 
@@ -125,6 +125,7 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
   };
   const off = new LifecycleSamples();
   const on = new LifecycleSamples();
+  const paused = new LifecycleSamples();
   const seedNoWait: number[] = [];
   const seedWait: number[] = [];
   // The host-side floor of any veth-based driver: create and delete one pair (two `ip` processes).
@@ -156,23 +157,38 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
       await stopped.spawn();
     }
   };
-  // The same transactions and netlink requests, alone (bench/lifecycle-floor.ts).
-  const floor = await LifecycleFloor.open(ctx.stack);
+  // The same transactions and netlink requests, alone (bench/lifecycle-floor.ts), in a phase of their own
+  // with no driver running: the floor's OVSDB sessions monitor the same tables as the driver, and a
+  // process decoding every update while the driver is timed (or the other way round) slows the one timed.
+  const floors: LifecycleFloor[] = [];
+  const floorPhase = async () => {
+    const floor = await LifecycleFloor.open(ctx.stack);
+    floors.push(floor);
+    try {
+      for (let i = 0; i < sizes.warmup; i++) await floor.lifecycle();
+      floor.reset();
+      for (let i = 0; i < sizes.b1.off; i++) await quiet().then(() => floor.lifecycle());
+    } finally {
+      await floor.close().catch(() => undefined);
+    }
+  };
   try {
     await alone(ctx.on, async () => {
       for (let i = 0; i < sizes.warmup; i++) {
         await ctx.offNet.lifecycle();
         await timeSeed(false);
-        await floor.lifecycle();
       }
-      floor.reset();
       const rounds = Math.max(sizes.b1.off, sizes.b1.seed);
       for (let i = 0; i < rounds; i++) {
         if (i < sizes.b1.off) off.add(await quiet().then(() => ctx.offNet.lifecycle()));
-        if (i < sizes.b1.off) await quiet().then(() => floor.lifecycle());
         if (i < sizes.b1.seed) seedNoWait.push(await quiet().then(() => timeSeed(false)));
         if (i < sizes.b1.seed) vethFloor.push(await quiet().then(() => timeVeth()));
       }
+      // Where the rest goes: the same lifecycle while ovn-northd and ovn-controller cannot run, so that
+      // nothing on the machine works on its changes meanwhile (a diagnosis, not a way to run OVN).
+      await withOvnDaemonsStopped(ctx.stack, async () => {
+        for (let i = 0; i < sizes.b1.seed; i++) paused.add(await ctx.offNet.lifecycle());
+      });
     });
     await alone(ctx.off, async () => {
       for (let i = 0; i < sizes.warmup; i++) await ctx.onNet.lifecycle();
@@ -181,13 +197,22 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
         if (i < sizes.b1.on) on.add(await quiet().then(() => ctx.onNet.lifecycle()));
         if (i < sizes.b1.seedWait) seedWait.push(await quiet().then(() => timeSeed(true)));
       }
+      await alone(ctx.on, floorPhase);
     });
   } finally {
     await seed.deleteNetwork().catch(() => undefined);
-    await floor.close().catch(() => undefined);
   }
+  const floor = floors[0];
+  if (!floor) throw new Error('B1: the floor phase did not run');
   const sFloor = ms(floor.total);
-  const [sOff, sOn, sSeed, sSeedWait, sVeth] = [ms(off.total), ms(on.total), ms(seedNoWait), ms(seedWait), ms(vethFloor)];
+  const [sOff, sOn, sSeed, sSeedWait, sVeth, sPaused] = [
+    ms(off.total),
+    ms(on.total),
+    ms(seedNoWait),
+    ms(seedWait),
+    ms(vethFloor),
+    ms(paused.total),
+  ];
   const seedWhat = 'seed sequence, 12 processes';
   const rows: Row[] = [
     row('B1.off.p50', 'lifecycle p50, dataplane wait off', 'ms', sOff.p50, sSeed.p50, seedWhat, {
@@ -222,6 +247,15 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
         baselineStats: sFloor,
       },
     ),
+    row(
+      'B1.off.vs-paused',
+      'lifecycle p50, dataplane wait off',
+      'ms',
+      sOff.p50,
+      sPaused.p50,
+      'the same with ovn-northd and ovn-controller stopped (SIGSTOP): no CPU taken by their work on its changes',
+      { baselineStats: sPaused },
+    ),
     row('B1.on.p50', 'lifecycle p50, dataplane wait on', 'ms', sOn.p50, sSeed.p50, seedWhat, { valueStats: sOn, show: 'speedup' }),
     row(
       'B1.on.p50.vs-wait',
@@ -243,6 +277,7 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
     rows,
     details: {
       waitOff: { total: sOff, perVerb: perVerb(off) },
+      daemonsStopped: { total: sPaused, perVerb: perVerb(paused) },
       waitOn: { total: sOn, perVerb: perVerb(on) },
       seed: sSeed,
       seedWait: sSeedWait,

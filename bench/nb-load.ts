@@ -2,6 +2,8 @@
  * Bulk rows in NB for B3 and B4, written through ovsdb-client: one transaction per batch of switches, each
  * switch inserted with its ports (about 86k rows/s here, against ~120/s for one ovn-nbctl per row).
  */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { namedUuid, op, Op, OvsdbClient } from 'ovsdb-client';
 import { run } from '../test/harness/stack';
 import type { Stack } from '../test/harness/stack';
@@ -147,4 +149,25 @@ export async function settle(stack: Stack, timeoutSec = 300): Promise<number> {
     timeout: (timeoutSec + 10) * 1000,
   });
   return (performance.now() - t0) / 1000;
+}
+
+/**
+ * Runs `f` with the stack's ovn-northd and ovn-controller stopped (SIGSTOP), then lets them go on and
+ * catch up. The OVSDB servers and ovs-vswitchd keep running: transactions and ports work, nothing is
+ * translated into flows meanwhile.
+ */
+export async function withOvnDaemonsStopped(stack: Stack, f: () => Promise<void>): Promise<void> {
+  const pids: number[] = [];
+  for (const file of ['northd.pid', 'ovn-controller.pid']) {
+    const pid = Number((await readFile(path.join(stack.dir, file), 'utf8')).trim());
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no pid in ${file} of ${stack.dir}`);
+    pids.push(pid);
+  }
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  try {
+    await f();
+  } finally {
+    for (const pid of pids) process.kill(pid, 'SIGCONT');
+  }
+  await settle(stack);
 }
