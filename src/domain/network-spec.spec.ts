@@ -109,6 +109,8 @@ describe(parseOn.name, () => {
       { Options: { 'com.docker.network.generic': { mtu: '0x578' } } },
       { Options: { 'com.docker.network.generic': { mtu: ' 1400' } } },
       { Options: { 'com.docker.network.generic': { mtu: 1400.5 } } },
+      { Options: { 'com.docker.network.generic': { 'com.docker.network.driver.mtu': '9999999' } } },
+      { Options: { 'com.docker.network.generic': { mtu: '1400', 'com.docker.network.driver.mtu': '1450' } } },
       { Options: { 'com.docker.network.generic': { vrf: { toString: 'blue' } } } },
       { Options: { 'com.docker.network.generic': { vrf: ['blue'] } } },
       // option names are checked as own keys: these are on every object's prototype
@@ -120,6 +122,16 @@ describe(parseOn.name, () => {
       { IPv4Data: [{ Pool: 'fd00::/64' }] },
     ];
     for (const over of bad) assert.throws(() => parseNetworkSpec(req(over)), BadRequestError, JSON.stringify(over));
+  });
+
+  it("takes Docker's own MTU option (com.docker.network.driver.mtu) as mtu, as compose files for bridge and overlay pass it", () => {
+    const mtuOf = (generic: Record<string, string>) => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': generic } })).mtu;
+    assert.equal(mtuOf({ 'com.docker.network.driver.mtu': '1400' }), 1400);
+    assert.equal(mtuOf({ mtu: '1400', 'com.docker.network.driver.mtu': '1400' }), 1400, 'both, alike');
+    assert.throws(
+      () => mtuOf({ mtu: '1400', 'com.docker.network.driver.mtu': '1450' }),
+      (e: Error) => e instanceof BadRequestError && /mtu 1400 and com.docker.network.driver.mtu 1450 disagree/.test(e.message),
+    );
   });
 
   it('accepts a network without gateway', () => {

@@ -7,6 +7,11 @@ import { INGRESS_MODES, INGRESS_OPTION, parseIngressMode, type IngressMode } fro
 /** Docker's option keys in CreateNetwork (libnetwork/netlabel/labels.go). */
 export const GENERIC_OPTIONS = 'com.docker.network.generic';
 export const INTERNAL = 'com.docker.network.internal';
+/**
+ * Docker's own MTU option (netlabel.DriverMTU), which its bridge and overlay drivers take: what compose
+ * files and scripts written for those drivers pass (`driver_opts`, `-o`). The same as `mtu` here.
+ */
+export const DRIVER_MTU = 'com.docker.network.driver.mtu';
 
 /** The `-o` options this driver understands, with what they mean. */
 export const SUPPORTED_OPTIONS: Record<string, string> = {
@@ -14,6 +19,7 @@ export const SUPPORTED_OPTIONS: Record<string, string> = {
   mtu: 'MTU of the container interface (68-65535; default: what the tunnel between hosts leaves, at most 1500)',
   [INGRESS_OPTION]: `what reaches its containers from other containers: ${INGRESS_MODES.join(', ')} (default open; exposed: only the ports a container exposes)`,
   isolated: 'true: no routing to or from the other subnets of the vrf (default true without -o vrf, false with it)',
+  [DRIVER_MTU]: "the same as mtu (Docker's own key, as its bridge and overlay drivers take it)",
 };
 
 /** vrf names become part of OVN object names and external_ids. */
@@ -74,6 +80,21 @@ function parsePool(data: IPAMData, family: 4 | 6): AddressPool {
   return { subnet, gateway };
 }
 
+function parseMtu(generic: Record<string, unknown>): number | undefined {
+  const given = (['mtu', DRIVER_MTU] as const).filter((k) => generic[k] !== undefined);
+  if (given.length === 0) return undefined;
+  const values = given.map((key) => {
+    const raw = generic[key];
+    const mtu = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535)
+      throw new BadRequestError(`${key} ${JSON.stringify(raw)} must be a whole number from 68 to 65535`);
+    return mtu;
+  });
+  if (values.length === 2 && values[0] !== values[1])
+    throw new BadRequestError(`mtu ${values[0]} and ${DRIVER_MTU} ${values[1]} disagree; give one of them`);
+  return values[0];
+}
+
 function onePool(list: IPAMData[] | null | undefined, family: 4 | 6): AddressPool | undefined {
   if (!list || list.length === 0) return undefined;
   if (list.length > 1) throw new BadRequestError(`only one IPv${family} subnet per network is supported, got ${list.length}`);
@@ -102,13 +123,7 @@ export function parseNetworkSpec(req: CreateNetworkRequest, chassis: () => strin
   const vrf = generic.vrf === undefined ? DEFAULT_VRF : generic.vrf;
   if (typeof vrf !== 'string' || !VRF_NAME.test(vrf))
     throw new BadRequestError(`vrf ${JSON.stringify(vrf)} must be 1-32 letters, digits, '.', '_' or '-'`);
-  let mtu: number | undefined;
-  if (generic.mtu !== undefined) {
-    const raw = generic.mtu;
-    mtu = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
-    if (!Number.isInteger(mtu) || mtu < 68 || mtu > 65535)
-      throw new BadRequestError(`mtu ${JSON.stringify(raw)} must be a whole number from 68 to 65535`);
-  }
+  const mtu = parseMtu(generic);
   const ingress = generic[INGRESS_OPTION] === undefined ? 'open' : parseIngressMode(generic[INGRESS_OPTION], INGRESS_OPTION);
   // Networks made without -o vrf share a vrf ("default", or this host's with Docker's IPAM): two compose
   // projects would route to each other, where Docker's bridge driver keeps them apart. Naming a vrf is
