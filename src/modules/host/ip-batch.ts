@@ -6,11 +6,14 @@ export interface IpBatchResult {
   errors: string[];
 }
 
-interface Pending {
+interface Command {
+  line: string;
   resolve: (r: IpBatchResult) => void;
   reject: (e: Error) => void;
   errors: string[];
-  timer: NodeJS.Timeout;
+  timer?: NodeJS.Timeout;
+  /** Settles when the command has (whichever way). */
+  done?: Promise<void>;
 }
 
 /** `ip link show dev lo` prints "N: lo: <…>" first: the end of the command before it. */
@@ -18,17 +21,19 @@ const MARKER_COMMAND = 'link show dev lo';
 const MARKER_LINE = /^\d+: lo[:@]/;
 
 /**
- * One long-lived `ip -force -batch -` process that runs commands sent to its stdin, in order. A command
- * whose kernel request waits (deleting links waits for an RCU grace period and for in-flight packets)
- * then waits in that process, not in the driver's event loop, and the driver forks no process for it:
- * a fork of the ~100 MB driver costs more than the request. Each command is followed by
- * `ip link show dev lo`, whose first line on stdout says the command before it has finished; `-force`
- * keeps the process going after a failed command, whose message goes to stderr.
- * The process is started on the first command and again after it exits.
+ * One long-lived `ip -force -batch -` process that runs commands sent to its stdin. A command whose kernel
+ * request waits (deleting links waits for an RCU grace period and for in-flight packets) then waits in
+ * that process, not in the driver's event loop, and the driver forks no process for it: a fork of the
+ * ~100 MB driver costs more than the request. Each command is followed by `ip link show dev lo`, whose
+ * first line on stdout says the command before it has finished; `-force` keeps the process going after a
+ * failed command, whose message goes to stderr. One command is sent at a time: stdout and stderr are two
+ * pipes, read in no set order, so the stderr lines read between two markers are the running command's
+ * only when no other command runs. The process is started on the first command and again after it exits.
  */
 export class IpBatch {
   private child?: ChildProcess;
-  private readonly pending: Pending[] = [];
+  /** The command running (the first) and those waiting for it. */
+  private readonly queue: Command[] = [];
   private closed = false;
 
   constructor(
@@ -40,27 +45,40 @@ export class IpBatch {
   run(line: string): Promise<IpBatchResult> {
     if (this.closed) return Promise.reject(new Error('ip batch closed'));
     if (/[\n\r]/.test(line)) return Promise.reject(new Error('one command per call'));
-    const child = this.started();
-    return new Promise<IpBatchResult>((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(child, new Error(`ip: no answer to "${line}" in ${this.timeoutMs} ms`)), this.timeoutMs);
-      timer.unref();
-      this.pending.push({ resolve, reject, errors: [], timer });
-      hold(child, true);
-      child.stdin!.write(`${line}\n${MARKER_COMMAND}\n`);
-    });
+    let cmd!: Command;
+    const result = new Promise<IpBatchResult>((resolve, reject) => (cmd = { line, resolve, reject, errors: [] }));
+    cmd.done = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queue.push(cmd);
+    if (this.queue.length === 1) this.send();
+    return result;
   }
 
   /** Ends the process once the commands sent so far have finished. */
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.all(this.queue.map((c) => c.done));
     const child = this.child;
     if (!child) return;
-    hold(child, true);
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      hold(child, true);
       child.once('close', () => resolve());
       child.stdin!.end();
     });
+  }
+
+  /** Sends the first command of the queue to the process (starting one if there is none). */
+  private send(): void {
+    const cmd = this.queue[0];
+    if (!cmd) return;
+    const child = this.started();
+    cmd.timer = setTimeout(() => this.fail(child, new Error(`ip: no answer to "${cmd.line}" in ${this.timeoutMs} ms`)), this.timeoutMs);
+    cmd.timer.unref();
+    hold(child, true);
+    child.stdin!.write(`${cmd.line}\n${MARKER_COMMAND}\n`);
   }
 
   private started(): ChildProcess {
@@ -70,34 +88,36 @@ export class IpBatch {
     child.stdin!.on('error', () => undefined); // reported by 'close' below
     createInterface({ input: child.stdout! }).on('line', (l) => {
       if (!MARKER_LINE.test(l)) return;
-      // stderr written before the marker may be read after it in the same poll: settle on the next turn.
-      setImmediate(() => this.finishOldest());
+      // The command's stderr, written before the marker, may be read just after it: finish on the next turn.
+      setImmediate(() => this.finishRunning(child));
     });
     createInterface({ input: child.stderr! }).on('line', (l) => {
-      if (l.trim()) this.pending[0]?.errors.push(l.trim());
+      if (l.trim()) this.queue[0]?.errors.push(l.trim());
     });
     child.on('error', (e) => this.fail(child, e));
-    // After the markers already read: their commands finished before the process went.
+    // After the marker already read: its command finished before the process went.
     child.on('close', (code, signal) => setImmediate(() => this.fail(child, new Error(`ip exited (${signal ?? `code ${code}`})`))));
     return child;
   }
 
-  private finishOldest(): void {
-    const p = this.pending.shift();
-    if (!p) return;
-    clearTimeout(p.timer);
-    if (this.pending.length === 0 && this.child) hold(this.child, false);
-    p.resolve({ errors: p.errors });
+  private finishRunning(child: ChildProcess): void {
+    if (this.child !== child) return;
+    const cmd = this.queue.shift();
+    if (!cmd) return;
+    clearTimeout(cmd.timer);
+    if (this.queue.length === 0) hold(child, false);
+    cmd.resolve({ errors: cmd.errors });
+    this.send();
   }
 
-  /** The process is gone or stuck: every command still waiting fails, and the next one starts a new one. */
+  /** The process is gone or stuck: every command queued fails, and the next one starts a new process. */
   private fail(child: ChildProcess, e: Error): void {
     if (this.child !== child) return;
     this.child = undefined;
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    for (const p of this.pending.splice(0)) {
-      clearTimeout(p.timer);
-      p.reject(e);
+    for (const cmd of this.queue.splice(0)) {
+      clearTimeout(cmd.timer);
+      cmd.reject(e);
     }
   }
 }
