@@ -19,6 +19,8 @@ interface Command {
 /** `ip link show dev lo` prints "N: lo: <…>" first: the end of the command before it. */
 const MARKER_COMMAND = 'link show dev lo';
 const MARKER_LINE = /^\d+: lo[:@]/;
+/** A deletion waits for the kernel, not for minutes: a process that long silent is stuck. */
+const TIMEOUT_MS = 60_000;
 
 /**
  * One long-lived `ip -force -batch -` process that runs commands sent to its stdin. A command whose kernel
@@ -35,11 +37,6 @@ export class IpBatch {
   /** The command running (the first) and those waiting for it. */
   private readonly queue: Command[] = [];
   private closed = false;
-
-  constructor(
-    private readonly command = 'ip',
-    private readonly timeoutMs = 60_000,
-  ) {}
 
   /** Runs `line` (e.g. "link delete group 7304814"); resolves with its stderr lines once it finished. */
   run(line: string): Promise<IpBatchResult> {
@@ -75,7 +72,7 @@ export class IpBatch {
     const cmd = this.queue[0];
     if (!cmd) return;
     const child = this.started();
-    cmd.timer = setTimeout(() => this.fail(child, new Error(`ip: no answer to "${cmd.line}" in ${this.timeoutMs} ms`)), this.timeoutMs);
+    cmd.timer = setTimeout(() => this.fail(child, new Error(`ip: no answer to "${cmd.line}" in ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
     cmd.timer.unref();
     hold(child, true);
     child.stdin!.write(`${cmd.line}\n${MARKER_COMMAND}\n`);
@@ -83,7 +80,7 @@ export class IpBatch {
 
   private started(): ChildProcess {
     if (this.child) return this.child;
-    const child = spawn(this.command, ['-force', '-batch', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('ip', ['-force', '-batch', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     child.stdin!.on('error', () => undefined); // reported by 'close' below
     createInterface({ input: child.stdout! }).on('line', (l) => {
