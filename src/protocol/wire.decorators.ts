@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsArray,
   IsBoolean,
@@ -137,11 +137,17 @@ export function WireInt(opts: WireOptions = {}): PropertyDecorator {
 }
 
 /** A JSON object with free keys (Go map[string]interface{}); `null` allowed when optional. */
+const RAW_MAPS = Symbol('wire:raw-maps');
+
+/** The properties of `dto` that WireMap declares: maps the validation pipe hands on as sent. */
+export function rawMapKeys(dto: object): string[] {
+  return (Reflect.getMetadata(RAW_MAPS, dto) as string[] | undefined) ?? [];
+}
+
+/** A free-form object (options, labels, reserved addresses); src/core/wire-validation.pipe.ts keeps it as sent. */
 export function WireMap(opts: WireOptions = {}): PropertyDecorator {
-  // The map as sent: class-transformer drops keys named like Object.prototype's methods ("valueOf",
-  // "toString"), so `-o valueOf=v` would vanish instead of being refused as an unknown option.
-  const raw = Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key], { toClassOnly: true });
-  return applyDecorators(api(opts, { type: 'object', additionalProperties: true }), ...presence(opts), IsObject(), raw);
+  const record: PropertyDecorator = (target, key) => Reflect.defineMetadata(RAW_MAPS, [...rawMapKeys(target), String(key)], target);
+  return applyDecorators(api(opts, { type: 'object', additionalProperties: true }), ...presence(opts), IsObject(), record);
 }
 
 /** A nested object of class `type`. */

@@ -91,8 +91,8 @@ describe('wire protocol', () => {
     // With the local DB up and NB down, the NB is named (test/integration/reliability.test.ts).
   });
 
-  it("refuses -o options named like Object.prototype's methods instead of dropping them", async () => {
-    for (const key of ['valueOf', 'toString', 'hasOwnProperty']) {
+  it("refuses -o options named like Object.prototype's members (constructor, valueOf, prototype) instead of dropping them", async () => {
+    for (const key of ['valueOf', 'toString', 'hasOwnProperty', 'constructor', 'prototype']) {
       const body = JSON.stringify({
         NetworkID: ID,
         Options: { 'com.docker.network.generic': { [key]: 'v' } },
