@@ -59,8 +59,8 @@ export function gatewayOps(
 }
 
 /**
- * Ops removing a switch's router port, and the vrf's router with its last port (the wait makes sure no
- * other host added a port since it was read).
+ * Ops removing a switch's router port, and the vrf's router with its last port. They wait on the router's
+ * ports as read: no other writer (another host, or this one in parallel) added or removed one since.
  */
 export function removeGatewayOps(nb: NbClient, vrf: string, switchName: string): Op[] {
   const router = findRouter(nb, vrf);
@@ -69,8 +69,9 @@ export function removeGatewayOps(nb: NbClient, vrf: string, switchName: string):
   const port = [...nb.cache.table(NB.Logical_Router_Port).values()].find((p) => p.name === lrp && router.ports.includes(p._uuid));
   if (!port) return [];
   const where: Where<NbTables[typeof NB.Logical_Router]> = [['_uuid', '==', router._uuid]];
-  if (router.ports.length === 1) {
-    return [nbOp.wait(NB.Logical_Router, where, ['ports'], '==', [{ ports: router.ports }], 0), nbOp.delete(NB.Logical_Router, where)];
-  }
-  return [nbOp.mutate(NB.Logical_Router, where, [['ports', 'delete', [port._uuid]]])];
+  // Either way on the ports as read: two networks of a vrf removed at once (`docker compose down`) would
+  // each take its own port off a router of two, and leave the router with none.
+  const asRead = nbOp.wait(NB.Logical_Router, where, ['ports'], '==', [{ ports: router.ports }], 0);
+  if (router.ports.length === 1) return [asRead, nbOp.delete(NB.Logical_Router, where)];
+  return [asRead, nbOp.mutate(NB.Logical_Router, where, [['ports', 'delete', [port._uuid]]])];
 }
