@@ -17,7 +17,7 @@ set -Eeuo pipefail
 # Everything the tier runs from the rootfs. ovn-central brings ovsdb-server (openvswitch-switch) and
 # ovn-northd; ovn-host brings ovn-controller. OVS itself (ovs-vswitchd) stays the host's: ovn-controller
 # talks to it over OVSDB, whose protocol does not depend on the version.
-PACKAGES=docker.io,containerd,runc,iproute2,ca-certificates,ovn-central,ovn-host,busybox-static
+PACKAGES=docker.io,containerd,runc,iproute2,ca-certificates,ovn-central,ovn-host,busybox-static,docker-compose
 CACHE=${COMPAT_CACHE:-/var/cache/docker-ovn-driver}
 ROOT=$CACHE/trixie
 STAMP=$ROOT.packages
