@@ -1,13 +1,15 @@
 /**
  * Networks of one vrf created and removed at once, as `docker compose up` and `down` do with a project's
  * networks: the vrf's router comes with the first and goes with the last, whatever the order the NB
- * transactions land in. The driver process on a real stack, spoken to over its socket.
+ * transactions land in; with the driver as IPAM driver too. The driver process on a real stack, spoken to
+ * over its socket.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DriverProcess } from '../harness/driver-process';
 import { Stack } from '../harness/stack';
+import { leftovers, NOTHING } from '../e2e/leftovers';
 
 const id = () => randomBytes(32).toString('hex');
 
@@ -25,12 +27,10 @@ describe('networks of one vrf created and removed in parallel', () => {
     await stack?.down();
   });
 
-  const owned = async (table: string) =>
-    (await stack.nbctl('--bare', '--columns=name', 'find', table, 'external_ids:docker-ovn\\:owner=docker-ovn-driver'))
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .sort();
+  const vrf = { 'com.docker.network.generic': { vrf: 'parallel' } };
+  const ok = (what: string) => (r: { status: number; raw: string }) => assert.equal(r.status, 200, `${what}: ${r.raw}`);
+  const routerPorts = async () =>
+    (await stack.nbctl('--bare', '--columns=ports', 'find', 'Logical_Router', 'name=docker-vrf-parallel')).trim().split(/\s+/).length;
 
   it('leaves one router with a port per network while they exist, and nothing once all are removed', async () => {
     for (let round = 0; round < 5; round++) {
@@ -39,25 +39,57 @@ describe('networks of one vrf created and removed in parallel', () => {
         nets.map((n) =>
           driver.post('/NetworkDriver.CreateNetwork', {
             NetworkID: n.id,
-            Options: { 'com.docker.network.generic': { vrf: 'parallel' } },
+            Options: vrf,
             IPv4Data: [{ AddressSpace: 'ovn', Pool: `${n.subnet}.0/24`, Gateway: `${n.subnet}.1/24` }],
             IPv6Data: [],
           }),
         ),
       );
-      for (const r of created) assert.equal(r.status, 200, `round ${round}: ${r.raw}`);
-      assert.deepEqual(await owned('Logical_Router'), ['docker-vrf-parallel'], `round ${round}: one router`);
-      assert.equal(
-        (await stack.nbctl('--bare', '--columns=ports', 'find', 'Logical_Router', 'name=docker-vrf-parallel')).trim().split(/\s+/).length,
-        3,
-        `round ${round}: a port per network`,
-      );
+      created.forEach(ok(`round ${round}: CreateNetwork`));
+      assert.equal(await routerPorts(), 3, `round ${round}: one router, a port per network`);
 
       const removed = await Promise.all(nets.map((n) => driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: n.id })));
-      for (const r of removed) assert.equal(r.status, 200, `round ${round}: ${r.raw}`);
-      for (const table of ['Logical_Switch', 'Logical_Switch_Port', 'Logical_Router', 'Logical_Router_Port']) {
-        assert.deepEqual(await owned(table), [], `round ${round}: no ${table} left`);
-      }
+      removed.forEach(ok(`round ${round}: DeleteNetwork`));
+      assert.deepEqual(await leftovers(stack), NOTHING, `round ${round}`);
+    }
+  });
+
+  it('does the same with the pools and gateways from the driver as IPAM driver (dockerd: pool, gateway, network; and back)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const subnets = [1, 2, 3].map((n) => `10.98.${round * 10 + n}.0/24`);
+      const pools = await Promise.all(
+        subnets.map((Pool) =>
+          driver.post('/IpamDriver.RequestPool', { AddressSpace: 'ovn-local', Pool, SubPool: '', Options: { vrf: 'parallel' }, V6: false }),
+        ),
+      );
+      pools.forEach(ok(`round ${round}: RequestPool`));
+      const poolIds = pools.map((r) => (r.body as { PoolID: string }).PoolID);
+      const gateways = await Promise.all(
+        poolIds.map((PoolID) =>
+          driver.post('/IpamDriver.RequestAddress', { PoolID, Address: '', Options: { RequestAddressType: 'com.docker.network.gateway' } }),
+        ),
+      );
+      gateways.forEach(ok(`round ${round}: RequestAddress`));
+      const nets = subnets.map((Pool, i) => ({
+        NetworkID: id(),
+        Options: vrf,
+        IPv4Data: [{ AddressSpace: 'ovn-local', Pool, Gateway: (gateways[i].body as { Address: string }).Address }],
+        IPv6Data: [],
+      }));
+      (await Promise.all(nets.map((n) => driver.post('/NetworkDriver.CreateNetwork', n)))).forEach(ok(`round ${round}: CreateNetwork`));
+      assert.equal(await routerPorts(), 3, `round ${round}: one router, a port per network`);
+
+      (await Promise.all(nets.map((n) => driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: n.NetworkID })))).forEach(
+        ok(`round ${round}: DeleteNetwork`),
+      );
+      const released = await Promise.all(
+        nets.map((n, i) => driver.post('/IpamDriver.ReleaseAddress', { PoolID: poolIds[i], Address: n.IPv4Data[0].Gateway.split('/')[0] })),
+      );
+      released.forEach(ok(`round ${round}: ReleaseAddress`));
+      (await Promise.all(poolIds.map((PoolID) => driver.post('/IpamDriver.ReleasePool', { PoolID })))).forEach(
+        ok(`round ${round}: ReleasePool`),
+      );
+      assert.deepEqual(await leftovers(stack), NOTHING, `round ${round}`);
     }
   });
 });
