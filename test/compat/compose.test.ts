@@ -1,101 +1,131 @@
 /**
  * Docker Compose v2 (the rootfs's docker-compose, as operators run it with Docker 26+) on this driver: the
- * compose file an application already has, with `driver:` changed. A project's default network without
- * options (Docker's IPAM picks the subnet), a second network with Docker's own MTU option, a service on
- * both; names resolve, the two networks stay apart as on the bridge driver, a recreated service gets its
- * networks back, and `docker compose down` leaves nothing in NB, OVS or on the host.
+ * README's two compose files ("Docker Compose"), as written but for the driver's test name.
+ * - An app's project: its default network without options (Docker's IPAM picks the subnet), a second
+ *   network with Docker's own MTU option, a service on both; names resolve, the two networks stay apart as
+ *   on the bridge driver, a recreated service gets its networks back.
+ * - The multi-host shape (README "Multi-host"): pools from this driver as IPAM driver in a named vrf,
+ *   dual stack, a scaled service, restart and stop/start.
+ * `docker compose down` leaves nothing in NB, OVS or on the host, each time.
  */
 import assert from 'node:assert/strict';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { BUSYBOX_IMAGE, docker } from '../harness/docker';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { docBlock } from '../harness/doc-blocks';
+import { docker } from '../harness/docker';
 import { run } from '../harness/stack';
 import { leftovers, NOTHING } from '../e2e/leftovers';
-import { LABEL, useOvnDocker } from '../e2e/ovn-docker';
+import { useOvnDocker } from '../e2e/ovn-docker';
 import { compatRootfs } from './rootfs-env';
 
-const PROJECT = 'ovncompose';
-
-/** The compose file: every object labelled so the shared clean-up finds what a failed step left. */
-function composeFile(driver: string): string {
-  const service = (networks: string[]) => `
-    image: ${BUSYBOX_IMAGE}
-    pull_policy: never
-    command: [sleep, "600"]
-    labels: ["${LABEL}"]
-    networks: [${networks.join(', ')}]`;
-  return `name: ${PROJECT}
-services:
-  web:${service(['default'])}
-  api:${service(['default', 'back'])}
-  db:${service(['back'])}
-networks:
-  default:
-    driver: ${driver}
-    labels: ["${LABEL}"]
-  back:
-    driver: ${driver}
-    driver_opts:
-      com.docker.network.driver.mtu: "1400"
-    labels: ["${LABEL}"]
-`;
-}
+/** The project directory, inside the rootfs where docker-compose runs. */
+const DIR = '/tmp/ovncompose';
 
 describe('docker compose v2 on Docker 26 (compat)', () => {
   const t = useOvnDocker();
   let dir = '';
 
-  /** docker-compose from the rootfs, on the project directory inside it; the engine's socket is the host's /run. */
-  const compose = (...args: string[]) =>
-    run('chroot', [compatRootfs(), 'docker-compose', '--project-directory', '/tmp/ovncompose', '-p', PROJECT, ...args], {
+  /** docker-compose from the rootfs on project `project` (its file: DIR/<project>.yaml); the engine's socket is the host's /run. */
+  const compose = (project: string, ...args: string[]) =>
+    run('chroot', [compatRootfs(), 'docker-compose', '--project-directory', DIR, '-f', `${DIR}/${project}.yaml`, '-p', project, ...args], {
       env: { ...process.env, HOME: '/tmp' },
       timeout: 180_000,
     });
-  const container = (service: string) => `${PROJECT}-${service}-1`;
-  const ping = (from: string, target: string) => docker('exec', container(from), 'ping', '-c', '1', '-W', '2', target);
+  const ping = (from: string, target: string) => docker('exec', from, 'ping', '-c', '1', '-W', '2', target);
+  const addressOf = async (container: string, network: string, field = 'IPAddress') =>
+    (await docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${network}").${field}}}`, container)).trim();
+  const containersOf = async (project: string, all = false) =>
+    (await docker('ps', ...(all ? ['-a'] : []), '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}'))
+      .split('\n')
+      .filter(Boolean)
+      .sort();
+  /** compose down, then nothing of the project in dockerd, and nothing of the driver's anywhere. */
+  const down = async (project: string) => {
+    await compose(project, 'down');
+    assert.deepEqual(await containersOf(project, true), []);
+    assert.equal((await docker('network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`)).trim(), '');
+    assert.deepEqual(await leftovers(t.stack), NOTHING);
+  };
 
   before(async () => {
-    dir = path.join(compatRootfs(), 'tmp', 'ovncompose');
+    dir = path.join(compatRootfs(), DIR);
     await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'compose.yaml'), composeFile(t.driver.name));
+    // The README says `driver: ovn`; this driver runs under a test name.
+    for (const [project, id] of [
+      ['ovnapp', 'compose-app'],
+      ['ovnshared', 'compose-shared'],
+    ])
+      await writeFile(path.join(dir, `${project}.yaml`), docBlock(id).replace(/driver: ovn$/gm, `driver: ${t.driver.name}`));
+  });
+
+  afterEach(async () => {
+    // What a failed test left, while the driver still runs: the projects are not labelled for useOvnDocker's clean-up.
+    for (const project of ['ovnapp', 'ovnshared']) await compose(project, 'down').catch(() => undefined);
   });
 
   after(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  // One test: the shared afterEach removes every labelled container and network.
-  it('up, up --force-recreate and down of a two-network app: names resolve, networks stay apart, nothing left', async () => {
-    assert.match(await compose('version'), /version v?2\./, 'Compose v2');
-    await compose('up', '-d');
-    const running = (await docker('ps', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.Names}}')).split('\n');
-    assert.deepEqual(running.filter(Boolean).sort(), ['api', 'db', 'web'].map(container));
+  it('an app: up, up --force-recreate and down; names resolve, networks stay apart, the MTU option holds', async () => {
+    assert.match(await compose('ovnapp', 'version'), /version v?2\./, 'Compose v2');
+    await compose('ovnapp', 'up', '-d');
+    assert.deepEqual(await containersOf('ovnapp'), ['ovnapp-api-1', 'ovnapp-db-1', 'ovnapp-web-1']);
 
-    await ping('web', 'api');
-    await ping('api', 'web');
-    await ping('api', 'db');
-    await ping('db', 'api');
+    await ping('ovnapp-web-1', 'api');
+    await ping('ovnapp-api-1', 'web');
+    await ping('ovnapp-api-1', 'db');
+    await ping('ovnapp-db-1', 'api');
     // web and db share no network: db's name is unknown to web, and its address unreachable, as on the bridge driver.
-    await assert.rejects(ping('web', 'db'), /bad address|failed/);
-    const dbIp = (
-      await docker('inspect', '-f', `{{(index .NetworkSettings.Networks "${PROJECT}_back").IPAddress}}`, container('db'))
-    ).trim();
+    await assert.rejects(ping('ovnapp-web-1', 'db'), /bad address|failed/);
+    const dbIp = await addressOf('ovnapp-db-1', 'ovnapp_back');
     assert.match(dbIp, /^\d+\.\d+\.\d+\.\d+$/);
-    await assert.rejects(ping('web', dbIp), /100% packet loss|failed/);
+    await assert.rejects(ping('ovnapp-web-1', dbIp), /100% packet loss|failed/);
     // Docker's own MTU option, as compose files written for the bridge driver pass it; db is on that network only.
-    assert.equal((await docker('exec', container('db'), 'cat', '/sys/class/net/eth0/mtu')).trim(), '1400');
+    assert.equal((await docker('exec', 'ovnapp-db-1', 'cat', '/sys/class/net/eth0/mtu')).trim(), '1400');
 
     // A recreated service on both networks gets both back.
-    await compose('up', '-d', '--force-recreate', 'api');
-    await ping('api', 'web');
-    await ping('api', 'db');
-    await ping('web', 'api');
-    await ping('db', 'api');
+    await compose('ovnapp', 'up', '-d', '--force-recreate', 'api');
+    await ping('ovnapp-api-1', 'web');
+    await ping('ovnapp-api-1', 'db');
+    await ping('ovnapp-web-1', 'api');
+    await ping('ovnapp-db-1', 'api');
 
-    await compose('down');
-    assert.equal((await docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${PROJECT}`)).trim(), '');
-    assert.equal((await docker('network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${PROJECT}`)).trim(), '');
-    assert.deepEqual(await leftovers(t.stack), NOTHING);
+    await down('ovnapp');
+  });
+
+  it('the multi-host shape: OVN IPAM in a named vrf, dual stack, --scale, restart, stop and start', async () => {
+    await compose('ovnshared', 'up', '-d', '--scale', 'web=3');
+    const webs = ['ovnshared-web-1', 'ovnshared-web-2', 'ovnshared-web-3'];
+    assert.deepEqual(await containersOf('ovnshared'), ['ovnshared-api-1', 'ovnshared-db-1', ...webs]);
+    const reachable = async () => {
+      const api6 = await addressOf('ovnshared-api-1', 'ovnshared_front', 'GlobalIPv6Address');
+      assert.match(api6, /^fd00:121:1::/);
+      for (const web of webs) {
+        await ping(web, 'api');
+        await ping(web, api6);
+        // A named vrf routes its subnets: web reaches db's network through the vrf router.
+        await ping(web, await addressOf('ovnshared-db-1', 'ovnshared_back'));
+      }
+      await ping('ovnshared-db-1', 'api');
+    };
+    await reachable();
+    // The pools are the driver's, in NB (src/modules/ovn/ipam-rows.ts): the subnets as the compose file gives them.
+    const pools = (await t.stack.nbctl('--bare', '--columns=cidr', 'find', 'DHCP_Options', 'external_ids:docker-ovn\\:ipam=pool'))
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .sort();
+    assert.deepEqual(pools, ['10.121.1.0/24', '10.121.2.0/24', 'fd00:121:1::/64']);
+
+    await compose('ovnshared', 'restart');
+    await reachable();
+    await compose('ovnshared', 'stop');
+    assert.deepEqual(await containersOf('ovnshared'), []);
+    await compose('ovnshared', 'start');
+    await reachable();
+
+    await down('ovnshared');
   });
 });

@@ -6,7 +6,8 @@
  *   <!-- run: multi-network -->      a test runs this block: docBlock('multi-network')
  *   <!-- not-run: needs a registry -->  why no test can run it here
  *
- * Blocks of other languages (json, text, ...) show output or files and are not commands.
+ * Blocks of other languages (json, text, ...) show output or files and are not commands, except a `yaml`
+ * block marked `run:`: a file a test uses as written (a compose file), found the same way.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -26,7 +27,7 @@ export interface DocBlock {
 const MARKER = /^<!--\s*(run|not-run):\s*(.*?)\s*-->\s*$/;
 const FENCE = /^(```+|~~~+)\s*([\w-]*)\s*$/;
 
-/** Every `sh` block of a Markdown file (path relative to the repository root), with its marker if any. */
+/** Every `sh` block (and marked `yaml` block) of a Markdown file (path relative to the repository root), with its marker if any. */
 export function docBlocks(file = 'README.md'): DocBlock[] {
   const lines = readFileSync(path.join(repoRoot(), file), 'utf8').split('\n');
   const blocks: DocBlock[] = [];
@@ -45,7 +46,7 @@ export function docBlocks(file = 'README.md'): DocBlock[] {
     }
     const close = lines.findIndex((l, j) => j > i && l.trim() === fence[1]);
     if (close < 0) throw new Error(`${file}:${i + 1}: unclosed code fence`);
-    if (fence[2] === 'sh') {
+    if (fence[2] === 'sh' || (fence[2] === 'yaml' && marker?.kind === 'run')) {
       blocks.push({
         file,
         line: i + 1,
@@ -63,6 +64,6 @@ export function docBlocks(file = 'README.md'): DocBlock[] {
 /** The text of the block marked `<!-- run: ID -->`; throws when there is none or more than one. */
 export function docBlock(id: string, file = 'README.md'): string {
   const found = docBlocks(file).filter((b) => b.id === id);
-  if (found.length !== 1) throw new Error(`${file}: expected one sh block marked "run: ${id}", found ${found.length}`);
+  if (found.length !== 1) throw new Error(`${file}: expected one block marked "run: ${id}", found ${found.length}`);
   return found[0]!.text;
 }
