@@ -129,11 +129,6 @@ export class TwoHosts {
           ({ stack, label: i === 0 ? 'A' : 'B', netns: i === 0 ? names.netns.a : names.netns.b, encapIp: `${PREFIX}.${i + 1}` }) as const,
       );
       for (const h of hosts) await TwoHosts.configure(h.stack, h.netns, h.encapIp);
-      // The userspace datapath pushes a Geneve packet only once it knows the other end's MAC (its tunnel
-      // neighbour cache, filled by snooping ARP on br-phy), and drops the packets it has to ARP for: the hosts
-      // say hello over the tunnel network first, as any traffic between real hosts would have done.
-      await run('ip', ['netns', 'exec', names.netns.a, 'busybox', 'ping', '-c1', '-W2', `${PREFIX}.2`]);
-      await run('ip', ['netns', 'exec', names.netns.b, 'busybox', 'ping', '-c1', '-W2', `${PREFIX}.1`]);
       for (const h of hosts) {
         await waitFor(async () => /geneve/.test(await h.stack.vsctl('--bare', '--columns=type', 'list', 'Interface')), {
           timeoutMs: 30_000,
@@ -144,6 +139,23 @@ export class TwoHosts {
         engines.push(
           await NamespacedEngine.start({ netns: h.netns, stack: h.stack, label: `multihost-${h.label}`, driverEnv: opts.driverEnv }),
         );
+      // The userspace datapath pushes a Geneve packet only once it knows the other end's MAC (its tunnel
+      // neighbour cache), and drops the packets it has to ARP for. It learns only from ARP replies (and
+      // gratuitous ARP) reaching br-phy: a ping each way is not enough, as the second host's kernel answers
+      // from the request it saw and never asks. Each host asks once, as real hosts' traffic would have.
+      for (const [netns, other] of [
+        [names.netns.a, `${PREFIX}.2`],
+        [names.netns.b, `${PREFIX}.1`],
+      ])
+        await run('ip', ['netns', 'exec', netns, 'busybox', 'arping', '-f', '-c3', '-w3', '-I', 'br-phy', other]);
+      for (const [h, other] of [
+        [hosts[0], hosts[1]],
+        [hosts[1], hosts[0]],
+      ] as const) {
+        const cache = await h.stack.appctl('vswitchd', 'tnl/neigh/show');
+        if (!cache.includes(`${other.encapIp} `))
+          throw new Error(`host ${h.label}'s tunnel neighbour cache lacks ${other.encapIp}:\n${cache}`);
+      }
       const [a, b] = hosts.map((h, i) => ({
         ...h,
         chassis: h.stack.chassis,
