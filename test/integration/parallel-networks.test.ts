@@ -54,6 +54,28 @@ describe('networks of one vrf created and removed in parallel', () => {
     }
   });
 
+  it('removes a switch that several networks share (one vrf and subnet, as on several hosts) once all of them go at once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const nets = [1, 2, 3].map(() => id());
+      const request = (NetworkID: string) => ({
+        NetworkID,
+        Options: vrf,
+        IPv4Data: [{ AddressSpace: 'ovn', Pool: '10.99.0.0/24', Gateway: '10.99.0.1/24' }],
+        IPv6Data: [],
+      });
+      (await Promise.all(nets.map((n) => driver.post('/NetworkDriver.CreateNetwork', request(n))))).forEach(
+        ok(`round ${round}: CreateNetwork`),
+      );
+      const ids = await stack.nbctl('--bare', '--columns=external_ids', 'find', 'Logical_Switch', 'name=docker-parallel-10.99.0.0_24');
+      for (const n of nets) assert.ok(ids.includes(`docker-ovn:network:${n}`), `round ${round}: one switch holds ${n}: ${ids}`);
+
+      (await Promise.all(nets.map((n) => driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: n })))).forEach(
+        ok(`round ${round}: DeleteNetwork`),
+      );
+      assert.deepEqual(await leftovers(stack), NOTHING, `round ${round}`);
+    }
+  });
+
   it('does the same with the pools and gateways from the driver as IPAM driver (dockerd: pool, gateway, network; and back)', async () => {
     for (let round = 0; round < 3; round++) {
       const subnets = [1, 2, 3].map((n) => `10.98.${round * 10 + n}.0/24`);

@@ -181,8 +181,19 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         const sw = this.switchOf(nb, networkId);
         if (!sw) return;
         const others = Object.keys(sw.external_ids).filter((k) => k.startsWith(NETWORK_KEY_PREFIX) && k !== networkKey(networkId));
+        // Both ways on the networks as read: two networks of one switch removed at once (two hosts, or
+        // compose down) would each see the other and leave the switch with none.
+        const asRead = nbOp.wait(
+          NB.Logical_Switch,
+          [['_uuid', '==', sw._uuid]],
+          ['external_ids'],
+          '==',
+          [{ external_ids: sw.external_ids }],
+          0,
+        );
         if (others.length > 0) {
           await nb.transact([
+            asRead,
             nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]]),
             ...removeNetworkPolicyOps(nb, networkId),
           ]);
@@ -192,7 +203,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         // Last network: remove the switch, unless another host added a network since we read it.
         // Its ports are not root rows and go with it (ovn-nb.ovsschema).
         await nb.transact([
-          nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
+          asRead,
           nbOp.delete(NB.Logical_Switch, [['_uuid', '==', sw._uuid]]),
           ...removeGatewayOps(nb, vrf, sw.name),
           ...removeIsolationOps(nb, vrf, sw.external_ids[SWITCH_KEY] ?? '', findRouter(nb, vrf)?.ports.length === 1),
