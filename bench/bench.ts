@@ -50,7 +50,7 @@ interface Sizes {
 const FULL: Sizes = {
   warmup: 10,
   b1: { off: 300, on: 100, seed: 100, seedWait: 50 },
-  b2: { fresh: 15, reused: 5 },
+  b2: { fresh: 15, reused: 15 },
   b3: { switches: 1000, ports: 10, lifecycles: 200 },
   b4: { switches: 1000, ports: 10, starts: 5 },
   b5: { parallel: 50, rounds: 2 },
