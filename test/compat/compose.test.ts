@@ -5,7 +5,7 @@
  *   network with Docker's own MTU option, a service on both; names resolve, the two networks stay apart as
  *   on the bridge driver, a recreated service gets its networks back.
  * - The multi-host shape (README "Multi-host"): pools from this driver as IPAM driver in a named vrf,
- *   dual stack, a scaled service, restart and stop/start.
+ *   dual stack, a scaled service, restart, stop/start, and dockerd itself restarting.
  * `docker compose down` leaves nothing in NB, OVS or on the host, each time.
  */
 import assert from 'node:assert/strict';
@@ -13,8 +13,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { docBlock } from '../harness/doc-blocks';
-import { docker } from '../harness/docker';
-import { run } from '../harness/stack';
+import { DEFAULT_DOCKER_DIR, docker, ensureDocker } from '../harness/docker';
+import { repoRoot, run, waitFor } from '../harness/stack';
 import { leftovers, NOTHING } from '../e2e/leftovers';
 import { useOvnDocker } from '../e2e/ovn-docker';
 import { compatRootfs } from './rootfs-env';
@@ -95,7 +95,7 @@ describe('docker compose v2 on Docker 26 (compat)', () => {
     await down('ovnapp');
   });
 
-  it('the multi-host shape: OVN IPAM in a named vrf, dual stack, --scale, restart, stop and start', async () => {
+  it('the multi-host shape: OVN IPAM in a named vrf, dual stack, --scale, restart, stop and start, the engine restarting', async () => {
     await compose('ovnshared', 'up', '-d', '--scale', 'web=3');
     const webs = ['ovnshared-web-1', 'ovnshared-web-2', 'ovnshared-web-3'];
     assert.deepEqual(await containersOf('ovnshared'), ['ovnshared-api-1', 'ovnshared-db-1', ...webs]);
@@ -123,6 +123,17 @@ describe('docker compose v2 on Docker 26 (compat)', () => {
     await reachable();
     await compose('ovnshared', 'stop');
     assert.deepEqual(await containersOf('ovnshared'), []);
+    await compose('ovnshared', 'start');
+    await reachable();
+
+    // The engine restarting (an upgrade, a reboot): the services with a restart policy come back by
+    // themselves, the others with `start`, on endpoints the driver makes anew; nothing of the old ones stays.
+    await run('bash', [path.join(repoRoot(), 'scripts', 'docker-up.sh'), 'down', DEFAULT_DOCKER_DIR], { timeout: 120_000 });
+    await ensureDocker();
+    await waitFor(async () => (await containersOf('ovnshared')).join() === webs.join() || undefined, {
+      timeoutMs: 60_000,
+      what: 'the web containers restarted by dockerd',
+    });
     await compose('ovnshared', 'start');
     await reachable();
 
