@@ -1,6 +1,7 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import assert from 'node:assert/strict';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +19,7 @@ const NB_2503_SCHEMA = path.join(path.dirname(require.resolve('ovsdb-client/pack
 /** Private ovsdb-servers on a temp dir (no shared stack), killed by pid. */
 class Servers {
   private readonly procs: ChildProcess[] = [];
+  private readonly byName = new Map<string, { proc: ChildProcess; args: string[] }>();
   private constructor(readonly dir: string) {}
 
   static async make(): Promise<Servers> {
@@ -32,12 +34,31 @@ class Servers {
     if (typeof schema === 'object') writeFileSync((schemaFile = path.join(this.dir, `${name}.ovsschema`)), JSON.stringify(schema));
     execFileSync('ovsdb-tool', ['create', db, schemaFile]);
     const args = [`--remote=punix:${sock}`, `--unixctl=${path.join(this.dir, `${name}.ctl`)}`, '-vconsole:off', db];
-    this.procs.push(spawn('ovsdb-server', args, { stdio: 'ignore' }));
+    await this.spawn(name, args, sock);
+    return `unix:${sock}`;
+  }
+
+  /** Kills server `name`; `restart` brings it back on the same database and socket. */
+  async kill(name: string): Promise<void> {
+    const { proc } = this.byName.get(name)!;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
+    await exited;
+  }
+
+  async restart(name: string): Promise<void> {
+    const { args } = this.byName.get(name)!;
+    await this.spawn(name, args, args[0]!.slice('--remote=punix:'.length));
+  }
+
+  private async spawn(name: string, args: string[], sock: string): Promise<void> {
+    const proc = spawn('ovsdb-server', args, { stdio: 'ignore' });
+    this.procs.push(proc);
+    this.byName.set(name, { proc, args });
     for (let i = 0; !existsSync(sock); i++) {
       if (i > 200) throw new Error(`ovsdb-server ${name} did not come up`);
       await sleep(25);
     }
-    return `unix:${sock}`;
   }
 
   async stop(): Promise<void> {
@@ -49,6 +70,9 @@ class Servers {
     await rm(this.dir, { recursive: true, force: true });
   }
 }
+
+/** `text` for a RegExp that matches it as written. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Polls `check` until it stops throwing (the sessions connect in the background). */
 async function eventually<T>(check: () => T, timeoutMs = 5000): Promise<T> {
@@ -139,6 +163,52 @@ describe(OvsdbSessions.name, () => {
         /^OVN Northbound DB \(unix:.*nb-old\.sock\) cannot be used: OVN_Northbound schema 6\.3\.0 lacks Logical_Switch_Port\.port_security, Logical_Router_Port\.mac, which this driver needs/,
       );
     } finally {
+      await sessions.onApplicationShutdown();
+    }
+  });
+  it('logs a lost session when it goes and again when it is back, with how long it was away', async () => {
+    const ovs = await servers.start('ovs-lost', VSWITCH_SCHEMA);
+    execFileSync('ovs-vsctl', [`--db=${ovs}`, '--no-wait', 'init'], { timeout: 10_000 });
+    const lines: string[] = [];
+    const record = (level: string) => (message: unknown) => void lines.push(`${level} ${String(message)}`);
+    Logger.overrideLogger({
+      log: record('log'),
+      warn: record('warn'),
+      error: record('error'),
+      debug: () => undefined,
+      verbose: () => undefined,
+    });
+    const sessions = new OvsdbSessions(
+      loadConfig({ OVN_DRIVER_NB: await servers.start('nb-lost', NB_2303_SCHEMA), OVN_DRIVER_OVS_DB: ovs }),
+    );
+    sessions.onApplicationBootstrap();
+    try {
+      const what = `local Open_vSwitch DB (${ovs})`;
+      await eventually(() => assert.ok(lines.includes(`log connected to ${what}`), lines.join('\n')));
+      assert.ok(
+        lines.some((l) => l.startsWith('log connected to OVN Northbound DB (unix:')),
+        lines.join('\n'),
+      );
+      await servers.kill('ovs-lost');
+      // A killed server leaves its socket file: gone, restart waits for the new server's.
+      rmSync(ovs.slice('unix:'.length), { force: true });
+      await eventually(() =>
+        assert.ok(
+          lines.includes(`warn lost the connection to ${what}; reconnecting (the verbs that need it answer 503 meanwhile)`),
+          lines.join('\n'),
+        ),
+      );
+      assert.throws(() => sessions.localOvs(), UnavailableError);
+      await servers.restart('ovs-lost');
+      await eventually(() =>
+        assert.ok(
+          lines.some((l) => new RegExp(`^log connected to ${escape(what)} again after \\d+\\.\\d s$`).test(l)),
+          lines.join('\n'),
+        ),
+      );
+      assert.ok(sessions.localOvs());
+    } finally {
+      Logger.overrideLogger(new ConsoleLogger());
       await sessions.onApplicationShutdown();
     }
   });

@@ -1,6 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
-import { chooseModel, OpenVSwitch, OvnNorthbound, OvnNorthbound2503, OvsdbClient, OvsdbSchemaMismatchError } from 'ovsdb-client';
+import {
+  chooseModel,
+  OpenVSwitch,
+  OvnNorthbound,
+  OvnNorthbound2503,
+  OvsdbClient,
+  OvsdbSchemaMismatchError,
+  type ClientState,
+} from 'ovsdb-client';
 import { DriverConfig } from '../../config/driver-config';
 import { UnavailableError } from '../../protocol/errors';
 import { addNorthboundIndexes, addOpenVswitchIndexes } from './cache-indexes';
@@ -91,6 +99,8 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       tls: this.tls(),
     });
     addNorthboundIndexes(this.nbSession.cache);
+    this.reportConnection(this.ovs, `local Open_vSwitch DB (${config.OVN_DRIVER_OVS_DB})`);
+    this.reportConnection(this.nbSession, `OVN Northbound DB (${this.nbRemote})`);
     this.nbSession.on('incompatible', (err: OvsdbSchemaMismatchError) => this.refuseNb(err));
     this.nbSession.on('state', (state: string) => {
       if (state === 'ready') this.acceptNb();
@@ -123,6 +133,24 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
   /** Both sessions connected and their caches synced. */
   ready(): boolean {
     return this.ovs.state === 'ready' && this.nbSession.state === 'ready';
+  }
+
+  /**
+   * Says when a session is lost and when it is back, and how long it was away: meanwhile the verbs that
+   * need it answer 503, and the operator reading why finds the cause at the time it began.
+   */
+  private reportConnection(client: { on(event: 'state', f: (next: ClientState, prev: ClientState) => void): unknown }, what: string): void {
+    let lostAt: number | undefined;
+    client.on('state', (next, prev) => {
+      if (prev === 'ready' && next === 'reconnecting') {
+        lostAt = Date.now();
+        this.logger.warn(`lost the connection to ${what}; reconnecting (the verbs that need it answer 503 meanwhile)`);
+      } else if (next === 'ready') {
+        if (lostAt === undefined) this.logger.log(`connected to ${what}`);
+        else this.logger.log(`connected to ${what} again after ${((Date.now() - lostAt) / 1000).toFixed(1)} s`);
+        lostAt = undefined;
+      }
+    });
   }
 
   /** Logged once per cause: the connection loop retries (the server may be upgraded) and says it again. */
