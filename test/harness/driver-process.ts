@@ -8,7 +8,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { request } from 'node:http';
+import { request, type RequestOptions } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { repoRoot, waitFor } from './stack';
@@ -19,39 +19,37 @@ export interface WireReply {
   status: number;
   body: unknown;
   raw: string;
+  contentType?: string;
+}
+
+/** One HTTP request (unix socket or TCP, as `options` say) with `body` as JSON; the reply's body parsed when it is JSON. */
+export function httpRequest(options: RequestOptions & { timeout: number }, body?: unknown): Promise<WireReply> {
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request({ ...options, headers: { ...options.headers, 'content-length': Buffer.byteLength(payload) } }, (res) => {
+      let raw = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (raw += c));
+      res.on('end', () => {
+        let parsed: unknown = raw;
+        try {
+          parsed = JSON.parse(raw);
+        } catch {
+          // keep the raw text (the metrics, an HTML page)
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed, raw, contentType: res.headers['content-type'] });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${options.method ?? 'GET'} ${options.path}: no answer in ${options.timeout} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 /** POST `body` to `path` on a unix socket with dockerd's headers (no Content-Type). */
 export function postUnix(socketPath: string, urlPath: string, body?: unknown, timeoutMs = 35_000): Promise<WireReply> {
-  const payload = body === undefined ? '' : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        socketPath,
-        path: urlPath,
-        method: 'POST',
-        headers: { accept: 'application/vnd.docker.plugins.v1.2+json', 'content-length': Buffer.byteLength(payload) },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        let raw = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (raw += c));
-        res.on('end', () => {
-          let parsed: unknown = raw;
-          try {
-            parsed = JSON.parse(raw);
-          } catch {
-            // keep the raw text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, raw });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${urlPath}: no answer in ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
+  const headers = { accept: 'application/vnd.docker.plugins.v1.2+json' };
+  return httpRequest({ socketPath, path: urlPath, method: 'POST', headers, timeout: timeoutMs }, body);
 }
 
 export interface DriverOptions {

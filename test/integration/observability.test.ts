@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kill } from '../harness/daemons';
-import { DriverProcess } from '../harness/driver-process';
+import { DriverProcess, httpRequest, type WireReply } from '../harness/driver-process';
 import { freePort, Stack, waitFor } from '../harness/stack';
 
 const id = () => randomBytes(32).toString('hex');
@@ -28,37 +27,8 @@ interface LogLine {
   req?: { id: string; method: string; url: string };
 }
 
-interface HttpReply {
-  status: number;
-  raw: string;
-  body: unknown;
-  contentType?: string;
-}
-
-function http(port: number, method: string, urlPath: string, body?: unknown): Promise<HttpReply> {
-  const payload = body === undefined ? '' : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: urlPath, method, headers: { 'content-length': Buffer.byteLength(payload) }, timeout: 10_000 },
-      (res) => {
-        let raw = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (raw += c));
-        res.on('end', () => {
-          let parsed: unknown = raw;
-          try {
-            parsed = JSON.parse(raw);
-          } catch {
-            // not JSON (the metrics text)
-          }
-          resolve({ status: res.statusCode ?? 0, raw, body: parsed, contentType: res.headers['content-type'] });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath}: no answer`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
+function http(port: number, method: string, urlPath: string, body?: unknown): Promise<WireReply> {
+  return httpRequest({ host: '127.0.0.1', port, path: urlPath, method, timeout: 10_000 }, body);
 }
 
 function readLines(file: string): LogLine[] {
