@@ -12,9 +12,10 @@ function flatten(errors: ValidationError[], parent = ''): string[] {
 
 /**
  * Puts back the maps of `dto` (and of the DTOs inside it) as `sent` them. class-transformer rebuilds plain
- * objects key by key and skips "constructor" and keys named like Object.prototype's methods (and Nest's
- * ValidationPipe deletes "constructor" and "prototype" keys), so `-o constructor=v` would vanish instead of being refused as an unknown option. Prototype-reaching keys
- * never get this far: the body parser (src/core/wire-body-parser.ts) refuses them.
+ * objects key by key and skips "constructor" and keys named like Object.prototype's methods, and Nest's
+ * ValidationPipe deletes "constructor" and "prototype" keys: `-o constructor=v` would vanish instead of
+ * being refused as an unknown option. Prototype-reaching keys never get this far: the body parser
+ * (src/core/wire-body-parser.ts) refuses them.
  */
 function restoreRawMaps(dto: unknown, sent: unknown): void {
   if (Array.isArray(dto)) {

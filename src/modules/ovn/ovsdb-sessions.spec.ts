@@ -166,6 +166,7 @@ describe(OvsdbSessions.name, () => {
       await sessions.onApplicationShutdown();
     }
   });
+
   it('logs a lost session when it goes and again when it is back, with how long it was away', async () => {
     const ovs = await servers.start('ovs-lost', VSWITCH_SCHEMA);
     execFileSync('ovs-vsctl', [`--db=${ovs}`, '--no-wait', 'init'], { timeout: 10_000 });
