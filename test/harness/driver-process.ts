@@ -19,11 +19,14 @@ export interface WireReply {
   status: number;
   body: unknown;
   raw: string;
+}
+
+export interface HttpReply extends WireReply {
   contentType?: string;
 }
 
 /** One HTTP request (unix socket or TCP, as `options` say) with `body` as JSON; the reply's body parsed when it is JSON. */
-export function httpRequest(options: RequestOptions & { timeout: number }, body?: unknown): Promise<WireReply> {
+export function httpRequest(options: RequestOptions & { timeout: number }, body?: unknown): Promise<HttpReply> {
   const payload = body === undefined ? '' : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request({ ...options, headers: { ...options.headers, 'content-length': Buffer.byteLength(payload) } }, (res) => {
@@ -49,7 +52,12 @@ export function httpRequest(options: RequestOptions & { timeout: number }, body?
 /** POST `body` to `path` on a unix socket with dockerd's headers (no Content-Type). */
 export function postUnix(socketPath: string, urlPath: string, body?: unknown, timeoutMs = 35_000): Promise<WireReply> {
   const headers = { accept: 'application/vnd.docker.plugins.v1.2+json' };
-  return httpRequest({ socketPath, path: urlPath, method: 'POST', headers, timeout: timeoutMs }, body);
+  // Status, body and text only: tests compare whole replies.
+  return httpRequest({ socketPath, path: urlPath, method: 'POST', headers, timeout: timeoutMs }, body).then((r) => ({
+    status: r.status,
+    body: r.body,
+    raw: r.raw,
+  }));
 }
 
 export interface DriverOptions {

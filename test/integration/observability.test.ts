@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kill } from '../harness/daemons';
-import { DriverProcess, httpRequest, type WireReply } from '../harness/driver-process';
+import { DriverProcess, httpRequest, type HttpReply } from '../harness/driver-process';
 import { freePort, Stack, waitFor } from '../harness/stack';
 
 const id = () => randomBytes(32).toString('hex');
@@ -27,7 +27,7 @@ interface LogLine {
   req?: { id: string; method: string; url: string };
 }
 
-function http(port: number, method: string, urlPath: string, body?: unknown): Promise<WireReply> {
+function http(port: number, method: string, urlPath: string, body?: unknown): Promise<HttpReply> {
   return httpRequest({ host: '127.0.0.1', port, path: urlPath, method, timeout: 10_000 }, body);
 }
 
