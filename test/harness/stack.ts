@@ -257,7 +257,31 @@ export class Stack {
     if (this.stopped) return;
     await run('bash', [Stack.scriptPath(), 'down', this.dir], { timeout: 120_000 });
     this.stopped = true;
-    await waitFor(() => this.alivePids().length === 0, { timeoutMs: 10_000, what: `daemons of ${this.dir} to exit` });
+    const gone = () => this.alivePids().length === 0;
+    try {
+      await waitFor(gone, { timeoutMs: 10_000, what: `daemons of ${this.dir} to exit` });
+    } catch {
+      // What outlived stack.sh down (seen once on a loaded machine, in a RAFT test's teardown) dies by the
+      // pid `up` reported; named on stderr, for whoever looks into why.
+      const left = this.alivePids();
+      const names = await Promise.all(
+        left.map((pid) =>
+          readFile(`/proc/${pid}/comm`, 'utf8').then(
+            (c) => `${pid} ${c.trim()}`,
+            () => `${pid}`,
+          ),
+        ),
+      );
+      process.stderr.write(`stack ${this.dir}: ${names.join(', ')} outlived stack.sh down; sending SIGKILL\n`);
+      for (const pid of left) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
+      await waitFor(gone, { timeoutMs: 10_000, what: `daemons ${names.join(', ')} of ${this.dir} to die after SIGKILL` });
+    }
     if (this.ownDir && !opts.keepDir && !process.env.HARNESS_KEEP_STACK) {
       await rm(this.dir, { recursive: true, force: true });
     }
