@@ -18,7 +18,11 @@ describe('clustered Northbound DB', () => {
   let driver: DriverProcess;
 
   before(async () => {
-    [stack, cluster] = await Promise.all([Stack.up(), NbCluster.up(3)]);
+    // Both kept when only one comes up, so `after` stops the one that did.
+    const [s, c] = await Promise.allSettled([Stack.up(), NbCluster.up(3)]);
+    if (s.status === 'fulfilled') stack = s.value;
+    if (c.status === 'fulfilled') cluster = c.value;
+    for (const r of [s, c]) if (r.status === 'rejected') throw r.reason;
     driver = await DriverProcess.start({
       stack,
       env: { OVN_DRIVER_NB: cluster.remotes, OVN_DRIVER_JOIN_TIMEOUT_MS: '0', OVN_DRIVER_RECONCILE_INTERVAL_S: '0' },
