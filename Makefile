@@ -5,7 +5,6 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 .DEFAULT_GOAL := help
 
-DEB_PACKAGES := openvswitch-switch ovn-central ovn-host docker.io busybox-static iproute2 openssl chromium
 PLUGIN_NAME ?= forward53/docker-ovn-driver
 
 .PHONY: help deps build lint typecheck test test-unit test-contract test-integration test-e2e run openapi bench
@@ -14,13 +13,12 @@ PLUGIN_NAME ?= forward53/docker-ovn-driver
 help: ## this list
 	@awk -F':[^#]*## ' '/^[a-z][a-z0-9 -]*:[^=]*## / { n = split($$1, t, " "); for (i = 1; i <= n; i++) printf "make %-17s %s\n", t[i], $$2 }' $(MAKEFILE_LIST)
 
-# Debian packages only when one is missing; npm dependencies only when the lock file changed.
-deps: ## the Debian packages and npm dependencies that are missing
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:" $$missing; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
-	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then npm ci --no-audit --no-fund; fi
+# Debian packages only when one is missing, never a second Docker engine (scripts/deps.sh); the test targets
+# also want an embedded OVN central and Chromium: DEPS_FOR is target-specific, so it reaches their `deps`.
+DEPS_FOR ?= run
+test test-unit test-contract test-integration test-e2e test-compat bench: DEPS_FOR := test
+deps: ## the Debian packages and npm dependencies that are missing (never a second Docker engine)
+	bash scripts/deps.sh $(DEPS_FOR)
 
 build: deps ## compile TypeScript (src, test, scripts, bench) into dist/
 	npx tsc -b tsconfig.json

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make deps`: the Debian packages and npm dependencies that are missing, and only those.
+#
+#   scripts/deps.sh [run|test]     run (default): what `make run` and `make plugin` need; test: also what the
+#                                  test tiers need (an embedded OVN central, Chromium for the browser tests)
+#
+# It never touches a Docker engine that is there: docker.io only when no dockerd is installed (Docker CE's
+# docker-ce ships /usr/bin/dockerd, and docker.io next to it would take its containerd.io away), ovn-central
+# only when this host is not already a chassis of an OVN (OVN_DRIVER_NB set, or the local OVS names its
+# Northbound DB in external_ids:ovn-nb; `make run` then uses that OVN, see scripts/run-local.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for_what=${1:-run}
+[[ $for_what == run || $for_what == test ]] || { echo "usage: $0 [run|test]" >&2; exit 2; }
+
+pkgs=(openvswitch-switch ovn-host iproute2 busybox-static openssl)
+command -v dockerd >/dev/null || pkgs+=(docker.io)
+chassis_nb() {
+  [[ -n ${OVN_DRIVER_NB:-} ]] && return 0
+  command -v ovs-vsctl >/dev/null && [[ -S /var/run/openvswitch/db.sock ]] &&
+    [[ -n $(ovs-vsctl --timeout=2 --if-exists get Open_vSwitch . external_ids:ovn-nb 2>/dev/null) ]]
+}
+if [[ $for_what == test ]] || ! chassis_nb; then pkgs+=(ovn-central); fi
+[[ $for_what == test ]] && pkgs+=(chromium)
+
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# npm dependencies only when the lock file changed since the last install.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund
+fi
