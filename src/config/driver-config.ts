@@ -47,6 +47,12 @@ export class DriverConfig {
   /** Upper bound for one OVSDB request before the verb answers Err (dockerd waits 30 s per call). */
   @EnvInt(100, 25000) OVN_DRIVER_OVSDB_TIMEOUT_MS = 4000;
 
+  /**
+   * Seconds after start during which a verb that needs OVSDB waits for the first connection instead of
+   * answering 503 (dockerd restores containers as soon as the plugin answers); 0 never waits.
+   */
+  @EnvInt(0, 25) OVN_DRIVER_STARTUP_WAIT_S = 20;
+
   /** How long Join waits for ovn-controller to install the port's flows; 0 does not wait. */
   @EnvInt(0, 25000) OVN_DRIVER_JOIN_TIMEOUT_MS = 10000;
 

@@ -1,5 +1,6 @@
 import { OpenVSwitch, OvsdbClient, type OvsdbLogger } from 'ovsdb-client';
 import type { DriverConfig } from './driver-config';
+import { requireTlsFiles } from './tls-files';
 
 /**
  * Upper bound of the start-up check. dockerd dials a managed plugin's socket 0.5 s after starting it, then
@@ -76,14 +77,17 @@ export async function requireNorthboundRemote(
 
 /**
  * The config the application runs with: `config` with OVN_DRIVER_NB set to the remote
- * {@link requireNorthboundRemote} found. Resolved once at start, so the sessions never look for it again.
+ * {@link requireNorthboundRemote} found, with the TLS files an ssl: remote needs checked ({@link requireTlsFiles}).
+ * Resolved once at start, so the sessions never look for it again.
  */
 export async function withNorthboundRemote(
   config: Readonly<DriverConfig>,
   read?: (remote: string, timeoutMs: number) => Promise<string | undefined>,
 ): Promise<Readonly<DriverConfig>> {
   const nb = await requireNorthboundRemote(config, read);
-  return Object.freeze(
+  const resolved: Readonly<DriverConfig> = Object.freeze(
     Object.assign(Object.create(Object.getPrototypeOf(config) as object) as DriverConfig, config, { OVN_DRIVER_NB: nb }),
   );
+  requireTlsFiles(resolved);
+  return resolved;
 }

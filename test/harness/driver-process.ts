@@ -75,6 +75,8 @@ export interface DriverOptions {
   wrap?: string[];
   socketHere?: string;
   env?: Record<string, string>;
+  /** Wait only for the socket, not for the OVSDB sessions (a driver started while a DB is down). */
+  socketOnly?: boolean;
 }
 
 export class DriverProcess {
@@ -106,7 +108,7 @@ export class DriverProcess {
       ...opts.env,
     };
     const driver = new DriverProcess(name, opts.socketHere ?? socket, env, opts.netns, opts.wrap);
-    await driver.spawn();
+    await driver.spawn({ socketOnly: opts.socketOnly });
     return driver;
   }
 
@@ -119,8 +121,8 @@ export class DriverProcess {
     return postUnix(this.socket, verb, body);
   }
 
-  /** Starts the process (again) and waits until it answers on its socket and its OVSDB sessions are up. */
-  async spawn(): Promise<void> {
+  /** Starts the process (again) and waits until it answers on its socket and (unless socketOnly) its OVSDB sessions are up. */
+  async spawn(opts: { socketOnly?: boolean } = {}): Promise<void> {
     const main = path.join(repoRoot(), 'dist', 'src', 'main.js');
     // `ip netns exec` execs the program after setns: the child's pid is node's, and signals reach it.
     const node = [process.execPath, ...NODE_FLAGS, main];
@@ -134,6 +136,7 @@ export class DriverProcess {
       async () => {
         if (child.exitCode !== null) throw new Error(`driver exited with ${child.exitCode}:\n${this.output}`);
         if (!existsSync(this.socket)) return false;
+        if (opts.socketOnly) return (await this.post('/Plugin.Activate').catch(() => undefined))?.status === 200;
         // GetCapabilities answers as soon as the socket listens; EndpointOperInfo of an unknown ID answers
         // "not known" only once NB is connected (before that it is 503 "not connected").
         const r = await this.post('/NetworkDriver.EndpointOperInfo', { NetworkID: 'f'.repeat(64), EndpointID: 'f'.repeat(64) }).catch(

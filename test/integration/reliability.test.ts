@@ -127,6 +127,43 @@ describe('reliability', () => {
     });
   }
 
+  it('started while NB is down (a host booting), holds verbs until NB is up instead of failing them', async () => {
+    const restartNb = await kill(stack, 'nb.pid');
+    let nbBack: Promise<void> | undefined;
+    const restart = () => (nbBack ??= restartNb());
+    let booting: DriverProcess | undefined;
+    const net2 = id();
+    try {
+      booting = await DriverProcess.start({ stack, socketOnly: true, env: { OVN_DRIVER_RECONCILE_INTERVAL_S: '0' } });
+      // What dockerd sends first does not need OVSDB and is answered at once.
+      const caps = await booting.post('/NetworkDriver.GetCapabilities');
+      assert.deepEqual([caps.status, caps.body], [200, { Scope: 'local', ConnectivityScope: 'local' }]);
+      const t0 = Date.now();
+      const held = booting.post('/NetworkDriver.CreateNetwork', {
+        NetworkID: net2,
+        Options: {},
+        IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.97.0.0/16', Gateway: '10.97.0.1/16' }],
+        IPv6Data: [],
+      });
+      await sleep(1500);
+      await restart();
+      const r = await held;
+      assert.equal(r.status, 200, r.raw);
+      assert.ok(Date.now() - t0 >= 1500, 'answered only once NB was back');
+      assert.match(booting.logs, /cannot connect to OVN Northbound DB \(unix:[^)]+\): connect (ENOENT|ECONNREFUSED) /);
+      ok(await booting.post('/NetworkDriver.DeleteNetwork', { NetworkID: net2 }));
+    } finally {
+      await booting?.stop();
+      await restart();
+    }
+    // The suite's own driver lost NB too: the next tests start once it is back.
+    await waitFor(async () => (await driver.post('/NetworkDriver.EndpointOperInfo', { NetworkID: net, EndpointID: id() })).status !== 503, {
+      timeoutMs: 5000,
+      intervalMs: 100,
+      what: 'the suite driver back on NB',
+    });
+  });
+
   for (const point of ['after CreateEndpoint', 'during Join', 'after Join', 'after Leave'] as const) {
     it(`survives SIGKILL ${point}: dockerd's next calls succeed and nothing leaks`, async () => {
       const ep = id();

@@ -22,7 +22,9 @@ export type ClientState = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'cl
  *
  * Events: `state(state, previous)`, `change(batch: ChangeBatch)`, `locked(lockId)`, `stolen(lockId)`,
  * `notification(method, params)` for notifications it does not consume itself (e.g. your own monitors),
- * `incompatible(err: OvsdbSchemaMismatchError)` when the server's schema lacks monitored tables or columns.
+ * `incompatible(err: OvsdbSchemaMismatchError)` when the server's schema lacks monitored tables or columns,
+ * `connectFailed(remote: string, err: Error)` for each connection attempt that failed before its session
+ * was up (the loop retries by itself; the error says why: refused, TLS, not the cluster leader, ...).
  *
  * `M` is a table map (e.g. `OvnNorthbound.TableMap`): with it, `cache`, `op` and the `tables` option are
  * checked against the model's table and column names. Without it everything is a loose `Row`.
@@ -72,6 +74,7 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
       established: (peer) => this.relock(peer),
       reconnecting: () => this.setState('reconnecting'),
       incompatible: (err) => this.emit('incompatible', err),
+      connectFailed: (remote, err) => this.emit('connectFailed', remote, err),
     });
   }
 

@@ -40,6 +40,8 @@ export interface ConnectionHost {
   reconnecting(): void;
   /** The server's schema lacks monitored tables or columns; the loop backs off and tries again. */
   incompatible(err: OvsdbSchemaMismatchError): void;
+  /** A connection attempt to `remote` failed before its session was up (refused, TLS, not the leader, ...). */
+  connectFailed(remote: string, err: Error): void;
 }
 
 /**
@@ -84,6 +86,7 @@ export class ConnectionLoop {
           this.host.incompatible(err);
         } else {
           this.log.info({ remote: remote.text, err: (err as Error).message }, 'ovsdb connect failed');
+          this.host.connectFailed(remote.text, err as Error);
         }
       }
       if (ended) {

@@ -54,6 +54,16 @@ describe(OvsdbClient.name, () => {
     assert.deepEqual(states, ['idle', 'connecting', 'ready', 'closed']);
   });
 
+  it('reports each failed connection attempt with its remote and cause, and keeps trying the next remote', async () => {
+    const missing = `unix:${server.sock}.missing`;
+    const c = make(`${missing},${server.remote}`, { leaderOnly: false });
+    const failed: [string, string][] = [];
+    c.on('connectFailed', (remote: string, err: Error) => failed.push([remote, (err as NodeJS.ErrnoException).code ?? err.message]));
+    c.start();
+    await c.ready({ timeoutMs: 3000 });
+    assert.deepEqual(failed, [[missing, 'ENOENT']]);
+  });
+
   it('reconnects after the server is killed and restarted, resyncing without stale rows', async () => {
     const c = make(server.remote);
     c.start();

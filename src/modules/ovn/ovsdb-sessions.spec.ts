@@ -85,6 +85,20 @@ async function eventually<T>(check: () => T, timeoutMs = 5000): Promise<T> {
   }
 }
 
+/** Routes Nest's Logger into `level message` lines until the test puts the console logger back. */
+function captureLog(): string[] {
+  const lines: string[] = [];
+  const record = (level: string) => (message: unknown) => void lines.push(`${level} ${String(message)}`);
+  Logger.overrideLogger({
+    log: record('log'),
+    warn: record('warn'),
+    error: record('error'),
+    debug: () => undefined,
+    verbose: () => undefined,
+  });
+  return lines;
+}
+
 describe(OvsdbSessions.name, () => {
   let servers: Servers;
   let ovsRemote: string;
@@ -170,15 +184,7 @@ describe(OvsdbSessions.name, () => {
   it('logs a lost session when it goes and again when it is back, with how long it was away', async () => {
     const ovs = await servers.start('ovs-lost', VSWITCH_SCHEMA);
     execFileSync('ovs-vsctl', [`--db=${ovs}`, '--no-wait', 'init'], { timeout: 10_000 });
-    const lines: string[] = [];
-    const record = (level: string) => (message: unknown) => void lines.push(`${level} ${String(message)}`);
-    Logger.overrideLogger({
-      log: record('log'),
-      warn: record('warn'),
-      error: record('error'),
-      debug: () => undefined,
-      verbose: () => undefined,
-    });
+    const lines = captureLog();
     const sessions = new OvsdbSessions(
       loadConfig({ OVN_DRIVER_NB: await servers.start('nb-lost', NB_2303_SCHEMA), OVN_DRIVER_OVS_DB: ovs }),
     );
@@ -212,5 +218,70 @@ describe(OvsdbSessions.name, () => {
       Logger.overrideLogger(new ConsoleLogger());
       await sessions.onApplicationShutdown();
     }
+  });
+  it('at start, holds verbs until the first connection, and says why it cannot connect, once per cause', async () => {
+    const ovs = await servers.start('ovs-early', VSWITCH_SCHEMA);
+    execFileSync('ovs-vsctl', [`--db=${ovs}`, '--no-wait', 'init'], { timeout: 10_000 });
+    const nb = `unix:${path.join(servers.dir, 'nb-late.sock')}`;
+    const lines = captureLog();
+    const sessions = new OvsdbSessions(loadConfig({ OVN_DRIVER_NB: nb, OVN_DRIVER_OVS_DB: ovs, OVN_DRIVER_STARTUP_WAIT_S: '10' }));
+    sessions.onApplicationBootstrap();
+    try {
+      let started = false;
+      const held = sessions.whenStarted().then(() => (started = true));
+      const what = `OVN Northbound DB (${nb})`;
+      const cause = `connect ENOENT ${nb.slice('unix:'.length)}`;
+      await eventually(() =>
+        assert.ok(
+          lines.includes(`warn cannot connect to ${what}: ${cause}; retrying (the verbs that need it answer 503 meanwhile)`),
+          lines.join('\n'),
+        ),
+      );
+      assert.throws(() => sessions.nb(), { name: UnavailableError.name, message: `${what} is not connected: ${cause}` });
+      await sleep(1000); // several more attempts (100 ms backoff, doubling)
+      assert.equal(lines.filter((l) => l.startsWith(`warn cannot connect to ${what}`)).length, 1, lines.join('\n'));
+      assert.equal(started, false, 'verbs are held while the first connection is pending');
+      await servers.start('nb-late', NB_2303_SCHEMA);
+      await held;
+      assert.ok(sessions.ready());
+      assert.ok(
+        lines.some((l) => new RegExp(`^log connected to ${escape(what)} after \\d+\\.\\d s$`).test(l)),
+        lines.join('\n'),
+      );
+      const t0 = Date.now();
+      await sessions.whenStarted();
+      assert.ok(Date.now() - t0 < 50, 'after the first connection nothing is held');
+    } finally {
+      Logger.overrideLogger(new ConsoleLogger());
+      await sessions.onApplicationShutdown();
+    }
+  });
+
+  it('holds verbs at most OVN_DRIVER_STARTUP_WAIT_S after start; later ones are not held', async () => {
+    const sessions = new OvsdbSessions(
+      loadConfig({
+        OVN_DRIVER_NB: 'unix:/nonexistent/nb.sock',
+        OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock',
+        OVN_DRIVER_STARTUP_WAIT_S: '1',
+      }),
+    );
+    const lines = captureLog();
+    sessions.onApplicationBootstrap();
+    try {
+      const t0 = Date.now();
+      await sessions.whenStarted();
+      const held = Date.now() - t0;
+      assert.ok(held >= 900 && held < 3000, `held ${held} ms`);
+      const t1 = Date.now();
+      await sessions.whenStarted();
+      assert.ok(Date.now() - t1 < 50, 'after the wait nothing is held');
+      assert.throws(() => sessions.localOvs(), {
+        message: 'local Open_vSwitch DB (unix:/nonexistent/db.sock) is not connected: connect ENOENT /nonexistent/db.sock',
+      });
+    } finally {
+      Logger.overrideLogger(new ConsoleLogger());
+      await sessions.onApplicationShutdown();
+    }
+    assert.ok(lines.length > 0);
   });
 });

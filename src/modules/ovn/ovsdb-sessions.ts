@@ -61,6 +61,14 @@ const OVS_TABLES: OvsTables = {
  */
 const RECOVERY = { probeIntervalMs: 2000, reconnectMinMs: 100, reconnectMaxMs: 2000 };
 
+/** A connection attempt failing again for the same cause is logged again after this long, not at every retry. */
+const REPEAT_FAILURE_LOG_MS = 30_000;
+
+type SessionEvents = {
+  on(event: 'state', f: (next: ClientState, prev: ClientState) => void): unknown;
+  on(event: 'connectFailed', f: (remote: string, err: Error) => void): unknown;
+};
+
 /**
  * The two long-lived OVSDB sessions: the local Open_vSwitch DB and the OVN Northbound DB. Both connect
  * in the background after the listeners are up (dockerd gives a plugin seconds to appear) and reconnect
@@ -76,6 +84,12 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
   readonly nbRemote: string;
   /** Why the NB server cannot be used (its schema lacks columns the driver uses), while that lasts. */
   private nbIncompatible?: string;
+  /** The last failed connection attempt of each session, while it is not connected: the 503s say it. */
+  private readonly lastFailure = new Map<object, string>();
+  private readonly startedAt = Date.now();
+  /** Settles the first time both sessions are ready. */
+  private readonly firstReady: Promise<void>;
+  private everReady = false;
 
   constructor(private readonly config: DriverConfig) {
     if (!config.OVN_DRIVER_NB) throw new Error('OVN_DRIVER_NB must be resolved before the sessions are made (withNorthboundRemote)');
@@ -105,6 +119,17 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
     this.nbSession.on('state', (state: string) => {
       if (state === 'ready') this.acceptNb();
     });
+    this.firstReady = new Promise((resolve) => {
+      const check = () => {
+        if (!this.ready()) return;
+        this.everReady = true;
+        this.ovs.off('state', check);
+        this.nbSession.off('state', check);
+        resolve();
+      };
+      this.ovs.on('state', check);
+      this.nbSession.on('state', check);
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -120,14 +145,35 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
   /** The NB session, or an UnavailableError when it is not connected and synced right now. */
   nb(): NbClient {
     if (this.nbSession.state !== 'ready')
-      throw new UnavailableError(this.nbIncompatible ?? `OVN Northbound DB (${this.nbRemote}) is not connected`);
+      throw new UnavailableError(this.nbIncompatible ?? this.notConnected(this.nbSession, `OVN Northbound DB (${this.nbRemote})`));
     return this.nbSession;
   }
 
   /** The local OVS session, or an UnavailableError when it is not connected and synced right now. */
   localOvs(): OvsClient {
-    if (this.ovs.state !== 'ready') throw new UnavailableError(`local Open_vSwitch DB (${this.config.OVN_DRIVER_OVS_DB}) is not connected`);
+    if (this.ovs.state !== 'ready')
+      throw new UnavailableError(this.notConnected(this.ovs, `local Open_vSwitch DB (${this.config.OVN_DRIVER_OVS_DB})`));
     return this.ovs;
+  }
+
+  /**
+   * Resolves once both sessions have been ready, or when the start-up wait (OVN_DRIVER_STARTUP_WAIT_S after
+   * the driver started) is over: at boot dockerd restores containers as soon as the plugin answers, and a 503
+   * then leaves them stopped, while the sessions are typically a second from connected. After the first
+   * sync, and after the wait, it resolves at once: an outage is answered with a 503 within seconds.
+   */
+  async whenStarted(): Promise<void> {
+    if (this.everReady) return;
+    const left = this.startedAt + this.config.OVN_DRIVER_STARTUP_WAIT_S * 1000 - Date.now();
+    if (left <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.firstReady, new Promise<void>((resolve) => (timer = setTimeout(resolve, left)))]);
+    clearTimeout(timer);
+  }
+
+  private notConnected(session: object, what: string): string {
+    const failure = this.lastFailure.get(session);
+    return `${what} is not connected${failure ? `: ${failure}` : ''}`;
   }
 
   /** Both sessions connected and their caches synced. */
@@ -136,20 +182,37 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /**
-   * Says when a session is lost and when it is back, and how long it was away: meanwhile the verbs that
-   * need it answer 503, and the operator reading why finds the cause at the time it began.
+   * Says when a session is lost and when it is back, and how long it was away, and why an attempt to connect
+   * failed (refused, TLS, not the cluster leader, ...): once per cause, again every 30 s while it lasts.
+   * Meanwhile the verbs that need the session answer 503 with that cause.
    */
-  private reportConnection(client: { on(event: 'state', f: (next: ClientState, prev: ClientState) => void): unknown }, what: string): void {
+  private reportConnection(client: SessionEvents, what: string): void {
     let lostAt: number | undefined;
+    /** When each cause was last logged; a cluster's remotes may fail for different causes in turn. */
+    const logged = new Map<string, number>();
     client.on('state', (next, prev) => {
       if (prev === 'ready' && next === 'reconnecting') {
         lostAt = Date.now();
         this.logger.warn(`lost the connection to ${what}; reconnecting (the verbs that need it answer 503 meanwhile)`);
       } else if (next === 'ready') {
-        if (lostAt === undefined) this.logger.log(`connected to ${what}`);
-        else this.logger.log(`connected to ${what} again after ${((Date.now() - lostAt) / 1000).toFixed(1)} s`);
+        const since = lostAt ?? (logged.size > 0 ? this.startedAt : undefined);
+        if (since === undefined) this.logger.log(`connected to ${what}`);
+        else
+          this.logger.log(
+            `connected to ${what} ${lostAt === undefined ? '' : 'again '}after ${((Date.now() - since) / 1000).toFixed(1)} s`,
+          );
         lostAt = undefined;
+        logged.clear();
+        this.lastFailure.delete(client);
       }
+    });
+    client.on('connectFailed', (remote, err) => {
+      const cause = remote === what || what.includes(`(${remote})`) ? err.message : `${remote}: ${err.message}`;
+      this.lastFailure.set(client, cause);
+      const now = Date.now();
+      if (now - (logged.get(cause) ?? -Infinity) < REPEAT_FAILURE_LOG_MS) return;
+      this.logger.warn(`cannot connect to ${what}: ${cause}; retrying (the verbs that need it answer 503 meanwhile)`);
+      logged.set(cause, now);
     });
   }
 
