@@ -22,7 +22,7 @@
 #      are created first (runc refuses to bind a path that does not exist).
 #
 # Settings are `docker plugin set` arguments: KEY=VALUE for the driver's environment, MOUNT.source=PATH for
-# a mount (ovs-run, ovn-run, ovs-log, ovs-etc, ovn-ssl, docker-netns, docker-sock). Without any, the OVN
+# a mount (ovs-run, ovn-run, ovs-log, ovs-etc, ovn-etc, docker-run, docker-sock). Without any, the OVN
 # is picked as `make run` picks it: OVN_DRIVER_NB from the environment; else the host's Open vSwitch
 # (/var/run/openvswitch/db.sock, whose external_ids:ovn-nb the driver reads); else, with no Open vSwitch on
 # the host, an embedded OVN + OVS brought up by scripts/stack.sh in STACK_DIR, which `clean` stops again

@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { BUSYBOX_IMAGE, docker, DockerEngine, ensureDocker } from '../harness/docker';
+import { BUSYBOX_IMAGE, DEFAULT_DOCKER_DIR, docker, DockerEngine, ensureDocker } from '../harness/docker';
 import { freePort, repoRoot, run, Stack, waitFor } from '../harness/stack';
 import { leftovers, NOTHING } from './leftovers';
 
@@ -29,6 +29,23 @@ function pluginScript(...args: string[]): Promise<string> {
     env: { ...process.env, PLUGIN_NAME: PLUGIN, CLEAN_BASE: '0' },
     timeout: BUILD_TIMEOUT_MS,
   });
+}
+
+/**
+ * What a reboot does to the engine: dockerd stops (its containers with it) and comes back on an empty /run,
+ * where /var/run/docker/netns does not exist until dockerd makes its first sandbox, after it started plugins.
+ */
+async function rebootEngine(): Promise<void> {
+  await run('bash', [path.join(repoRoot(), 'scripts', 'docker-up.sh'), 'down', DEFAULT_DOCKER_DIR], { timeout: 120_000 });
+  await assert.rejects(docker('info'), /./, 'the test reboots the engine: it must be one scripts/docker-up.sh started');
+  const netns = ['/run/docker/netns/', '/var/run/docker/netns/'];
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[4] ?? '')
+    .filter((mp) => netns.some((dir) => mp.startsWith(dir)));
+  for (const mp of mounts) await run('umount', [mp]);
+  rmSync('/var/run/docker/netns', { recursive: true, force: true });
+  await ensureDocker();
 }
 
 async function pluginState(): Promise<string | undefined> {
@@ -78,7 +95,7 @@ describe('the managed plugin (e2e)', () => {
       `ovn-run.source=${scratch}`,
       `ovs-log.source=${scratch}`,
       `ovs-etc.source=${scratch}`,
-      `ovn-ssl.source=${scratch}`,
+      `ovn-etc.source=${scratch}`,
       `OVN_DRIVER_OVS_DB=unix:/var/run/openvswitch/${path.basename(stack.ovsRemote)}`,
       `OVN_DRIVER_BRIDGE=${stack.bridge}`,
       `OVN_DRIVER_PORT=${port}`,
@@ -205,6 +222,25 @@ describe('the managed plugin (e2e)', () => {
     await docker('stop', '-t', '1', ...boxes);
     assert.deepEqual(endpointPorts((await leftovers(stack)).ports), []);
     await docker('rm', ...boxes);
+    await docker('network', 'rm', net);
+    assert.deepEqual(await leftovers(stack), NOTHING);
+  });
+
+  it('comes back after a reboot: dockerd starting on an empty /run enables it and restores a restart=always box', async () => {
+    const net = `reboot-${SUFFIX}`;
+    const box = `rebootbox-${SUFFIX}`;
+    await docker('network', 'create', '-d', DRIVER, '--label', LABEL, '--subnet=10.10.20.0/24', '--gateway=10.10.20.1', net);
+    await docker('run', '-d', '--restart=always', '--label', LABEL, `--net=${net}`, `--name=${box}`, BUSYBOX_IMAGE, 'sleep', '600');
+    await rebootEngine();
+    await waitFor(async () => (await pluginState()) === 'true', { timeoutMs: 30_000, what: 'the plugin enabled again' });
+    await waitFor(async () => (await docker('inspect', '-f', '{{.State.Running}}', box)).trim() === 'true', {
+      timeoutMs: 30_000,
+      what: `${box} restarted by dockerd`,
+    });
+    const ip = await ipOf(box, net);
+    assert.match(ip, /^10\.10\.20\.\d+$/);
+    await docker('run', '--rm', '--label', LABEL, `--net=${net}`, BUSYBOX_IMAGE, 'ping', '-c', '1', '-W', '2', ip);
+    await docker('rm', '-f', box);
     await docker('network', 'rm', net);
     assert.deepEqual(await leftovers(stack), NOTHING);
   });
