@@ -126,6 +126,8 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
   const off = new LifecycleSamples();
   const on = new LifecycleSamples();
   const paused = new LifecycleSamples();
+  const centralElsewhere = new LifecycleSamples();
+  const seedCentralElsewhere: number[] = [];
   const seedNoWait: number[] = [];
   const seedWait: number[] = [];
   // The host-side floor of any veth-based driver: create and delete one pair (two `ip` processes).
@@ -189,6 +191,19 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
       await withOvnDaemonsStopped(ctx.stack, async () => {
         for (let i = 0; i < sizes.b1.seed; i++) paused.add(await ctx.offNet.lifecycle());
       });
+      // Only ovn-northd stopped: a chassis of a multi-host deployment, whose OVN central runs on other
+      // machines; the seed's sequence is timed the same way, interleaved, so the pair stays like for like.
+      await withOvnDaemonsStopped(
+        ctx.stack,
+        async () => {
+          for (let i = 0; i < sizes.b1.seed; i++) {
+            // No settle() here: `ovn-nbctl --wait=hv sync` needs ovn-northd.
+            centralElsewhere.add(await ctx.offNet.lifecycle());
+            seedCentralElsewhere.push(await timeSeed(false));
+          }
+        },
+        ['northd'],
+      );
     });
     await alone(ctx.off, async () => {
       for (let i = 0; i < sizes.warmup; i++) await ctx.onNet.lifecycle();
@@ -205,13 +220,15 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
   const floor = floors[0];
   if (!floor) throw new Error('B1: the floor phase did not run');
   const sFloor = ms(floor.total);
-  const [sOff, sOn, sSeed, sSeedWait, sVeth, sPaused] = [
+  const [sOff, sOn, sSeed, sSeedWait, sVeth, sPaused, sCentral, sSeedCentral] = [
     ms(off.total),
     ms(on.total),
     ms(seedNoWait),
     ms(seedWait),
     ms(vethFloor),
     ms(paused.total),
+    ms(centralElsewhere.total),
+    ms(seedCentralElsewhere),
   ];
   const seedWhat = 'seed sequence, 12 processes';
   const rows: Row[] = [
@@ -256,6 +273,15 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
       'the same with ovn-northd and ovn-controller stopped (SIGSTOP): no CPU taken by their work on its changes',
       { baselineStats: sPaused },
     ),
+    row(
+      'B1.off.central-elsewhere',
+      'lifecycle p50, dataplane wait off, ovn-northd stopped (the OVN central on other machines)',
+      'ms',
+      sCentral.p50,
+      sSeedCentral.p50,
+      `${seedWhat}, ovn-northd stopped too`,
+      { valueStats: sCentral, baselineStats: sSeedCentral, show: 'speedup' },
+    ),
     row('B1.on.p50', 'lifecycle p50, dataplane wait on', 'ms', sOn.p50, sSeed.p50, seedWhat, { valueStats: sOn, show: 'speedup' }),
     row(
       'B1.on.p50.vs-wait',
@@ -278,6 +304,7 @@ async function b1(ctx: Context): Promise<Omit<BenchResult, 'seconds'>> {
     details: {
       waitOff: { total: sOff, perVerb: perVerb(off) },
       daemonsStopped: { total: sPaused, perVerb: perVerb(paused) },
+      centralElsewhere: { total: sCentral, perVerb: perVerb(centralElsewhere), seed: sSeedCentral },
       waitOn: { total: sOn, perVerb: perVerb(on) },
       seed: sSeed,
       seedWait: sSeedWait,

@@ -152,13 +152,17 @@ export async function settle(stack: Stack, timeoutSec = 300): Promise<number> {
 }
 
 /**
- * Runs `f` with the stack's ovn-northd and ovn-controller stopped (SIGSTOP), then lets them go on and
- * catch up. The OVSDB servers and ovs-vswitchd keep running: transactions and ports work, nothing is
- * translated into flows meanwhile.
+ * Runs `f` with the stack's ovn-northd and ovn-controller (or only `daemons`) stopped (SIGSTOP), then lets
+ * them go on and catch up. The OVSDB servers and ovs-vswitchd keep running: transactions and ports work,
+ * nothing is translated into flows meanwhile.
  */
-export async function withOvnDaemonsStopped(stack: Stack, f: () => Promise<void>): Promise<void> {
+export async function withOvnDaemonsStopped(
+  stack: Stack,
+  f: () => Promise<void>,
+  daemons: readonly ('northd' | 'ovn-controller')[] = ['northd', 'ovn-controller'],
+): Promise<void> {
   const pids: number[] = [];
-  for (const file of ['northd.pid', 'ovn-controller.pid']) {
+  for (const file of daemons.map((d) => `${d}.pid`)) {
     const pid = Number((await readFile(path.join(stack.dir, file), 'utf8')).trim());
     if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no pid in ${file} of ${stack.dir}`);
     pids.push(pid);
