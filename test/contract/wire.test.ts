@@ -29,6 +29,8 @@ describe('wire protocol', () => {
       OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock',
       OVN_DRIVER_PORT: '0',
       OVN_DRIVER_LOG_FILE: '',
+      // Never connected: verbs would wait for the first connection 20 s after start (reliability.test.ts).
+      OVN_DRIVER_STARTUP_WAIT_S: '0',
     });
     ({ app } = await createDriverApp(config));
   });
@@ -86,7 +88,10 @@ describe('wire protocol', () => {
     for (const generic of [{ vrf: 'blue' }, {}] as Record<string, string>[]) {
       const r = await post('/NetworkDriver.CreateNetwork', body(generic));
       assert.equal(r.status, 503);
-      assert.match(JSON.parse(r.body).Err, /^CreateNetwork: local Open_vSwitch DB \(unix:\/nonexistent\/db\.sock\) is not connected$/);
+      assert.match(
+        JSON.parse(r.body).Err,
+        /^CreateNetwork: local Open_vSwitch DB \(unix:\/nonexistent\/db\.sock\) is not connected: connect ENOENT \/nonexistent\/db\.sock$/,
+      );
     }
     // With the local DB up and NB down, the NB is named (test/integration/reliability.test.ts).
   });
