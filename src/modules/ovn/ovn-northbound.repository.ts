@@ -329,7 +329,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         // and one (vrf, subnet) is one switch on every host sharing the NB.
         const hint =
           elsewhere && elsewhere !== chassis
-            ? `; it is on host ${elsewhere}: networks with the same vrf and subnet share one switch on every host, so give each host's network its own subnet or vrf, or allocate across hosts with --ipam-driver ovn`
+            ? `; it is on host ${elsewhere}: networks with the same vrf and subnet share one switch on every host, so give each host's network its own subnet or vrf, or allocate across hosts with --ipam-driver ovn and, on every host, the same --ipam-opt vrf as -o vrf (the pool is the IPAM vrf's, the switch the network vrf's)`
             : '';
         throw new ConflictError('ADDRESS_IN_USE', `address ${ip} is already used by endpoint ${holder} on switch ${sw.name}${hint}`);
       }
