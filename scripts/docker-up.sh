@@ -4,7 +4,9 @@
 #   scripts/docker-up.sh [up] [DIR]   start containerd + dockerd if `docker info`
 #                                     fails; logs/pids under DIR
 #                                     (default /var/run/docker-ovn-driver-harness)
-#   scripts/docker-up.sh down [DIR]   stop only what `up` started in DIR (by pid)
+#   scripts/docker-up.sh down [DIR]   stop only what `up` started in DIR (by pid); with DOCKERD_ONLY=1
+#                                     dockerd alone, as `systemctl restart docker` does (containerd and
+#                                     the containers of a live-restore engine keep running)
 #
 # `up` prints STARTED=1 if it started dockerd, STARTED=0 if one already answered,
 # then IMAGE=busybox:local. Progress goes to stderr.
@@ -14,6 +16,7 @@
 # that legacy plugin sockets in /run/docker/plugins are discovered as usual.
 #
 # Environment:
+#   DOCKERD_ARGS   more dockerd arguments for `up`, space-separated (e.g. --live-restore)
 #   DOCKER         docker client to use (default /usr/bin/docker if present:
 #                  Debian's 20.10 client matching dockerd; else `docker`)
 #   DOCKER_TIMEOUT seconds to wait for the engine (default 60)
@@ -184,8 +187,10 @@ do_up() {
         enter=(nsenter -t "$cpid" -m --)
         extra=(--data-root /var/lib/docker-compat)
       fi
+      local args=()
+      read -r -a args <<<"${DOCKERD_ARGS:-}"
       start_bg dockerd "$DIR/dockerd.log" "${enter[@]+"${enter[@]}"}" dockerd --iptables=false --ip-masq=false --bridge=none \
-        --containerd="$CONTAINERD_SOCK" "${extra[@]+"${extra[@]}"}"
+        --containerd="$CONTAINERD_SOCK" "${extra[@]+"${extra[@]}"}" "${args[@]+"${args[@]}"}"
     fi
     if ! wait_for "$TIMEOUT" "docker info" docker_ok; then
       tail -n 20 "$DIR/dockerd.log" >&2 || true
@@ -201,7 +206,7 @@ do_up() {
 
 do_down() {
   stop_one dockerd dockerd
-  stop_one containerd containerd
+  [[ ${DOCKERD_ONLY:-0} == 1 ]] || stop_one containerd containerd
 }
 
 if [[ $CMD == down && ! -d $DIR ]]; then exit 0; fi

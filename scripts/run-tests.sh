@@ -19,7 +19,7 @@ tier_files() {
     # The core e2e set again, on Docker Engine 26.1 and OVN 25.03 from a Debian 13 rootfs (scripts/compat-run.sh).
     compat)
       find dist/test/compat -name '*.test.js' 2>/dev/null | sort
-      for f in docker-network multi-network routing ipam managed-plugin; do echo "dist/test/e2e/$f.test.js"; done ;;
+      for f in docker-network multi-network routing ipam managed-plugin live-restore; do echo "dist/test/e2e/$f.test.js"; done ;;
   esac
 }
 

@@ -47,11 +47,13 @@ export interface DockerEngine {
  * Note: if several test processes share one engine, only call stop() where
  * no other process still needs it (or leave the engine running).
  */
-export async function ensureDocker(opts: { dir?: string; timeoutSec?: number } = {}): Promise<DockerEngine> {
+export async function ensureDocker(opts: { dir?: string; timeoutSec?: number; dockerdArgs?: string[] } = {}): Promise<DockerEngine> {
   const dir = opts.dir ?? DEFAULT_DOCKER_DIR;
   const script = path.join(repoRoot(), 'scripts', 'docker-up.sh');
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER: DOCKER_CLI, IMAGE: BUSYBOX_IMAGE };
   if (opts.timeoutSec) env.DOCKER_TIMEOUT = String(opts.timeoutSec);
+  // Only for a dockerd this call starts: one that already answers is used as it is.
+  if (opts.dockerdArgs) env.DOCKERD_ARGS = opts.dockerdArgs.join(' ');
   const out = await run('bash', [script, 'up', dir], { env, timeout: ((opts.timeoutSec ?? 60) * 2 + 60) * 1000 });
   const m = /^STARTED=([01])$/m.exec(out);
   if (!m) throw new Error(`docker-up.sh printed no STARTED= line:\n${out}`);
