@@ -14,9 +14,8 @@ help: ## this list
 	@awk -F':[^#]*## ' '/^[a-z][a-z0-9 -]*:[^=]*## / { n = split($$1, t, " "); for (i = 1; i <= n; i++) printf "make %-17s %s\n", t[i], $$2 }' $(MAKEFILE_LIST)
 
 # Debian packages only when one is missing, never a second Docker engine (scripts/deps.sh); the test targets
-# also want an embedded OVN central and Chromium: DEPS_FOR is target-specific, so it reaches their `deps`.
-DEPS_FOR ?= run
-test test-unit test-contract test-integration test-e2e test-compat bench: DEPS_FOR := test
+# also want an embedded OVN central and Chromium. `deps` runs once per make call, so the goals decide.
+DEPS_FOR ?= $(if $(filter test test-% bench,$(MAKECMDGOALS)),test,run)
 deps: ## the Debian packages and npm dependencies that are missing (never a second Docker engine)
 	bash scripts/deps.sh $(DEPS_FOR)
 

@@ -4,8 +4,10 @@
 #   scripts/deps.sh [run|test]     run (default): what `make run` and `make plugin` need; test: also what the
 #                                  test tiers need (an embedded OVN central, Chromium for the browser tests)
 #
-# It never touches a Docker engine that is there: docker.io only when no dockerd is installed (Docker CE's
-# docker-ce ships /usr/bin/dockerd, and docker.io next to it would take its containerd.io away), ovn-central
+# It never touches a container runtime that is there: docker.io only when neither dockerd nor containerd is
+# installed (Docker CE's docker-ce ships /usr/bin/dockerd, a Kubernetes node's containerd.io
+# /usr/bin/containerd, and docker.io would take containerd.io away), and apt never removes a package for
+# what it installs (--no-remove); ovn-central
 # only when this host is not already a chassis of an OVN (OVN_DRIVER_NB set, or the local OVS names its
 # Northbound DB in external_ids:ovn-nb; `make run` then uses that OVN, see scripts/run-local.sh).
 set -euo pipefail
@@ -14,7 +16,7 @@ for_what=${1:-run}
 [[ $for_what == run || $for_what == test ]] || { echo "usage: $0 [run|test]" >&2; exit 2; }
 
 pkgs=(openvswitch-switch ovn-host iproute2 busybox-static openssl)
-command -v dockerd >/dev/null || pkgs+=(docker.io)
+command -v dockerd >/dev/null || command -v containerd >/dev/null || pkgs+=(docker.io)
 chassis_nb() {
   [[ -n ${OVN_DRIVER_NB:-} ]] && return 0
   command -v ovs-vsctl >/dev/null && [[ -S /var/run/openvswitch/db.sock ]] &&
@@ -27,7 +29,7 @@ missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-remove "${missing[@]}" >/dev/null
 fi
 # npm dependencies only when the lock file changed since the last install.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
