@@ -49,10 +49,11 @@ export class DriverConfig {
 
   /**
    * Seconds after start during which a verb that needs OVSDB waits for the first connection instead of
-   * answering 503 (dockerd restores containers as soon as the plugin answers); 0 never waits. With Join's
-   * own 10 s wait for ovn-controller, the default keeps a Join at boot within dockerd's 30 s per call.
+   * answering 503 (dockerd restores containers as soon as the plugin answers); 0 never waits. A Join held
+   * that long still makes the host side (OVSDB requests of up to 4 s) and waits up to 10 s for
+   * ovn-controller: the default keeps it well within dockerd's 30 s per call.
    */
-  @EnvInt(0, 25) OVN_DRIVER_STARTUP_WAIT_S = 15;
+  @EnvInt(0, 25) OVN_DRIVER_STARTUP_WAIT_S = 10;
 
   /** How long Join waits for ovn-controller to install the port's flows; 0 does not wait. */
   @EnvInt(0, 25000) OVN_DRIVER_JOIN_TIMEOUT_MS = 10000;

@@ -29,7 +29,7 @@ describe('wire protocol', () => {
       OVN_DRIVER_OVS_DB: 'unix:/nonexistent/db.sock',
       OVN_DRIVER_PORT: '0',
       OVN_DRIVER_LOG_FILE: '',
-      // Never connected: verbs would wait for the first connection 15 s after start (reliability.test.ts).
+      // Never connected: verbs would wait for the first connection 10 s after start (reliability.test.ts).
       OVN_DRIVER_STARTUP_WAIT_S: '0',
     });
     ({ app } = await createDriverApp(config));

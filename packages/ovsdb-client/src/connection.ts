@@ -86,7 +86,8 @@ export class ConnectionLoop {
           this.host.incompatible(err);
         } else {
           this.log.info({ remote: remote.text, err: (err as Error).message }, 'ovsdb connect failed');
-          this.host.connectFailed(remote.text, err as Error);
+          // A close() during the handshake is not a failure to report.
+          if (!this.host.isClosed()) this.host.connectFailed(remote.text, err as Error);
         }
       }
       if (ended) {

@@ -282,6 +282,18 @@ describe(OvsdbSessions.name, () => {
       Logger.overrideLogger(new ConsoleLogger());
       await sessions.onApplicationShutdown();
     }
-    assert.ok(lines.length > 0);
+    for (const [what, sock] of [
+      ['OVN Northbound DB', '/nonexistent/nb.sock'],
+      ['local Open_vSwitch DB', '/nonexistent/db.sock'],
+    ])
+      assert.equal(
+        lines.filter(
+          (l) =>
+            l ===
+            `warn cannot connect to ${what} (unix:${sock}): connect ENOENT ${sock}; retrying (the verbs that need it answer 503 meanwhile)`,
+        ).length,
+        1,
+        lines.join('\n'),
+      );
   });
 });
