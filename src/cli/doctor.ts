@@ -49,7 +49,7 @@ export function ovnControllerCheck(rundir: string): Check {
 
 /** Checks on what the driver reports: its sessions, br-int, the chassis settings and network MTUs. */
 export function driverChecks(
-  readiness: { status?: string; nb?: string; ovs?: string },
+  readiness: { status?: string; nb?: string; ovs?: string; nbError?: string; ovsError?: string },
   db: DatabaseView | undefined,
   bridge: { Bridge?: string; UUID?: string } | undefined,
   underlayMtu: number,
@@ -60,7 +60,7 @@ export function driverChecks(
       : {
           name: 'NB reachable',
           ok: false,
-          detail: `NB session ${readiness.nb ?? 'unknown'}`,
+          detail: `NB session ${readiness.nb ?? 'unknown'}${readiness.nbError ? `: ${readiness.nbError}` : ''}`,
           fix: 'check OVN_DRIVER_NB (or external_ids:ovn-nb) and that ovsdb-server for the NB DB listens there',
         },
     readiness.ovs === 'ready'
@@ -68,7 +68,7 @@ export function driverChecks(
       : {
           name: 'OVS reachable',
           ok: false,
-          detail: `OVS session ${readiness.ovs ?? 'unknown'}`,
+          detail: `OVS session ${readiness.ovs ?? 'unknown'}${readiness.ovsError ? `: ${readiness.ovsError}` : ''}`,
           fix: 'start openvswitch-switch and check OVN_DRIVER_OVS_DB',
         },
   ];

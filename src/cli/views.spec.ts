@@ -70,6 +70,17 @@ describe('doctor checks', () => {
     );
   });
 
+  it('says why a session is not connected, as /readyz reports it', () => {
+    const [nb, ovs] = driverChecks(
+      { nb: 'reconnecting', ovs: 'ready', nbError: 'connect ECONNREFUSED 10.0.0.10:6641' },
+      undefined,
+      undefined,
+      1500,
+    );
+    assert.deepEqual([nb!.ok, nb!.detail], [false, 'NB session reconnecting: connect ECONNREFUSED 10.0.0.10:6641']);
+    assert.deepEqual([ovs!.ok, ovs!.detail], [true, 'session ready']);
+  });
+
   it('reports ovn-controller not running from a pidfile naming no process', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'doctor-'));
     assert.equal(ovnControllerCheck(dir).ok, false);

@@ -277,10 +277,19 @@ describe('observability', () => {
         { timeoutMs: 5000, intervalMs: 100, what: '/readyz to answer 503' },
       );
       assert.ok(Date.now() - t0 < 5000);
-      const body = down.body as { status: string; nb: string; ovs: string };
+      const body = down.body as { status: string; nb: string; ovs: string; nbError?: string; ovsError?: string };
       assert.equal(body.status, 'unavailable');
       assert.notEqual(body.nb, 'ready');
       assert.equal(body.ovs, 'ready');
+      assert.equal(body.ovsError, undefined);
+      // Why NB cannot be reached, once the first attempt to reconnect failed (the socket is gone or refuses).
+      await waitFor(
+        async () => {
+          const r = (await http(port, 'GET', '/readyz')).body as { nbError?: string };
+          return r.nbError !== undefined && /^connect (ENOENT|ECONNREFUSED) /.test(r.nbError);
+        },
+        { timeoutMs: 5000, intervalMs: 100, what: '/readyz to name why NB cannot be reached' },
+      );
       assert.deepEqual((await http(port, 'GET', '/healthz')).body, { status: 'ok' });
       const text = await metrics();
       assert.equal(sample(text, 'docker_ovn_driver_ovsdb_connected{db="nb"}'), 0);

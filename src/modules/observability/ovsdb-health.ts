@@ -7,6 +7,9 @@ export interface Readiness {
   /** Client state of each session (ready = connected and cache synced). */
   nb: string;
   ovs: string;
+  /** Why the last attempt to connect failed, while a session is not connected (refused, TLS, ...). */
+  nbError?: string;
+  ovsError?: string;
 }
 
 /** Follows the two OVSDB sessions for /readyz and the connection metrics. */
@@ -23,6 +26,14 @@ export class OvsdbHealth implements OnModuleInit {
   }
 
   readiness(): Readiness {
-    return { status: this.ovsdb.ready() ? 'ready' : 'unavailable', nb: this.ovsdb.nbSession.state, ovs: this.ovsdb.ovs.state };
+    const nbError = this.ovsdb.connectFailure('nb');
+    const ovsError = this.ovsdb.connectFailure('ovs');
+    return {
+      status: this.ovsdb.ready() ? 'ready' : 'unavailable',
+      nb: this.ovsdb.nbSession.state,
+      ovs: this.ovsdb.ovs.state,
+      ...(nbError ? { nbError } : {}),
+      ...(ovsError ? { ovsError } : {}),
+    };
   }
 }

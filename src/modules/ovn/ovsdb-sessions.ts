@@ -171,6 +171,11 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
     clearTimeout(timer);
   }
 
+  /** Why the last attempt to connect `session` failed, while it is not connected (for /readyz). */
+  connectFailure(session: 'nb' | 'ovs'): string | undefined {
+    return this.lastFailure.get(session === 'nb' ? this.nbSession : this.ovs);
+  }
+
   private notConnected(session: object, what: string): string {
     const failure = this.lastFailure.get(session);
     return `${what} is not connected${failure ? `: ${failure}` : ''}`;
