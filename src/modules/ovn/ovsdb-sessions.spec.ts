@@ -219,6 +219,7 @@ describe(OvsdbSessions.name, () => {
       await sessions.onApplicationShutdown();
     }
   });
+
   it('at start, holds verbs until the first connection, and says why it cannot connect, once per cause', async () => {
     const ovs = await servers.start('ovs-early', VSWITCH_SCHEMA);
     execFileSync('ovs-vsctl', [`--db=${ovs}`, '--no-wait', 'init'], { timeout: 10_000 });

@@ -212,7 +212,8 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       }
     });
     client.on('connectFailed', (remote, err) => {
-      const cause = remote === what || what.includes(`(${remote})`) ? err.message : `${remote}: ${err.message}`;
+      // A cluster's member is named; a single remote is already in `what`.
+      const cause = what.includes(`(${remote})`) ? err.message : `${remote}: ${err.message}`;
       this.lastFailure.set(client, cause);
       const now = Date.now();
       if (now - (logged.get(cause) ?? -Infinity) < REPEAT_FAILURE_LOG_MS) return;
