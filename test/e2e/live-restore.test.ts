@@ -6,22 +6,14 @@
  * everything leaves nothing behind. With Docker's IPAM and with the driver's OVN IPAM.
  */
 import assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { DEFAULT_DOCKER_DIR, docker, ensureDocker } from '../harness/docker';
-import { repoRoot, run } from '../harness/stack';
+import { docker, ensureDocker, stopHarnessEngine } from '../harness/docker';
 import { leftovers, NOTHING } from './leftovers';
 import { useOvnDocker } from './ovn-docker';
 
-const DOCKER_UP = path.join(repoRoot(), 'scripts', 'docker-up.sh');
-
 /** Stops the harness's dockerd (and containerd unless `dockerdOnly`) and starts it again with `args`. */
 async function restartEngine(args: string[], dockerdOnly = false): Promise<void> {
-  await run('bash', [DOCKER_UP, 'down', DEFAULT_DOCKER_DIR], {
-    env: { ...process.env, DOCKERD_ONLY: dockerdOnly ? '1' : '0' },
-    timeout: 120_000,
-  });
-  await assert.rejects(docker('info'), /./, 'the test restarts the engine: it must be one scripts/docker-up.sh started');
+  await stopHarnessEngine({ dockerdOnly });
   await ensureDocker({ dockerdArgs: args });
 }
 

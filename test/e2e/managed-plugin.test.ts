@@ -11,7 +11,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { BUSYBOX_IMAGE, DEFAULT_DOCKER_DIR, docker, DockerEngine, ensureDocker } from '../harness/docker';
+import { BUSYBOX_IMAGE, docker, DockerEngine, ensureDocker, stopHarnessEngine } from '../harness/docker';
 import { freePort, repoRoot, run, Stack, waitFor } from '../harness/stack';
 import { leftovers, NOTHING } from './leftovers';
 
@@ -36,8 +36,7 @@ function pluginScript(...args: string[]): Promise<string> {
  * where /var/run/docker/netns does not exist until dockerd makes its first sandbox, after it started plugins.
  */
 async function rebootEngine(): Promise<void> {
-  await run('bash', [path.join(repoRoot(), 'scripts', 'docker-up.sh'), 'down', DEFAULT_DOCKER_DIR], { timeout: 120_000 });
-  await assert.rejects(docker('info'), /./, 'the test reboots the engine: it must be one scripts/docker-up.sh started');
+  await stopHarnessEngine();
   const netns = ['/run/docker/netns/', '/var/run/docker/netns/'];
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')

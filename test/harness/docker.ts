@@ -70,3 +70,23 @@ export async function ensureDocker(opts: { dir?: string; timeoutSec?: number; do
     },
   };
 }
+
+/**
+ * Stops the engine scripts/docker-up.sh started in DEFAULT_DOCKER_DIR (with `dockerdOnly`, dockerd alone, as
+ * `systemctl restart docker` does: containerd and a live-restore engine's containers keep running). Fails
+ * when an engine still answers: a test that restarts the engine needs one the harness started.
+ */
+export async function stopHarnessEngine(opts: { dockerdOnly?: boolean } = {}): Promise<void> {
+  await run('bash', [path.join(repoRoot(), 'scripts', 'docker-up.sh'), 'down', DEFAULT_DOCKER_DIR], {
+    env: { ...process.env, DOCKERD_ONLY: opts.dockerdOnly ? '1' : '0' },
+    timeout: 120_000,
+  });
+  const stillUp = await docker('info').then(
+    () => true,
+    () => false,
+  );
+  if (stillUp)
+    throw new Error(
+      'an engine still answers after docker-up.sh down: the test restarts the engine, it must be one scripts/docker-up.sh started',
+    );
+}
