@@ -126,6 +126,8 @@ export interface OrphansView {
   ovsPorts: { ifaceId: string; portName: string }[];
   veths: string[];
   logicalPorts: { endpointId: string; networkId: string; lspName: string; portName?: string }[];
+  /** Absent from a driver older than this CLI. */
+  networks?: { networkId: string; switchName: string }[];
   reconcileIntervalS: number;
 }
 
@@ -140,6 +142,7 @@ export function orphansCheck(o: OrphansView | undefined, bridge: string): Check 
     ...o.ovsPorts.map((p) => `OVS port ${p.portName}`),
     ...o.veths.map((v) => `veth ${v}`),
     ...o.logicalPorts.map((p) => `logical port ${p.lspName}`),
+    ...(o.networks ?? []).map((n) => `network ${n.networkId.slice(0, 12)} (switch ${n.switchName})`),
   ];
   if (found.length === 0) return { name, ok: true, detail: 'nothing for the reconciler to remove' };
   const byHand = [
@@ -148,6 +151,11 @@ export function orphansCheck(o: OrphansView | undefined, bridge: string): Check 
     ...o.logicalPorts.map(
       (p) =>
         (p.portName ? `ovs-vsctl del-port ${bridge} ${p.portName}; ip link del ${p.portName}; ` : '') + `ovn-nbctl lsp-del ${p.lspName}`,
+    ),
+    // A switch may carry other hosts' networks (a docker-ovn:network: key each): it goes with the last one.
+    ...(o.networks ?? []).map(
+      (n) =>
+        `ovn-nbctl remove Logical_Switch ${n.switchName} external_ids docker-ovn:network:${n.networkId} (then ls-del it if no docker-ovn:network: key is left)`,
     ),
   ].join('; ');
   const on = o.reconcileIntervalS > 0;

@@ -99,6 +99,9 @@ describe('doctor checks', () => {
     assert.deepEqual([warn.ok, warn.warning], [false, true]);
     assert.match(warn.detail, /OVS port ovn0123456789ab, veth ovnfedcba987654 \(the reconciler removes them within 120 s\)/);
     assert.match(warn.fix!, /ovs-vsctl del-port br-int ovn0123456789ab; ip link del ovnfedcba987654$/);
+    const net = orphansCheck({ ...none, networks: [{ networkId: 'abcdef0123456789', switchName: 'docker-blue-10.0.0.0_24' }] }, 'br-int');
+    assert.match(net.detail, /^network abcdef012345 \(switch docker-blue-10\.0\.0\.0_24\) \(the reconciler removes them within 120 s\)/);
+    assert.match(net.fix!, /ovn-nbctl remove Logical_Switch docker-blue-10\.0\.0\.0_24 external_ids docker-ovn:network:abcdef0123456789 /);
     const off = orphansCheck({ ...some, reconcileIntervalS: 0 }, 'br-int');
     assert.deepEqual([off.ok, off.warning], [false, false]);
   });

@@ -1,7 +1,8 @@
 /**
  * The reconciler on a real stack and dockerd: leftovers of this host go, rows of other hosts and rows
- * the driver does not own stay. The network is made through the socket, so the local dockerd does not
- * know it: its endpoints count as gone once nothing on the host holds them.
+ * the driver does not own stay. The networks are made through the socket, so the local dockerd does not
+ * know them: their endpoints count as gone once nothing on the host holds them (no sandbox, or a sandbox
+ * whose network namespace is gone), and a network as gone once it has no endpoint.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -17,28 +18,36 @@ describe('reconciler', () => {
   let engine: DockerEngine;
   let driver: DriverProcess;
   const net = id();
+  /** Network namespaces standing for the sandboxes of running containers. */
+  const sandboxes = [`rec-${randomBytes(3).toString('hex')}`, `rec-${randomBytes(3).toString('hex')}`];
+  const sandboxKey = (name: string) => `/run/netns/${name}`;
+  const createNetwork = async (networkId: string, pool: string) => {
+    const r = await driver.post('/NetworkDriver.CreateNetwork', {
+      NetworkID: networkId,
+      Options: {},
+      IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: pool, Gateway: `${pool.replace(/0\/24$/, '1')}/24` }],
+      IPv6Data: [],
+    });
+    assert.equal(r.status, 200, r.raw);
+  };
 
   before(async () => {
     stack = await Stack.up();
     engine = await ensureDocker();
+    for (const ns of sandboxes) await run('ip', ['netns', 'add', ns]);
     driver = await DriverProcess.start({ stack, env: { OVN_DRIVER_RECONCILE_INTERVAL_S: '1' } });
-    const r = await driver.post('/NetworkDriver.CreateNetwork', {
-      NetworkID: net,
-      Options: {},
-      IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.95.0.0/24', Gateway: '10.95.0.1/24' }],
-      IPv6Data: [],
-    });
-    assert.equal(r.status, 200, r.raw);
+    await createNetwork(net, '10.95.0.0/24');
   });
 
   after(async () => {
     await driver?.stop();
     await run('ip', ['link', 'del', 'ovn0123456789ab']).catch(() => undefined);
+    for (const ns of sandboxes) await run('ip', ['netns', 'del', ns]).catch(() => undefined);
     await stack?.down();
     await engine?.stop();
   });
 
-  const endpoint = async (ep: string, ip: string, join: boolean) => {
+  const endpoint = async (ep: string, ip: string, sandbox: string | undefined) => {
     const c = await driver.post('/NetworkDriver.CreateEndpoint', {
       NetworkID: net,
       EndpointID: ep,
@@ -46,16 +55,9 @@ describe('reconciler', () => {
       Options: {},
     });
     assert.equal(c.status, 200, c.raw);
-    if (join)
+    if (sandbox)
       assert.equal(
-        (
-          await driver.post('/NetworkDriver.Join', {
-            NetworkID: net,
-            EndpointID: ep,
-            SandboxKey: '/var/run/docker/netns/test',
-            Options: {},
-          })
-        ).status,
+        (await driver.post('/NetworkDriver.Join', { NetworkID: net, EndpointID: ep, SandboxKey: sandbox, Options: {} })).status,
         200,
       );
   };
@@ -66,14 +68,17 @@ describe('reconciler', () => {
   it('removes this host’s leftovers and nothing else', async () => {
     // An OVS port and veth whose endpoint vanished from NB.
     const gone = id();
-    await endpoint(gone, '10.95.0.10', true);
+    await endpoint(gone, '10.95.0.10', sandboxKey(sandboxes[0]!));
     await stack.nbctl('lsp-del', gone);
     // A veth left by a crash before its OVS port was added.
     await run('ip', ['link', 'add', 'ovn0123456789ab', 'type', 'veth', 'peer', 'name', 'ovc0123456789ab']);
     // An endpoint of this chassis that dockerd does not know, never joined: its logical port and the host
     // side CreateEndpoint made (veth, OVS port without a SandboxKey).
     const unjoined = id();
-    await endpoint(unjoined, '10.95.0.11', false);
+    await endpoint(unjoined, '10.95.0.11', undefined);
+    // A container stopped while the driver could not answer its Leave: joined, its network namespace gone.
+    const stopped = id();
+    await endpoint(stopped, '10.95.0.13', '/var/run/docker/netns/stopped-meanwhile');
     // Not the reconciler's: another host's port, a port the driver does not own, an OVS port it did not add.
     const [sw] = (
       await stack.nbctl('--bare', '--columns=name', 'find', 'Logical_Switch', 'external_ids:docker-ovn\\:owner=docker-ovn-driver')
@@ -104,9 +109,9 @@ describe('reconciler', () => {
       'type=internal',
       'external_ids:iface-id=nowhere',
     );
-    // A joined endpoint that is alive.
+    // A joined endpoint that is alive: its sandbox exists.
     const alive = id();
-    await endpoint(alive, '10.95.0.12', true);
+    await endpoint(alive, '10.95.0.12', sandboxKey(sandboxes[0]!));
 
     await waitFor(
       async () => {
@@ -116,7 +121,9 @@ describe('reconciler', () => {
           !h.includes(`ovn${gone.slice(0, 12)}`) &&
           !h.includes('ovn0123456789ab') &&
           !l.includes(unjoined) &&
-          !i.includes(`ovn${unjoined.slice(0, 12)}`)
+          !i.includes(`ovn${unjoined.slice(0, 12)}`) &&
+          !l.includes(stopped) &&
+          !i.includes(`ovn${stopped.slice(0, 12)}`)
         );
       },
       { timeoutMs: 20_000, intervalMs: 250, what: 'the reconciler to remove the leftovers' },
@@ -143,7 +150,7 @@ describe('reconciler', () => {
   it('adopts an endpoint created before a restart: Join finds its host side, the reconciler leaves it', async () => {
     const ep = id();
     const veth = `ovn${ep.slice(0, 12)}`;
-    await endpoint(ep, '10.95.0.20', false);
+    await endpoint(ep, '10.95.0.20', undefined);
     const ifindex = async () =>
       (await stack.links())
         .split('\n')
@@ -160,12 +167,12 @@ describe('reconciler', () => {
     const j = await driver.post('/NetworkDriver.Join', {
       NetworkID: net,
       EndpointID: ep,
-      SandboxKey: '/var/run/docker/netns/adopted',
+      SandboxKey: sandboxKey(sandboxes[1]!),
       Options: {},
     });
     assert.equal(j.status, 200, j.raw);
     assert.equal(await ifindex(), before, 'Join used the veth CreateEndpoint made');
-    assert.equal(await ifaceKey('docker-ovn\\:sandbox-key'), '/var/run/docker/netns/adopted');
+    assert.equal(await ifaceKey('docker-ovn\\:sandbox-key'), sandboxKey(sandboxes[1]!));
     assert.equal(await ifaceKey('ovn-installed'), 'true');
     // Three passes of the reconciler (1 s apart): a joined endpoint is not a leftover.
     await new Promise((r) => setTimeout(r, 3_500));
@@ -177,5 +184,23 @@ describe('reconciler', () => {
     assert.ok(!(await lsps()).includes(ep));
     assert.ok(!(await ifaces()).includes(veth));
     assert.equal((await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net })).status, 200);
+  });
+
+  it('removes a network of this host that dockerd no longer has once it has no endpoint', async () => {
+    // What `docker network rm` leaves when the driver cannot answer: dockerd forgets the network anyway.
+    const removed = id();
+    await createNetwork(removed, '10.94.0.0/24');
+    const switches = async () => (await stack.nbctl('--bare', '--columns=name', 'list', 'Logical_Switch')).split(/\s+/).filter(Boolean);
+    const routerPorts = async () => (await stack.nbctl('--bare', '--columns=name', 'list', 'Logical_Router_Port')).split(/\s+/);
+    assert.ok((await switches()).some((s) => s.includes('10.94.0.0_24')));
+    await waitFor(async () => !(await switches()).some((s) => s.includes('10.94.0.0_24')), {
+      timeoutMs: 15_000,
+      intervalMs: 250,
+      what: 'the reconciler to remove the network dockerd does not have',
+    });
+    assert.ok(!(await routerPorts()).some((p) => p.includes('10.94.0.0_24')), 'its gateway port on the vrf router went with it');
+    assert.match(driver.logs, /reconciler removed a network dockerd no longer has/);
+    // dockerd may still send its DeleteNetwork: a network already gone is a no-op.
+    assert.equal((await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: removed })).status, 200);
   });
 });

@@ -50,7 +50,7 @@ export class DebugController {
     operationId: 'Orphans',
     summary: 'What the reconciler would remove on this host now (before its two-pass confirmation); removes nothing',
   })
-  @ApiOkResponse({ description: 'OVS ports, veths and logical ports, and the reconciler interval (0: off)' })
+  @ApiOkResponse({ description: 'OVS ports, veths, logical ports and networks, and the reconciler interval (0: off)' })
   async Orphans(): Promise<Orphans & { reconcileIntervalS: number }> {
     return { ...(await this.reconciler.orphans()), reconcileIntervalS: this.config.OVN_DRIVER_RECONCILE_INTERVAL_S };
   }

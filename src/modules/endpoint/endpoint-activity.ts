@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
 
 /**
- * Endpoints with a verb in progress. Verbs on one endpoint run one at a time (a retried Join never
- * interleaves with the first), and the reconciler leaves busy endpoints alone: what looks orphaned
- * between CreateEndpoint and Join is work in progress (the seed's health check got this wrong).
+ * Endpoints (and networks, by NetworkID) with a verb in progress. Verbs on one endpoint run one at a time
+ * (a retried Join never interleaves with the first), and the reconciler leaves busy ones alone: what looks
+ * orphaned between CreateEndpoint and Join, or between CreateNetwork and dockerd storing the network, is
+ * work in progress (the seed's health check got this wrong).
  */
 @Injectable()
 export class EndpointActivity {

@@ -71,6 +71,9 @@ class FakeNorthbound extends NorthboundRepository {
   endpointsOn(): EndpointRecord[] {
     return [];
   }
+  networksOn(): { network: NetworkRecord; endpoints: number }[] {
+    return [];
+  }
   vrfSubnets(): { subnet?: string; subnet6?: string }[] {
     return [{ subnet: network.subnet }];
   }

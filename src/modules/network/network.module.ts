@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { EndpointModule } from '../endpoint/endpoint.module';
 import { OvnModule } from '../ovn/ovn.module';
 import { NetworkController } from './network.controller';
 import { NetworkService } from './network.service';
 
 @Module({
-  imports: [OvnModule],
+  imports: [OvnModule, EndpointModule],
   controllers: [NetworkController],
   providers: [NetworkService],
 })

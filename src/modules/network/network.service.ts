@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
 import type { CapabilitiesResponse, CreateNetworkRequest } from '../../protocol/network.dto';
+import { EndpointActivity } from '../endpoint/endpoint-activity';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import { parseNetworkSpec } from '../../domain/network-spec';
@@ -14,19 +15,21 @@ export class NetworkService {
     private readonly config: DriverConfig,
     private readonly nb: NorthboundRepository,
     private readonly ovs: LocalSwitchRepository,
+    private readonly activity: EndpointActivity,
   ) {}
 
   capabilities(): CapabilitiesResponse {
     return { Scope: this.config.OVN_DRIVER_SCOPE, ConnectivityScope: this.config.OVN_DRIVER_SCOPE };
   }
 
+  /** Marked busy meanwhile: dockerd stores the network only once this answers, and the reconciler waits for it. */
   async createNetwork(req: CreateNetworkRequest): Promise<void> {
     const spec = parseNetworkSpec(req, () => this.ovs.hostChassis());
-    const record = await this.nb.ensureNetwork(spec);
+    const record = await this.activity.run(spec.networkId, () => this.nb.ensureNetwork(spec));
     this.logger.log({ networkId: spec.networkId, switch: record.switchName, vrf: spec.vrf }, 'network ready');
   }
 
   async deleteNetwork(networkId: string): Promise<void> {
-    await this.nb.removeNetwork(networkId);
+    await this.activity.run(networkId, () => this.nb.removeNetwork(networkId));
   }
 }

@@ -7,7 +7,7 @@ import { NB } from '../ovn/tables';
 
 export type OvsdbDb = 'nb' | 'ovs';
 /** What the reconciler removes: OVS ports, host veths, NB logical switch ports. */
-export type ReconcilerKind = 'ovs_port' | 'veth' | 'logical_port';
+export type ReconcilerKind = 'ovs_port' | 'veth' | 'logical_port' | 'network';
 
 /** What the metrics read from an OVSDB session (an OvsdbClient): its state. */
 export interface WatchedSession {
@@ -25,7 +25,7 @@ export interface WatchedNbSession extends WatchedSession {
 
 const PREFIX = 'docker_ovn_driver_';
 const DBS: OvsdbDb[] = ['nb', 'ovs'];
-const RECONCILER_KINDS: ReconcilerKind[] = ['ovs_port', 'veth', 'logical_port'];
+const RECONCILER_KINDS: ReconcilerKind[] = ['ovs_port', 'veth', 'logical_port', 'network'];
 /** NB tables whose owned rows are counted, by the `kind` label. */
 const OWNED_TABLES = { switch: NB.Logical_Switch, port: NB.Logical_Switch_Port, router: NB.Logical_Router } as const satisfies Record<
   string,
@@ -76,7 +76,7 @@ export class DriverMetrics {
 
   private readonly reconcilerRemovals = new Counter({
     name: `${PREFIX}reconciler_removed_total`,
-    help: 'Orphans removed by the reconciler, by kind (ovs_port, veth, logical_port).',
+    help: 'Orphans removed by the reconciler, by kind (ovs_port, veth, logical_port, network).',
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });

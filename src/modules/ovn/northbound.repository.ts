@@ -18,6 +18,8 @@ export abstract class NorthboundRepository {
   abstract findEndpoint(endpointId: string): EndpointRecord | undefined;
   /** Endpoints this driver created on `chassis`. */
   abstract endpointsOn(chassis: string): EndpointRecord[];
+  /** Networks created on `chassis`, each with how many endpoints (of any host) it has. */
+  abstract networksOn(chassis: string): { network: NetworkRecord; endpoints: number }[];
   /**
    * The subnets a vrf routes: those of its switches with a gateway (a port on the vrf's router), but for
    * isolated ones (the router drops their traffic to and from the others).

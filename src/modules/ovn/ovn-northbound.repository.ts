@@ -302,6 +302,19 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       .map(endpointOf);
   }
 
+  networksOn(chassis: string): { network: NetworkRecord; endpoints: number }[] {
+    const nb = this.sessions.nb();
+    const out: { network: NetworkRecord; endpoints: number }[] = [];
+    for (const sw of nb.cache.table(NB.Logical_Switch).values()) {
+      if (!isOwned(sw.external_ids)) continue;
+      const mine = networksOf(sw).filter((n) => n.chassis === chassis);
+      if (mine.length === 0) continue;
+      const ports = sw.ports.map((uuid) => nb.cache.get(NB.Logical_Switch_Port, uuid)?.external_ids[NETWORK_ID_KEY]);
+      for (const network of mine) out.push({ network, endpoints: ports.filter((id) => id === network.networkId).length });
+    }
+    return out;
+  }
+
   vrfSubnets(vrf: string): { subnet?: string; subnet6?: string }[] {
     // An isolated subnet is on the router for its gateway only: the router drops what it would route.
     return lookup

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
 import { EndpointActivity } from '../endpoint/endpoint-activity';
@@ -6,7 +7,7 @@ import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { DriverMetrics } from '../observability/driver-metrics';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import { OvsdbSessions } from '../ovn/ovsdb-sessions';
-import { DockerEndpoints } from './docker-endpoints';
+import { DockerEndpoints, type DockerView } from './docker-endpoints';
 
 /** Host-side veth names this driver makes (see vethNames). */
 const HOST_VETH = /^ovn([0-9a-f]{12})$/;
@@ -15,23 +16,32 @@ const HOST_VETH = /^ovn([0-9a-f]{12})$/;
 export interface Orphans {
   ovsPorts: { ifaceId: string; portName: string }[];
   veths: string[];
-  /** portName: the host side CreateEndpoint made for an endpoint that never joined a sandbox. */
+  /** portName: the endpoint's host side (made by CreateEndpoint, or by Join for a sandbox now gone). */
   logicalPorts: { endpointId: string; networkId: string; lspName: string; portName?: string }[];
+  /** Networks this host created that its dockerd no longer has, with no endpoint left on any host. */
+  networks: { networkId: string; switchName: string }[];
 }
 
 export interface ReconcileResult {
   ovsPorts: number;
   veths: number;
   ports: number;
+  networks: number;
 }
+
+const NOTHING = (): ReconcileResult => ({ ovsPorts: 0, veths: 0, ports: 0, networks: 0 });
 
 /**
  * Removes what a crash or a lost request left behind on this host: OVS ports and veths whose endpoint
- * is gone from NB, and this chassis' endpoints that never joined a sandbox (no OVS port, or one made by
- * CreateEndpoint with no SandboxKey yet) and that the local dockerd no longer knows, host side included.
- * An object must look orphaned on two passes one interval apart, and endpoints with a verb in progress (or
- * just finished) are skipped, so nothing between CreateEndpoint and Join is touched.
- * Rows of other hosts and rows not owned by the driver are never candidates.
+ * is gone from NB; this chassis' endpoints that the local dockerd no longer knows and that are not in a
+ * sandbox (never joined, or joined to a network namespace that is gone), host side included; and the
+ * networks this chassis created that dockerd no longer has and no host has endpoints on.
+ * dockerd answers a `docker network rm` or a container's stop even when the driver cannot (the plugin
+ * disabled for an upgrade, the driver restarting, NB unreachable): libnetwork logs the driver's error and
+ * forgets the network or endpoint all the same (network.go deleteNetwork, endpoint.go sbLeave), so those
+ * rows are left for this reconciler. An object must look orphaned on two passes one interval apart, and
+ * endpoints with a verb in progress (or just finished) are skipped, so nothing between CreateEndpoint and
+ * Join is touched. Rows of other hosts and rows not owned by the driver are never candidates.
  */
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -40,7 +50,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private running?: Promise<ReconcileResult>;
   /** Candidate → when it was first seen orphaned. */
   private readonly suspects = new Map<string, number>();
-  readonly totals: ReconcileResult = { ovsPorts: 0, veths: 0, ports: 0 };
+  readonly totals: ReconcileResult = NOTHING();
 
   constructor(
     private readonly config: DriverConfig,
@@ -77,7 +87,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     this.running ??= this.reconcile()
       .catch((e: unknown) => {
         this.logger.warn({ err: e }, 'reconciler pass failed');
-        return { ovsPorts: 0, veths: 0, ports: 0 };
+        return NOTHING();
       })
       .finally(() => (this.running = undefined));
     return this.running;
@@ -85,8 +95,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * What a pass would remove now, before the two-pass confirmation: OVS ports whose endpoint is gone from NB,
-   * veths with no OVS port, and this chassis' logical ports with no OVS port that dockerd no longer knows.
-   * `docker-ovn-driver doctor` shows it (GET /debug/orphans); removing nothing, it is safe to ask any time.
+   * veths with no OVS port, this chassis' logical ports outside any sandbox that dockerd no longer knows, and
+   * this chassis' networks dockerd no longer has. `docker-ovn-driver doctor` shows it (GET /debug/orphans);
+   * removing nothing, it is safe to ask any time.
    */
   async orphans(): Promise<Orphans> {
     const busy = (endpointId: string) => this.activity.isBusy(endpointId, Math.max(this.intervalMs, 5_000));
@@ -100,17 +111,23 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       return !!m && !portNames.has(name) && !this.anyBusy(m[1]!, busy);
     });
     const logicalPorts: Orphans['logicalPorts'] = [];
+    const networks: Orphans['networks'] = [];
     const chassis = this.ovs.chassis();
     if (chassis) {
-      const views = new Map<string, Awaited<ReturnType<DockerEndpoints['network']>>>();
+      const views = new Map<string, DockerView>();
+      const view = async (networkId: string) => {
+        if (!views.has(networkId)) views.set(networkId, await this.docker.network(networkId));
+        return views.get(networkId)!;
+      };
       for (const ep of this.nb.endpointsOn(chassis)) {
-        // A port with a sandbox is joined. One without is between CreateEndpoint and Join (a driver
-        // restarted in between adopts it: Join finds it) or was never joined: dockerd decides which.
+        // A port whose sandbox (network namespace) exists is joined to a running container. One without a
+        // sandbox is between CreateEndpoint and Join (a driver restarted in between adopts it: Join finds
+        // it) or was never joined; one whose sandbox is gone lost its container while the driver could not
+        // answer Leave. dockerd decides: an endpoint it does not list is gone.
         const port = this.ovs.findPort(ep.lspName);
-        if (port?.sandboxKey || busy(ep.endpointId)) continue;
-        if (!views.has(ep.networkId)) views.set(ep.networkId, await this.docker.network(ep.networkId));
-        const view = views.get(ep.networkId)!;
-        if (view.kind === 'no-network' || (view.kind === 'endpoints' && !view.ids.has(ep.endpointId)))
+        if ((port?.sandboxKey && existsSync(port.sandboxKey)) || busy(ep.endpointId)) continue;
+        const known = await view(ep.networkId);
+        if (known.kind === 'no-network' || (known.kind === 'endpoints' && !known.ids.has(ep.endpointId)))
           logicalPorts.push({
             endpointId: ep.endpointId,
             networkId: ep.networkId,
@@ -118,12 +135,20 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
             ...(port && { portName: port.portName }),
           });
       }
+      // A network of global scope is the cluster's, which this host's dockerd may not list; a local one is
+      // this host's dockerd's alone (each host sharing a switch records its own NetworkID on it).
+      if (this.config.OVN_DRIVER_SCOPE === 'local')
+        for (const { network, endpoints } of this.nb.networksOn(chassis)) {
+          if (endpoints > 0 || busy(network.networkId)) continue;
+          if ((await view(network.networkId)).kind === 'no-network')
+            networks.push({ networkId: network.networkId, switchName: network.switchName });
+        }
     }
-    return { ovsPorts, veths, logicalPorts };
+    return { ovsPorts, veths, logicalPorts, networks };
   }
 
   private async reconcile(): Promise<ReconcileResult> {
-    const result: ReconcileResult = { ovsPorts: 0, veths: 0, ports: 0 };
+    const result = NOTHING();
     if (!this.sessions.ready()) return result;
     const now = Date.now();
     const seen = new Set<string>();
@@ -164,11 +189,21 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       result.ports++;
     }
 
+    for (const net of found.networks) {
+      if (!confirmed(`net:${net.networkId}`)) continue;
+      // The same transaction as DeleteNetwork: the switch goes with its last network, the vrf's router port
+      // and policies with it; a switch another network (of any host) still has stays.
+      await this.nb.removeNetwork(net.networkId);
+      this.logger.log({ networkId: net.networkId, switch: net.switchName }, 'reconciler removed a network dockerd no longer has');
+      result.networks++;
+    }
+
     for (const key of this.suspects.keys()) if (!seen.has(key)) this.suspects.delete(key);
-    for (const k of ['ovsPorts', 'veths', 'ports'] as const) this.totals[k] += result[k];
+    for (const k of ['ovsPorts', 'veths', 'ports', 'networks'] as const) this.totals[k] += result[k];
     this.metrics?.reconcilerRemoved('ovs_port', result.ovsPorts);
     this.metrics?.reconcilerRemoved('veth', result.veths);
     this.metrics?.reconcilerRemoved('logical_port', result.ports);
+    this.metrics?.reconcilerRemoved('network', result.networks);
     return result;
   }
 
