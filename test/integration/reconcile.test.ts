@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { ensureDocker, DockerEngine } from '../harness/docker';
 import { DriverProcess } from '../harness/driver-process';
@@ -21,6 +22,7 @@ describe('reconciler', () => {
   /** Network namespaces standing for the sandboxes of running containers. */
   const sandboxes = [`rec-${randomBytes(3).toString('hex')}`, `rec-${randomBytes(3).toString('hex')}`];
   const sandboxKey = (name: string) => `/run/netns/${name}`;
+  const leftSandbox = `/run/netns/rec-left-${randomBytes(3).toString('hex')}`;
   const createNetwork = async (networkId: string, pool: string) => {
     const r = await driver.post('/NetworkDriver.CreateNetwork', {
       NetworkID: networkId,
@@ -43,6 +45,7 @@ describe('reconciler', () => {
     await driver?.stop();
     await run('ip', ['link', 'del', 'ovn0123456789ab']).catch(() => undefined);
     for (const ns of sandboxes) await run('ip', ['netns', 'del', ns]).catch(() => undefined);
+    await rm(leftSandbox, { force: true });
     await stack?.down();
     await engine?.stop();
   });
@@ -76,9 +79,11 @@ describe('reconciler', () => {
     // side CreateEndpoint made (veth, OVS port without a SandboxKey).
     const unjoined = id();
     await endpoint(unjoined, '10.95.0.11', undefined);
-    // A container stopped while the driver could not answer its Leave: joined, its network namespace gone.
+    // A container stopped while the driver could not answer its Leave: joined, its network namespace
+    // unmounted, the file left behind (dockerd removes it up to a minute later).
     const stopped = id();
-    await endpoint(stopped, '10.95.0.13', '/var/run/docker/netns/stopped-meanwhile');
+    await writeFile(leftSandbox, '');
+    await endpoint(stopped, '10.95.0.13', leftSandbox);
     // Not the reconciler's: another host's port, a port the driver does not own, an OVS port it did not add.
     const [sw] = (
       await stack.nbctl('--bare', '--columns=name', 'find', 'Logical_Switch', 'external_ids:docker-ovn\\:owner=docker-ovn-driver')

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
 import { EndpointActivity } from '../endpoint/endpoint-activity';
@@ -8,6 +9,19 @@ import { DriverMetrics } from '../observability/driver-metrics';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import { OvsdbSessions } from '../ovn/ovsdb-sessions';
 import { DockerEndpoints, type DockerView } from './docker-endpoints';
+
+/**
+ * Whether a sandbox is alive: its network namespace is bind-mounted on the SandboxKey. dockerd unmounts it
+ * when the container goes, but the file itself may stay for a minute (libnetwork osl's Destroy leaves the
+ * path to a garbage collector), so the mount, not the file, tells.
+ */
+function sandboxMounted(key: string): boolean {
+  try {
+    return statSync(key).dev !== statSync(path.dirname(key)).dev;
+  } catch {
+    return false;
+  }
+}
 
 /** Host-side veth names this driver makes (see vethNames). */
 const HOST_VETH = /^ovn([0-9a-f]{12})$/;
@@ -120,12 +134,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         return views.get(networkId)!;
       };
       for (const ep of this.nb.endpointsOn(chassis)) {
-        // A port whose sandbox (network namespace) exists is joined to a running container. One without a
-        // sandbox is between CreateEndpoint and Join (a driver restarted in between adopts it: Join finds
+        // A port whose sandbox (network namespace) is mounted is joined to a running container. One without
+        // a sandbox is between CreateEndpoint and Join (a driver restarted in between adopts it: Join finds
         // it) or was never joined; one whose sandbox is gone lost its container while the driver could not
         // answer Leave. dockerd decides: an endpoint it does not list is gone.
         const port = this.ovs.findPort(ep.lspName);
-        if ((port?.sandboxKey && existsSync(port.sandboxKey)) || busy(ep.endpointId)) continue;
+        if ((port?.sandboxKey && sandboxMounted(port.sandboxKey)) || busy(ep.endpointId)) continue;
         const known = await view(ep.networkId);
         if (known.kind === 'no-network' || (known.kind === 'endpoints' && !known.ids.has(ep.endpointId)))
           logicalPorts.push({
