@@ -60,10 +60,16 @@ bench: build ## benchmarks against same-run baselines (writes bench/results.json
 PLUGIN_SETTINGS ?=
 CLEAN_BASE ?= 1
 
-.PHONY: plugin clean
+.PHONY: plugin plugin-upgrade clean
 
 plugin: build ## build the managed plugin (PLUGIN_NAME) without a registry and enable it
 	PLUGIN_NAME='$(PLUGIN_NAME)' bash scripts/plugin.sh make $(PLUGIN_SETTINGS)
+
+# PLUGIN_REMOTE: the release to upgrade to, e.g. registry.example.com/docker-ovn-driver:1.2 (none: the
+# plugin's own reference, pulled again). Needs no build: it only talks to dockerd.
+PLUGIN_REMOTE ?=
+plugin-upgrade: ## upgrade the installed plugin (PLUGIN_NAME) in place to PLUGIN_REMOTE, keeping its settings
+	PLUGIN_NAME='$(PLUGIN_NAME)' bash scripts/plugin.sh upgrade $(PLUGIN_REMOTE)
 
 clean: ## disable and remove the managed plugin and the images `make plugin` made
 	PLUGIN_NAME='$(PLUGIN_NAME)' CLEAN_BASE='$(CLEAN_BASE)' bash scripts/plugin.sh clean

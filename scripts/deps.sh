@@ -2,7 +2,8 @@
 # `make deps`: the Debian packages and npm dependencies that are missing, and only those.
 #
 #   scripts/deps.sh [run|test]     run (default): what `make run` and `make plugin` need; test: also what the
-#                                  test tiers need (an embedded OVN central, Chromium for the browser tests)
+#                                  test tiers need (an embedded OVN central, Chromium for the browser tests, a
+#                                  registry for the managed plugin's push, install and upgrade)
 #
 # It never touches a container runtime that is there: docker.io only when neither dockerd nor containerd is
 # installed (Docker CE's docker-ce ships /usr/bin/dockerd, a Kubernetes node's containerd.io
@@ -23,7 +24,7 @@ chassis_nb() {
     [[ -n $(ovs-vsctl --timeout=2 --if-exists get Open_vSwitch . external_ids:ovn-nb 2>/dev/null) ]]
 }
 if [[ $for_what == test ]] || ! chassis_nb; then pkgs+=(ovn-central); fi
-[[ $for_what == test ]] && pkgs+=(chromium)
+[[ $for_what == test ]] && pkgs+=(chromium docker-registry)
 
 missing=()
 for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

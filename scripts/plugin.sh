@@ -2,6 +2,8 @@
 # The driver as a Docker managed plugin (v2), made on this machine without a container registry.
 #
 #   scripts/plugin.sh [make] [SETTING...]   build, create and enable the plugin PLUGIN_NAME
+#   scripts/plugin.sh upgrade [REMOTE]      upgrade the installed plugin PLUGIN_NAME in place to REMOTE
+#                                           (default: the reference it came from, pulled again)
 #   scripts/plugin.sh clean                 disable and remove it and what `make` left behind
 #
 # `make` (run `make build` first; progress goes to stderr):
@@ -28,6 +30,14 @@
 # the host, an embedded OVN + OVS brought up by scripts/stack.sh in STACK_DIR, which `clean` stops again
 # if `make` started it.
 #
+# `upgrade` is `docker plugin disable -f` (running containers keep their connectivity: OVN and Open vSwitch
+# keep forwarding; containers started meanwhile fail), `docker plugin upgrade --grant-all-permissions`, the
+# mount sources set again, and `docker plugin enable` if it was enabled. dockerd keeps a mount source
+# set with `docker plugin set` in the plugin's config, which an upgrade replaces with the new release's
+# (`docker plugin inspect` still shows the old source under Settings, but the defaults are mounted): the
+# sources are read before and set after. Environment settings survive an upgrade as they are. If the
+# upgrade fails, the plugin is enabled again as it was.
+#
 # `clean` disables and removes PLUGIN_NAME (refusing while Docker networks use it) and images a failed
 # `make` left; with CLEAN_BASE=1 also the caches $TOOLS_IMAGE and $BASE_LOCAL (`make clean` does).
 #
@@ -39,18 +49,20 @@ set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
 CMD='make'
-if [[ ${1:-} == make || ${1:-} == clean ]]; then
+if [[ ${1:-} == make || ${1:-} == clean || ${1:-} == upgrade ]]; then
   CMD=$1
   shift
 fi
-[[ $CMD == make || $# -eq 0 ]] || {
-  echo "usage: $0 [make] [SETTING...] | $0 clean" >&2
+[[ $CMD == make || $# -eq 0 || ($CMD == upgrade && $# -eq 1) ]] || {
+  echo "usage: $0 [make] [SETTING...] | $0 upgrade [REMOTE] | $0 clean" >&2
   exit 2
 }
 SETTINGS=("$@")
 
 PLUGIN_NAME=${PLUGIN_NAME:-forward53/docker-ovn-driver}
 PLUGIN_NAME=${PLUGIN_NAME%:latest}
+# dockerd knows a managed plugin's driver by its full name only, tag included (latest when none is given)
+if [[ ${PLUGIN_NAME##*/} == *:* ]]; then DRIVER_NAME=$PLUGIN_NAME; else DRIVER_NAME=$PLUGIN_NAME:latest; fi
 PLUGIN_ENABLE=${PLUGIN_ENABLE:-1}
 DEFAULT_BASE=debian:bookworm-slim
 BASE_LOCAL=${BASE_LOCAL:-docker-ovn-driver/base:bookworm}
@@ -216,7 +228,7 @@ remove_plugin() {
   if [[ $(docker plugin inspect -f '{{.Enabled}}' "$PLUGIN_NAME") == true ]]; then
     log "disabling $PLUGIN_NAME"
     if ! docker plugin disable "$PLUGIN_NAME" >/dev/null; then
-      nets=$(docker network ls --filter "driver=$PLUGIN_NAME:latest" --format '{{.Name}}' | tr '\n' ' ')
+      nets=$(docker network ls --filter "driver=$DRIVER_NAME" --format '{{.Name}}' | tr '\n' ' ')
       die "cannot disable $PLUGIN_NAME${nets:+; Docker networks still use it: $nets(docker network rm them first)}"
     fi
   fi
@@ -286,7 +298,7 @@ do_make() {
       "docker-up.sh started dockerd). Point it at an OVN: docker plugin set $PLUGIN_NAME OVN_DRIVER_NB=...," \
       "then docker plugin enable $PLUGIN_NAME"
   fi
-  log "$PLUGIN_NAME enabled after $((SECONDS - started)) s: docker network create -d $PLUGIN_NAME:latest ..."
+  log "$PLUGIN_NAME enabled after $((SECONDS - started)) s: docker network create -d $DRIVER_NAME ..."
 }
 
 do_clean() {
@@ -312,7 +324,38 @@ do_clean() {
   fi
 }
 
+do_upgrade() {
+  local remote=${1:-} enabled mounts=()
+  plugin_exists || die "no plugin $PLUGIN_NAME is installed (PLUGIN_NAME names it)"
+  enabled=$(docker plugin inspect -f '{{.Enabled}}' "$PLUGIN_NAME")
+  mapfile -t mounts < <(docker plugin inspect -f \
+    '{{range .Settings.Mounts}}{{if and .Source .Settable}}{{.Name}}.source={{.Source}}{{"\n"}}{{end}}{{end}}' "$PLUGIN_NAME" |
+    sed '/^$/d')
+  if [[ $enabled == true ]]; then
+    log "disabling $PLUGIN_NAME (running containers keep their connectivity; new ones fail until it is enabled)"
+    docker plugin disable -f "$PLUGIN_NAME" >/dev/null
+  fi
+  log "docker plugin upgrade $PLUGIN_NAME ${remote:-(its own reference)}"
+  if ! docker plugin upgrade --grant-all-permissions "$PLUGIN_NAME" ${remote:+"$remote"} >&2; then
+    if [[ $enabled == true ]]; then docker plugin enable "$PLUGIN_NAME" >/dev/null || true; fi
+    die "docker plugin upgrade failed; $PLUGIN_NAME is as it was$([[ $enabled == true ]] && echo ', enabled again')"
+  fi
+  if ((${#mounts[@]})); then
+    log "docker plugin set $PLUGIN_NAME ${mounts[*]}"
+    docker plugin set "$PLUGIN_NAME" "${mounts[@]}" ||
+      die "$PLUGIN_NAME is upgraded but disabled: set its mount sources (docker plugin set $PLUGIN_NAME ${mounts[*]}), then docker plugin enable $PLUGIN_NAME"
+  fi
+  if [[ $enabled == true ]]; then
+    docker plugin enable "$PLUGIN_NAME" >/dev/null || {
+      plugin_output 3 >&2
+      die "$PLUGIN_NAME is upgraded but did not start; the driver says why in dockerd's log"
+    }
+  fi
+  log "$PLUGIN_NAME upgraded to $(docker plugin inspect -f '{{.PluginReference}}' "$PLUGIN_NAME")$([[ $enabled == true ]] && echo ' and enabled')"
+}
+
 case $CMD in
   make) do_make ;;
+  upgrade) do_upgrade "$@" ;;
   clean) do_clean ;;
 esac

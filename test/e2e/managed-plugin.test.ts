@@ -2,8 +2,9 @@
  * The driver as a Docker managed plugin (v2), the way operators meet it: scripts/plugin.sh (what `make plugin`
  * runs) builds the rootfs from the Dockerfile, creates and enables the plugin; then the seed README's
  * `docker plugin` / `docker network` / `docker run` flow, against a private OVN stack (scripts/stack.sh) whose
- * directory is mounted as the plugin's /var/run/openvswitch. The first run on a machine also makes the
- * offline base images (debootstrap + apt, a few minutes); they stay as a cache, everything else goes.
+ * directory is mounted as the plugin's /var/run/openvswitch; then pushed to a registry and upgraded in
+ * place from there (`make plugin-upgrade`) under running containers. The first run on a machine also makes the offline base images (debootstrap + apt, a few
+ * minutes); they stay as a cache, everything else goes.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -12,21 +13,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE, docker, DockerEngine, ensureDocker, stopHarnessEngine } from '../harness/docker';
+import { LocalRegistry } from '../harness/registry';
 import { freePort, repoRoot, run, Stack, waitFor } from '../harness/stack';
 import { leftovers, NOTHING } from './leftovers';
 
 const SUFFIX = randomBytes(3).toString('hex');
-/** Not the operator's forward53/docker-ovn-driver: a machine may have that one installed. */
-const PLUGIN = `local/ovn-e2e-${SUFFIX}`;
-const DRIVER = `${PLUGIN}:latest`;
 const LABEL = `docker-ovn-e2e-plugin=${SUFFIX}`;
 const PLUGIN_SCRIPT = path.join(repoRoot(), 'scripts', 'plugin.sh');
 /** `make plugin` from a clean machine builds two base images first. */
 const BUILD_TIMEOUT_MS = 20 * 60_000;
+/**
+ * The plugin `make plugin` builds, named in the test's registry so that it can be pushed there (not the
+ * operator's forward53/docker-ovn-driver: a machine may have that one installed).
+ */
+let PLUGIN = '';
+/** A managed plugin's driver name is its full name, tag included: dockerd resolves no other. */
+let DRIVER = '';
 
-function pluginScript(...args: string[]): Promise<string> {
+function pluginScript(name: string, ...args: string[]): Promise<string> {
   return run('bash', [PLUGIN_SCRIPT, ...args], {
-    env: { ...process.env, PLUGIN_NAME: PLUGIN, CLEAN_BASE: '0' },
+    env: { ...process.env, PLUGIN_NAME: name, CLEAN_BASE: '0' },
     timeout: BUILD_TIMEOUT_MS,
   });
 }
@@ -55,6 +61,7 @@ async function pluginState(): Promise<string | undefined> {
 describe('the managed plugin (e2e)', () => {
   let stack: Stack;
   let engine: DockerEngine;
+  let registry: LocalRegistry;
   let scratch: string;
   let port: number;
   let pluginId: string;
@@ -82,13 +89,16 @@ describe('the managed plugin (e2e)', () => {
   }
 
   before(async () => {
-    [stack, engine] = await Promise.all([Stack.up(), ensureDocker()]);
+    [stack, engine, registry] = await Promise.all([Stack.up(), ensureDocker(), LocalRegistry.up()]);
+    PLUGIN = `${registry.host}/ovn-e2e-${SUFFIX}`;
+    DRIVER = `${PLUGIN}:latest`;
     scratch = await mkdtemp('/tmp/ovn-plugin-e2e-');
     port = await freePort();
     // Inside the plugin the stack's sockets are under /var/run/openvswitch. Pointing external_ids:ovn-nb
     // there lets the driver find NB the seed's way (OVN_DRIVER_NB stays empty).
     await stack.vsctl('set', 'Open_vSwitch', '.', `external_ids:ovn-nb=unix:/var/run/openvswitch/${path.basename(stack.nbRemote)}`);
     await pluginScript(
+      PLUGIN,
       'make',
       `ovs-run.source=${stack.dir}`,
       `ovn-run.source=${scratch}`,
@@ -109,7 +119,8 @@ describe('the managed plugin (e2e)', () => {
 
   after(async () => {
     await removeContainersAndNetworks().catch(() => undefined);
-    await pluginScript('clean').catch((e: unknown) => console.error(e));
+    if (PLUGIN) await pluginScript(PLUGIN, 'clean').catch((e: unknown) => console.error(e));
+    await registry?.down();
     await stack?.down();
     await engine?.stop();
     if (scratch) await rm(scratch, { recursive: true, force: true });
@@ -225,6 +236,37 @@ describe('the managed plugin (e2e)', () => {
     assert.deepEqual(await leftovers(stack), NOTHING);
   });
 
+  it('pushed to a registry and upgraded in place from there under running containers (make plugin-upgrade)', async () => {
+    const net = `upgrade-${SUFFIX}`;
+    const [box1, box2, box3] = [`upbox1-${SUFFIX}`, `upbox2-${SUFFIX}`, `upbox3-${SUFFIX}`];
+    await docker('plugin', 'push', DRIVER);
+    await docker('network', 'create', '-d', DRIVER, '--label', LABEL, '--subnet=10.10.30.0/24', '--gateway=10.10.30.1', net);
+    for (const box of [box1, box2])
+      await docker('run', '-d', '--label', LABEL, `--net=${net}`, `--name=${box}`, BUSYBOX_IMAGE, 'sleep', '600');
+    const [ip1, ip2] = [await ipOf(box1, net), await ipOf(box2, net)];
+    const startedAt = () => docker('inspect', '-f', '{{.State.StartedAt}}', box1);
+    const started = await startedAt();
+
+    // disable -f, upgrade (its own reference, pulled again from the registry), the mount sources set again,
+    // enable: the release is the same, the procedure is the operators'.
+    await run('make', ['-s', '--no-print-directory', 'plugin-upgrade', `PLUGIN_NAME=${PLUGIN}`], { cwd: repoRoot(), timeout: 5 * 60_000 });
+    assert.equal(await pluginState(), 'true');
+    const mounts = JSON.parse(await docker('plugin', 'inspect', '-f', '{{json .Config.Mounts}}', PLUGIN)) as {
+      Name: string;
+      Source: string;
+    }[];
+    assert.equal(mounts.find((m) => m.Name === 'ovs-run')?.Source, stack.dir, 'the mount source set before the upgrade is mounted');
+    const env = lines(await docker('plugin', 'inspect', '-f', '{{range .Settings.Env}}{{println .}}{{end}}', PLUGIN));
+    assert.ok(env.includes(`OVN_DRIVER_PORT=${port}`), env.join(' '));
+    // The containers ran on through it and still reach each other; a new one joins them.
+    assert.equal(await startedAt(), started);
+    await docker('exec', box1, 'ping', '-c', '1', '-W', '2', ip2);
+    await docker('run', '-d', '--label', LABEL, `--net=${net}`, `--name=${box3}`, BUSYBOX_IMAGE, 'sleep', '600');
+    await docker('exec', box3, 'ping', '-c', '1', '-W', '2', ip1);
+    await removeContainersAndNetworks();
+    assert.deepEqual(await leftovers(stack), NOTHING);
+  });
+
   it('comes back after a reboot: dockerd starting on an empty /run enables it and restores a restart=always box', async () => {
     const net = `reboot-${SUFFIX}`;
     const box = `rebootbox-${SUFFIX}`;
@@ -269,7 +311,7 @@ describe('the managed plugin (e2e)', () => {
   it('docker plugin rm and make clean leave no plugin and no build image', async () => {
     await docker('plugin', 'rm', PLUGIN);
     assert.equal(await pluginState(), undefined);
-    await pluginScript('clean');
+    await pluginScript(PLUGIN, 'clean');
     assert.deepEqual(lines(await docker('images', '-q', `docker-ovn-driver/rootfs:${PLUGIN.replace(/[^A-Za-z0-9_.-]/g, '-')}`)), []);
     assert.deepEqual(
       lines(await docker('images', '-q', '--filter', 'dangling=true', '--filter', 'label=org.docker-ovn-driver.build=1')),
