@@ -55,7 +55,10 @@ export class DriverConfig {
    */
   @EnvInt(0, 25) OVN_DRIVER_STARTUP_WAIT_S = 10;
 
-  /** How long Join waits for ovn-controller to install the port's flows; 0 does not wait. */
+  /**
+   * How long Join waits for ovn-controller to install the port's flows; 0 does not wait. The wait also
+   * ends 25 s after the request arrived (VERB_BUDGET_MS), so a Join held at start-up answers in time.
+   */
   @EnvInt(0, 25000) OVN_DRIVER_JOIN_TIMEOUT_MS = 10000;
 
   /** Seconds between reconciler passes (it also runs at start); 0 turns it off. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PluginController } from './plugin.controller';
+import { VerbDeadlineInterceptor } from './verb-deadline';
 import { WireExceptionFilter } from './wire-exception.filter';
 import { WireValidationPipe } from './wire-validation.pipe';
 
@@ -10,6 +11,7 @@ import { WireValidationPipe } from './wire-validation.pipe';
   providers: [
     { provide: APP_PIPE, useClass: WireValidationPipe },
     { provide: APP_FILTER, useClass: WireExceptionFilter },
+    { provide: APP_INTERCEPTOR, useClass: VerbDeadlineInterceptor },
   ],
 })
 export class CoreModule {}

@@ -11,6 +11,7 @@ import { EndpointActivity } from './endpoint-activity';
 import { EndpointService } from './endpoint.service';
 import { vethNames } from './interface-names';
 import { SandboxRoutesService } from './sandbox-routes.service';
+import { withDeadline } from '../../core/verb-deadline';
 
 const NET = 'a'.repeat(64);
 const EP = 'b'.repeat(64);
@@ -126,8 +127,11 @@ class FakeLocalSwitch extends LocalSwitchRepository {
   ownedPorts(): PortRecord[] {
     return [...this.ports.values()];
   }
-  async waitInstalled(ifaceId: string): Promise<void> {
+  /** The bound of the last wait. */
+  waitedMs?: number;
+  async waitInstalled(ifaceId: string, timeoutMs: number): Promise<void> {
     this.log.push(`ovs.waitInstalled:${ifaceId.slice(0, 4)}`);
+    this.waitedMs = timeoutMs;
     if (this.fail.install) throw this.fail.install;
   }
 }
@@ -297,6 +301,21 @@ describe(EndpointService.name, () => {
         (e: Error) => e instanceof DriverError && e.code === 'DATAPLANE_TIMEOUT' && /within 1000 ms/.test(e.message),
       );
       assert.deepEqual(log.slice(-2), UNDO);
+    });
+
+    it('waits for ovn-controller only as long as the call has left of its budget, and says so', async () => {
+      const { ovs, join, created } = setup();
+      await created();
+      ovs.fail.install = new Error('timed out');
+      // A Join that arrived 24.9 s ago (held at start-up, say): 100 ms of its 25 s are left, not the 1000 ms.
+      await assert.rejects(
+        withDeadline(Date.now() + 100, join),
+        (e: Error) =>
+          e instanceof DriverError &&
+          e.code === 'DATAPLANE_TIMEOUT' &&
+          /within \d+ ms \(what was left of the call's 25000 ms\)/.test(e.message),
+      );
+      assert.ok(ovs.waitedMs! <= 100, `waited up to ${ovs.waitedMs} ms`);
     });
 
     it("answers with Join's own failure when the rollback fails too, having tried every undo step", async () => {

@@ -20,6 +20,7 @@ import { needsTxChecksumOff } from './userspace-datapath';
 import { macForIPv4 } from '../../domain/mac';
 import { endpointPolicy } from '../../domain/policy';
 import { DefaultMtu } from './default-mtu';
+import { timeLeft, VERB_BUDGET_MS } from '../../core/verb-deadline';
 
 /** Endpoint verbs. Owns their step order and rollback; repositories own the transactions. */
 @Injectable()
@@ -211,14 +212,17 @@ export class EndpointService {
   }
 
   private async waitInstalled(ep: EndpointRecord): Promise<void> {
-    const timeout = this.config.OVN_DRIVER_JOIN_TIMEOUT_MS;
+    // Within what is left of the request's time: a Join held at start-up must still answer dockerd in time.
+    const left = timeLeft();
+    const timeout = Math.min(this.config.OVN_DRIVER_JOIN_TIMEOUT_MS, left);
     try {
       await this.ovs.waitInstalled(ep.lspName, timeout);
     } catch (e) {
       if (e instanceof DriverError) throw e;
+      const bound = timeout < this.config.OVN_DRIVER_JOIN_TIMEOUT_MS ? ` (what was left of the call's ${VERB_BUDGET_MS} ms)` : '';
       throw new DriverError(
         'DATAPLANE_TIMEOUT',
-        `ovn-controller did not install port ${ep.lspName} within ${timeout} ms; is ovn-controller running on this host?`,
+        `ovn-controller did not install port ${ep.lspName} within ${timeout} ms${bound}; is ovn-controller running on this host?`,
       );
     }
   }
