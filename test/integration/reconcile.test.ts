@@ -208,4 +208,52 @@ describe('reconciler', () => {
     // dockerd may still send its DeleteNetwork: a network already gone is a no-op.
     assert.equal((await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: removed })).status, 200);
   });
+
+  it('gives the OVN IPAM address of an endpoint it removes back to its pool', async () => {
+    const ipam = async (verb: string, body: unknown) => {
+      const r = await driver.post(`/IpamDriver.${verb}`, body);
+      assert.equal(r.status, 200, `${verb}: ${r.raw}`);
+      return r.body as { PoolID: string; Address: string };
+    };
+    const { PoolID } = await ipam('RequestPool', { AddressSpace: 'ovn-local', Pool: '10.93.0.0/24', SubPool: '', Options: {}, V6: false });
+    const gateway = await ipam('RequestAddress', { PoolID, Address: '', Options: { RequestAddressType: 'com.docker.network.gateway' } });
+    const ipamNet = id();
+    const created = await driver.post('/NetworkDriver.CreateNetwork', {
+      NetworkID: ipamNet,
+      Options: {},
+      IPv4Data: [{ AddressSpace: 'ovn-local', Pool: '10.93.0.0/24', Gateway: gateway.Address }],
+      IPv6Data: [],
+    });
+    assert.equal(created.status, 200, created.raw);
+    const { Address } = await ipam('RequestAddress', { PoolID, Address: '', Options: {} });
+    // An endpoint whose container went while the driver could not answer Leave, DeleteEndpoint nor ReleaseAddress.
+    const ep = id();
+    const c = await driver.post('/NetworkDriver.CreateEndpoint', {
+      NetworkID: ipamNet,
+      EndpointID: ep,
+      Interface: { Address, AddressIPv6: '', MacAddress: '' },
+      Options: {},
+    });
+    assert.equal(c.status, 200, c.raw);
+    const j = await driver.post('/NetworkDriver.Join', {
+      NetworkID: ipamNet,
+      EndpointID: ep,
+      SandboxKey: '/var/run/docker/netns/gone',
+      Options: {},
+    });
+    assert.equal(j.status, 200, j.raw);
+    await waitFor(async () => !(await lsps()).includes(ep), {
+      timeoutMs: 15_000,
+      intervalMs: 250,
+      what: 'the reconciler to remove the endpoint',
+    });
+    assert.match(driver.logs, new RegExp(`"released":\\["${Address.split('/')[0]!.replace(/\./g, '\\.')}"\\]`));
+    // Free again: asked for by name, as `docker run --ip` does, it is handed out.
+    const again = await ipam('RequestAddress', { PoolID, Address: Address.split('/')[0], Options: {} });
+    assert.equal(again.Address, Address);
+    await ipam('ReleaseAddress', { PoolID, Address: Address.split('/')[0] });
+    await ipam('ReleaseAddress', { PoolID, Address: gateway.Address.split('/')[0] });
+    assert.equal((await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: ipamNet })).status, 200);
+    await ipam('ReleasePool', { PoolID });
+  });
 });

@@ -75,6 +75,9 @@ class FakeNorthbound extends NorthboundRepository {
   networksOn(): { network: NetworkRecord; endpoints: number }[] {
     return [];
   }
+  addressHeld(): boolean {
+    return false;
+  }
   vrfSubnets(): { subnet?: string; subnet6?: string }[] {
     return [{ subnet: network.subnet }];
   }

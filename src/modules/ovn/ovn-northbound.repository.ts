@@ -302,6 +302,10 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       .map(endpointOf);
   }
 
+  addressHeld(ip: string): boolean {
+    return lookup.portsWithIp(this.sessions.nb().cache, ip).length > 0;
+  }
+
   networksOn(chassis: string): { network: NetworkRecord; endpoints: number }[] {
     const nb = this.sessions.nb();
     const out: { network: NetworkRecord; endpoints: number }[] = [];

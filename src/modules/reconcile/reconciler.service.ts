@@ -4,9 +4,12 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Opti
 import { DriverConfig } from '../../config/driver-config';
 import { EndpointActivity } from '../endpoint/endpoint-activity';
 import { LinkOps } from '../host/link-ops';
+import { ipValue } from '../../domain/address';
+import { AddressPoolRepository } from '../ovn/address-pool.repository';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { DriverMetrics } from '../observability/driver-metrics';
 import { NorthboundRepository } from '../ovn/northbound.repository';
+import type { EndpointRecord } from '../ovn/ovn.model';
 import { OvsdbSessions } from '../ovn/ovsdb-sessions';
 import { DockerEndpoints, type DockerView } from './docker-endpoints';
 
@@ -74,6 +77,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly links: LinkOps,
     private readonly activity: EndpointActivity,
     private readonly docker: DockerEndpoints,
+    private readonly pools: AddressPoolRepository,
     @Optional() private readonly metrics?: DriverMetrics,
   ) {}
 
@@ -195,9 +199,11 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         await this.ovs.detachPort(ep.lspName);
         await this.links.retireLink(ep.portName);
       }
+      const record = this.nb.findEndpoint(ep.endpointId);
       await this.nb.deleteEndpoint(ep.endpointId);
+      const released = record ? await this.releaseAddresses(record) : [];
       this.logger.log(
-        { endpointId: ep.endpointId, networkId: ep.networkId, port: ep.portName },
+        { endpointId: ep.endpointId, networkId: ep.networkId, port: ep.portName, ...(released.length > 0 && { released }) },
         'reconciler removed an endpoint dockerd no longer knows',
       );
       result.ports++;
@@ -219,6 +225,33 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     this.metrics?.reconcilerRemoved('logical_port', result.ports);
     this.metrics?.reconcilerRemoved('network', result.networks);
     return result;
+  }
+
+  /**
+   * Gives back to OVN IPAM the addresses of an endpoint removed here: dockerd's ReleaseAddress went to the
+   * same driver that could not answer its Leave, so the pool still holds them, and the next container
+   * asking for one (`--ip`, compose's ipv4_address) would be refused. Only an address no logical port
+   * holds any more, and only from the one pool of the network's subnet that has it (pools are keyed by
+   * address space and subnet, and the network record does not name the space); Docker-IPAM networks have
+   * none.
+   */
+  private async releaseAddresses(ep: EndpointRecord): Promise<string[]> {
+    const net = this.nb.findNetwork(ep.networkId);
+    if (!net || net.dockerIpam) return [];
+    const released: string[] = [];
+    for (const [cidr, subnet] of [
+      [ep.address, net.subnet],
+      [ep.addressIPv6, net.subnet6],
+    ]) {
+      const ip = cidr?.split('/')[0];
+      // Held by a port still (another network's on the same subnet): then the allocation is that one's.
+      if (!ip || !subnet || this.nb.addressHeld(ip)) continue;
+      const holders = this.pools.pools().filter((p) => p.key.endsWith(`|${subnet}`) && p.has(ipValue(ip)));
+      if (holders.length !== 1) continue;
+      await this.pools.release(holders[0]!.key, ip);
+      released.push(ip);
+    }
+    return released;
   }
 
   /** A veth carries only 12 hex digits of its EndpointID. */
