@@ -44,7 +44,10 @@ export class DriverConfig {
   /** Capability scope answered to dockerd: local, or global for networks spanning hosts through one NB. */
   @EnvChoice(['local', 'global']) OVN_DRIVER_SCOPE: 'local' | 'global' = 'local';
 
-  /** Upper bound for one OVSDB request before the verb answers Err (dockerd waits 30 s per call). */
+  /**
+   * Upper bound for one OVSDB request before the verb answers Err (dockerd waits 30 s per call); a verb's
+   * transactions also end with its request's 25 s (VERB_BUDGET_MS).
+   */
   @EnvInt(100, 25000) OVN_DRIVER_OVSDB_TIMEOUT_MS = 4000;
 
   /**

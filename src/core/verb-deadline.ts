@@ -19,9 +19,10 @@ export function withDeadline<T>(deadline: number, fn: () => T): T {
 
 /**
  * Milliseconds left before the current request's deadline (never negative); Infinity outside a request
- * (the reconciler, a unit test). Waits inside a verb take the smaller of this and their own bound: the
- * start-up hold, the OVSDB requests and Join's wait for ovn-controller each have a bound of their own, and
- * with non-default settings their sum could pass dockerd's 30 s.
+ * (the reconciler, a unit test). Join's wait for ovn-controller and the OVSDB transactions (the clients'
+ * timeLeft option) take the smaller of this and their own bound: the start-up hold, the transactions and
+ * the wait each have a bound of their own, and with non-default settings their sum could pass dockerd's
+ * 30 s.
  */
 export function timeLeft(): number {
   const deadline = deadlines.getStore();

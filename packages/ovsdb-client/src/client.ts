@@ -200,10 +200,12 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
    */
   async transact<const T extends readonly Op[]>(ops: T, options: { timeoutMs?: number } = {}): Promise<ResultsOf<T>> {
     const peer = this.readyPeer('transact');
+    const left = this.opts.timeLeft?.() ?? Infinity;
+    if (left <= 0) throw new OvsdbTimeoutError('transact: the caller has no time left for it (timeLeft)');
     const schema = this._schema!;
     const params = [this.database, ...ops.map((o) => encodeOp(schema, o))];
     const results = await peer.request('transact', params, {
-      timeoutMs: options.timeoutMs ?? this.opts.requestTimeoutMs,
+      timeoutMs: Math.min(options.timeoutMs ?? this.opts.requestTimeoutMs, left),
       // RFC 7047 §4.1.4: cancel is a notification naming the request id.
       onTimeout: (id) => !peer.isClosed && peer.notify('cancel', [id]),
     });

@@ -8,7 +8,7 @@ import { ServerDatabaseInfo, parseServerDatabase, rejectReason } from './server-
 import { Remote, openTransport, parseRemotes } from './transport';
 
 /** The client's options with DEFAULTS applied. */
-export type ResolvedOptions = Required<Omit<OvsdbClientOptions, 'tables' | 'tls' | 'logger'>> & OvsdbClientOptions;
+export type ResolvedOptions = Required<Omit<OvsdbClientOptions, 'tables' | 'tls' | 'logger' | 'timeLeft'>> & OvsdbClientOptions;
 
 /** Monitor ids of the client's own monitors; notifications for other ids are passed on to the user. */
 export const CACHE_MONITOR = 'ovsdb-client:cache';

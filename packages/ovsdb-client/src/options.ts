@@ -22,6 +22,13 @@ export interface OvsdbClientOptions<M = LooseTables> {
    */
   requestTimeoutMs?: number;
   /**
+   * Milliseconds the caller has left, asked when a transaction is sent: it times out by then if that is
+   * sooner than `requestTimeoutMs`, and is refused at once when nothing is left (a server answering a
+   * request dockerd has given up on helps no one). For a caller with a deadline of its own, such as the
+   * HTTP request that made the transaction; absent or Infinity: `requestTimeoutMs` alone.
+   */
+  timeLeft?: () => number;
+  /**
    * After this long without receiving anything, send an `echo`; if that is not answered within the same
    * interval, drop the connection and reconnect (as lib/jsonrpc.c's inactivity probe). 0 disables.
    * @default 5000

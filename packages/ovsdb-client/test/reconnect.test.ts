@@ -143,6 +143,25 @@ describe(OvsdbClient.name, () => {
     await c.transact([op.comment('still alive')]);
   });
 
+  it("the caller's timeLeft bounds a transaction, and with none left it is refused unsent", async () => {
+    let left = 150;
+    const c = make(server.remote, { timeLeft: () => left });
+    c.start();
+    await c.ready({ timeoutMs: 3000 });
+    const started = Date.now();
+    // requestTimeoutMs is 5000 (the default): the caller's 150 ms win.
+    await assert.rejects(
+      c.transact([op.wait('Address_Set', [['name', '==', 'nope']], ['name'], '==', [{ name: 'nope' }], 10000)]),
+      OvsdbTimeoutError,
+    );
+    assert.ok(Date.now() - started < 2000, `timed out after ${Date.now() - started} ms`);
+    left = 0;
+    await assert.rejects(c.transact([op.insert('Address_Set', { name: 'too-late' })]), /no time left/);
+    left = Infinity;
+    await c.transact([op.comment('still alive')]);
+    assert.equal(c.cache.lookup('Address_Set', 'name', 'too-late').length, 0, 'nothing was sent');
+  });
+
   it('on a request timeout, transact sends cancel as a notification for that id (RFC 7047 §4.1.4)', async () => {
     // A proxy of its own: one connection, so its recorded byte streams hold only this client's messages.
     const wire = await new TestProxy(server.sock).listen();

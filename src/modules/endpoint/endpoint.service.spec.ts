@@ -319,6 +319,9 @@ describe(EndpointService.name, () => {
           /within \d+ ms \(what was left of the call's 25000 ms\)/.test(e.message),
       );
       assert.ok(ovs.waitedMs! <= 100, `waited up to ${ovs.waitedMs} ms`);
+      // None left: it still looks once, with a bound (0 would be none).
+      await assert.rejects(withDeadline(Date.now() - 1, join), /within 1 ms/);
+      assert.equal(ovs.waitedMs, 1);
     });
 
     it("answers with Join's own failure when the rollback fails too, having tried every undo step", async () => {

@@ -213,8 +213,8 @@ export class EndpointService {
 
   private async waitInstalled(ep: EndpointRecord): Promise<void> {
     // Within what is left of the request's time: a Join held at start-up must still answer dockerd in time.
-    const left = timeLeft();
-    const timeout = Math.min(this.config.OVN_DRIVER_JOIN_TIMEOUT_MS, left);
+    // At least 1 ms, which still looks once: to the OVSDB client 0 means no timeout at all.
+    const timeout = Math.max(1, Math.min(this.config.OVN_DRIVER_JOIN_TIMEOUT_MS, timeLeft()));
     try {
       await this.ovs.waitInstalled(ep.lspName, timeout);
     } catch (e) {

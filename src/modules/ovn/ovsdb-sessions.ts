@@ -13,6 +13,7 @@ import { DriverConfig } from '../../config/driver-config';
 import { UnavailableError } from '../../protocol/errors';
 import { addNorthboundIndexes, addOpenVswitchIndexes } from './cache-indexes';
 import type { NbTables } from './rows';
+import { timeLeft } from '../../core/verb-deadline';
 
 /** The NB session, checked against the OVN Northbound model. */
 export type NbClient = OvsdbClient<NbTables>;
@@ -98,6 +99,8 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       database: OpenVSwitch.SCHEMA_NAME,
       tables: OVS_TABLES,
       requestTimeoutMs: config.OVN_DRIVER_OVSDB_TIMEOUT_MS,
+      // A verb's transactions end with its request's deadline too (src/core/verb-deadline.ts).
+      timeLeft,
       ...RECOVERY,
       leaderOnly: false,
     });
@@ -108,6 +111,8 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
       database: 'OVN_Northbound',
       tables: NB_TABLES,
       requestTimeoutMs: config.OVN_DRIVER_OVSDB_TIMEOUT_MS,
+      // A verb's transactions end with its request's deadline too (src/core/verb-deadline.ts).
+      timeLeft,
       ...RECOVERY,
       leaderOnly: true,
       tls: this.tls(),
