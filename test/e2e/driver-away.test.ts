@@ -32,8 +32,13 @@ describe('while the driver is away (e2e)', () => {
       },
       { timeoutMs: 20_000, intervalMs: 250, what: "the reconciler to remove b's ports and the removed network's switch" },
     );
-    assert.match(t.driver.logs, /reconciler removed an endpoint dockerd no longer knows/);
-    assert.match(t.driver.logs, /reconciler removed a network dockerd no longer has/);
+    // Each log line follows its removal by a moment.
+    await waitFor(
+      () =>
+        /reconciler removed an endpoint dockerd no longer knows/.test(t.driver.logs) &&
+        /reconciler removed a network dockerd no longer has/.test(t.driver.logs),
+      { timeoutMs: 5_000, intervalMs: 100, what: "the reconciler's log lines" },
+    );
     // Without that, OVN would still hold b's address and refuse it to the next container (ADDRESS_IN_USE).
     const c = await t.run('away', ['--ip', ipB]);
     await docker('exec', c, 'ping', '-c', '1', '-W', '2', ipA);

@@ -137,8 +137,13 @@ describe('reconciler', () => {
     for (const keep of [otherHost, 'foreign-lsp', alive]) assert.ok(l.includes(keep), `${keep} must stay`);
     assert.ok(i.includes('foreign0'));
     assert.ok(i.includes(`ovn${alive.slice(0, 12)}`), 'the live endpoint keeps its port');
-    assert.match(driver.logs, /reconciler removed an OVS port whose endpoint is gone/);
-    assert.match(driver.logs, /reconciler removed an endpoint dockerd no longer knows/);
+    // Each log line follows its removal by a moment.
+    await waitFor(
+      () =>
+        /reconciler removed an OVS port whose endpoint is gone/.test(driver.logs) &&
+        /reconciler removed an endpoint dockerd no longer knows/.test(driver.logs),
+      { timeoutMs: 5_000, what: "the reconciler's log lines" },
+    );
     await waitFor(async () => !(await links()).includes(`ovn${unjoined.slice(0, 12)}`), {
       timeoutMs: 5_000,
       intervalMs: 100,
@@ -204,7 +209,10 @@ describe('reconciler', () => {
       what: 'the reconciler to remove the network dockerd does not have',
     });
     assert.ok(!(await routerPorts()).some((p) => p.includes('10.94.0.0_24')), 'its gateway port on the vrf router went with it');
-    assert.match(driver.logs, /reconciler removed a network dockerd no longer has/);
+    await waitFor(() => /reconciler removed a network dockerd no longer has/.test(driver.logs), {
+      timeoutMs: 5_000,
+      what: 'its log line, a moment after the removal',
+    });
     // dockerd may still send its DeleteNetwork: a network already gone is a no-op.
     assert.equal((await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: removed })).status, 200);
   });
@@ -242,12 +250,14 @@ describe('reconciler', () => {
       Options: {},
     });
     assert.equal(j.status, 200, j.raw);
-    await waitFor(async () => !(await lsps()).includes(ep), {
+    // Its log line comes once the address is back, after the port went: wait for the line, not the port.
+    const released = new RegExp(`"released":\\["${Address.split('/')[0]!.replace(/\./g, '\\.')}"\\]`);
+    await waitFor(() => released.test(driver.logs), {
       timeoutMs: 15_000,
       intervalMs: 250,
-      what: 'the reconciler to remove the endpoint',
+      what: 'the reconciler to remove the endpoint and give its address back',
     });
-    assert.match(driver.logs, new RegExp(`"released":\\["${Address.split('/')[0]!.replace(/\./g, '\\.')}"\\]`));
+    assert.ok(!(await lsps()).includes(ep));
     // Free again: asked for by name, as `docker run --ip` does, it is handed out.
     const again = await ipam('RequestAddress', { PoolID, Address: Address.split('/')[0], Options: {} });
     assert.equal(again.Address, Address);
