@@ -30,9 +30,9 @@ let PLUGIN = '';
 /** A managed plugin's driver name is its full name, tag included: dockerd resolves no other. */
 let DRIVER = '';
 
-function pluginScript(name: string, ...args: string[]): Promise<string> {
+function pluginScript(...args: string[]): Promise<string> {
   return run('bash', [PLUGIN_SCRIPT, ...args], {
-    env: { ...process.env, PLUGIN_NAME: name, CLEAN_BASE: '0' },
+    env: { ...process.env, PLUGIN_NAME: PLUGIN, CLEAN_BASE: '0' },
     timeout: BUILD_TIMEOUT_MS,
   });
 }
@@ -98,7 +98,6 @@ describe('the managed plugin (e2e)', () => {
     // there lets the driver find NB the seed's way (OVN_DRIVER_NB stays empty).
     await stack.vsctl('set', 'Open_vSwitch', '.', `external_ids:ovn-nb=unix:/var/run/openvswitch/${path.basename(stack.nbRemote)}`);
     await pluginScript(
-      PLUGIN,
       'make',
       `ovs-run.source=${stack.dir}`,
       `ovn-run.source=${scratch}`,
@@ -119,7 +118,7 @@ describe('the managed plugin (e2e)', () => {
 
   after(async () => {
     await removeContainersAndNetworks().catch(() => undefined);
-    if (PLUGIN) await pluginScript(PLUGIN, 'clean').catch((e: unknown) => console.error(e));
+    if (PLUGIN) await pluginScript('clean').catch((e: unknown) => console.error(e));
     await registry?.down();
     await stack?.down();
     await engine?.stop();
@@ -311,7 +310,7 @@ describe('the managed plugin (e2e)', () => {
   it('docker plugin rm and make clean leave no plugin and no build image', async () => {
     await docker('plugin', 'rm', PLUGIN);
     assert.equal(await pluginState(), undefined);
-    await pluginScript(PLUGIN, 'clean');
+    await pluginScript('clean');
     assert.deepEqual(lines(await docker('images', '-q', `docker-ovn-driver/rootfs:${PLUGIN.replace(/[^A-Za-z0-9_.-]/g, '-')}`)), []);
     assert.deepEqual(
       lines(await docker('images', '-q', '--filter', 'dangling=true', '--filter', 'label=org.docker-ovn-driver.build=1')),
