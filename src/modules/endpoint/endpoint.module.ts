@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HostModule } from '../host/host.module';
 import { OvnModule } from '../ovn/ovn.module';
-import { EndpointActivity } from './endpoint-activity';
+import { VerbActivity } from './verb-activity';
 import { EndpointController } from './endpoint.controller';
 import { EndpointService } from './endpoint.service';
 import { SandboxRoutesService } from './sandbox-routes.service';
@@ -9,7 +9,7 @@ import { SandboxRoutesService } from './sandbox-routes.service';
 @Module({
   imports: [OvnModule, HostModule],
   controllers: [EndpointController],
-  providers: [EndpointService, EndpointActivity, SandboxRoutesService],
-  exports: [EndpointActivity],
+  providers: [EndpointService, VerbActivity, SandboxRoutesService],
+  exports: [VerbActivity],
 })
 export class EndpointModule {}

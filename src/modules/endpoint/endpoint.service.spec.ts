@@ -7,7 +7,7 @@ import { SandboxRouteOps, type SandboxState } from '../host/sandbox-route-ops';
 import { LocalSwitchRepository, type AttachSpec } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord, NetworkRecord, PortRecord } from '../ovn/ovn.model';
-import { EndpointActivity } from './endpoint-activity';
+import { VerbActivity } from './verb-activity';
 import { EndpointService } from './endpoint.service';
 import { vethNames } from './interface-names';
 import { SandboxRoutesService } from './sandbox-routes.service';
@@ -187,7 +187,7 @@ function setup(joinTimeoutMs = 1000) {
     nb,
     ovs,
     links,
-    new EndpointActivity(),
+    new VerbActivity(),
     new SandboxRoutesService(nb, ovs, new NoSandboxRoutes(), links),
   );
   const create = () => service.createEndpoint({ NetworkID: NET, EndpointID: EP, Interface: { Address: endpoint.address }, Options: null });

@@ -14,7 +14,7 @@ import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord, NetworkRecord } from '../ovn/ovn.model';
 import { SandboxRoutesService } from './sandbox-routes.service';
-import { EndpointActivity } from './endpoint-activity';
+import { VerbActivity } from './verb-activity';
 import { sandboxId, vethNames } from './interface-names';
 import { needsTxChecksumOff } from './userspace-datapath';
 import { macForIPv4 } from '../../domain/mac';
@@ -33,7 +33,7 @@ export class EndpointService {
     private readonly nb: NorthboundRepository,
     private readonly ovs: LocalSwitchRepository,
     private readonly links: LinkOps,
-    private readonly activity: EndpointActivity,
+    private readonly activity: VerbActivity,
     private readonly routes: SandboxRoutesService,
   ) {
     this.defaultMtu = new DefaultMtu(ovs, links, this.logger);

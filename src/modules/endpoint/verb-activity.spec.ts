@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EndpointActivity } from './endpoint-activity';
+import { VerbActivity } from './verb-activity';
 
-describe(EndpointActivity.name, () => {
+describe(VerbActivity.name, () => {
   it('runs verbs on one endpoint one at a time, others in parallel', async () => {
-    const a = new EndpointActivity();
+    const a = new VerbActivity();
     const order: string[] = [];
     // The first verb on e1 holds until released: the order depends on the queue alone, not on timing.
     let release!: () => void;
@@ -25,7 +25,7 @@ describe(EndpointActivity.name, () => {
   });
 
   it('is busy during a verb and for a grace period after, and survives failures', async () => {
-    const a = new EndpointActivity();
+    const a = new VerbActivity();
     let seenBusy = false;
     await assert.rejects(
       a.run('e1', async () => {

@@ -2,30 +2,30 @@ import { Injectable } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
 
 /**
- * Endpoints (and networks, by NetworkID) with a verb in progress. Verbs on one endpoint run one at a time
- * (a retried Join never interleaves with the first), and the reconciler leaves busy ones alone: what looks
- * orphaned between CreateEndpoint and Join, or between CreateNetwork and dockerd storing the network, is
- * work in progress (the seed's health check got this wrong).
+ * Endpoints (by EndpointID) and networks (by NetworkID) with a verb in progress. Verbs on one endpoint or
+ * network run one at a time (a retried Join never interleaves with the first), and the reconciler leaves
+ * busy ones alone: what looks orphaned between CreateEndpoint and Join, or between CreateNetwork and
+ * dockerd storing the network, is work in progress (the seed's health check got this wrong).
  */
 @Injectable()
-export class EndpointActivity {
+export class VerbActivity {
   private readonly queue = new KeyedQueue();
   private readonly seen = new Map<string, number>();
 
-  /** Runs `fn` after the endpoint's earlier verbs, marking it busy meanwhile. */
-  async run<T>(endpointId: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` after the earlier verbs on `id` (an endpoint's or a network's), marking it busy meanwhile. */
+  async run<T>(id: string, fn: () => Promise<T>): Promise<T> {
     try {
-      return await this.queue.run(endpointId, fn);
+      return await this.queue.run(id, fn);
     } finally {
-      this.seen.set(endpointId, Date.now());
+      this.seen.set(id, Date.now());
       this.forgetOld();
     }
   }
 
-  /** True while a verb runs on the endpoint, or ran less than `graceMs` ago. */
-  isBusy(endpointId: string, graceMs: number): boolean {
-    if (this.queue.has(endpointId)) return true;
-    const last = this.seen.get(endpointId);
+  /** True while a verb runs on `id`, or ran less than `graceMs` ago. */
+  isBusy(id: string, graceMs: number): boolean {
+    if (this.queue.has(id)) return true;
+    const last = this.seen.get(id);
     return last !== undefined && Date.now() - last < graceMs;
   }
 

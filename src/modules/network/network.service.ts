@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
 import type { CapabilitiesResponse, CreateNetworkRequest } from '../../protocol/network.dto';
-import { EndpointActivity } from '../endpoint/endpoint-activity';
+import { VerbActivity } from '../endpoint/verb-activity';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import { parseNetworkSpec } from '../../domain/network-spec';
@@ -15,7 +15,7 @@ export class NetworkService {
     private readonly config: DriverConfig,
     private readonly nb: NorthboundRepository,
     private readonly ovs: LocalSwitchRepository,
-    private readonly activity: EndpointActivity,
+    private readonly activity: VerbActivity,
   ) {}
 
   capabilities(): CapabilitiesResponse {

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
-import { EndpointActivity } from '../endpoint/endpoint-activity';
+import { VerbActivity } from '../endpoint/verb-activity';
 import { LinkOps } from '../host/link-ops';
 import { ipValue } from '../../domain/address';
 import { AddressPoolRepository } from '../ovn/address-pool.repository';
@@ -75,7 +75,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly nb: NorthboundRepository,
     private readonly ovs: LocalSwitchRepository,
     private readonly links: LinkOps,
-    private readonly activity: EndpointActivity,
+    private readonly activity: VerbActivity,
     private readonly docker: DockerEndpoints,
     private readonly pools: AddressPoolRepository,
     @Optional() private readonly metrics?: DriverMetrics,
@@ -118,7 +118,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
    * removing nothing, it is safe to ask any time.
    */
   async orphans(): Promise<Orphans> {
-    const busy = (endpointId: string) => this.activity.isBusy(endpointId, Math.max(this.intervalMs, 5_000));
+    const busy = (id: string) => this.activity.isBusy(id, Math.max(this.intervalMs, 5_000));
     const owned = this.ovs.ownedPorts();
     const ovsPorts = owned
       .filter((p) => !this.nb.findEndpoint(p.ifaceId) && !busy(p.ifaceId))
