@@ -21,6 +21,11 @@ import { compatRootfs } from './rootfs-env';
 
 /** The project directory, inside the rootfs where docker-compose runs. */
 const DIR = '/tmp/ovncompose';
+/**
+ * The stop timeout of commands that stop containers: the services' `sleep` runs as PID 1, which ignores
+ * SIGTERM, so each stop would wait Docker's 10 s for nothing before SIGKILL.
+ */
+const STOP = ['-t', '1'];
 
 describe('docker compose v2 on Docker 26 (compat)', () => {
   const t = useOvnDocker();
@@ -42,7 +47,7 @@ describe('docker compose v2 on Docker 26 (compat)', () => {
       .sort();
   /** compose down, then nothing of the project in dockerd, and nothing of the driver's anywhere. */
   const down = async (project: string) => {
-    await compose(project, 'down');
+    await compose(project, 'down', ...STOP);
     assert.deepEqual(await containersOf(project, true), []);
     assert.equal((await docker('network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`)).trim(), '');
     assert.deepEqual(await leftovers(t.stack), NOTHING);
@@ -61,7 +66,7 @@ describe('docker compose v2 on Docker 26 (compat)', () => {
 
   afterEach(async () => {
     // What a failed test left, while the driver still runs: the projects are not labelled for useOvnDocker's clean-up.
-    for (const project of ['ovnapp', 'ovnshared']) await compose(project, 'down').catch(() => undefined);
+    for (const project of ['ovnapp', 'ovnshared']) await compose(project, 'down', ...STOP).catch(() => undefined);
   });
 
   after(async () => {
@@ -86,7 +91,7 @@ describe('docker compose v2 on Docker 26 (compat)', () => {
     assert.equal((await docker('exec', 'ovnapp-db-1', 'cat', '/sys/class/net/eth0/mtu')).trim(), '1400');
 
     // A recreated service on both networks gets both back.
-    await compose('ovnapp', 'up', '-d', '--force-recreate', 'api');
+    await compose('ovnapp', 'up', '-d', '--force-recreate', ...STOP, 'api');
     await ping('ovnapp-api-1', 'web');
     await ping('ovnapp-api-1', 'db');
     await ping('ovnapp-web-1', 'api');
@@ -119,9 +124,9 @@ describe('docker compose v2 on Docker 26 (compat)', () => {
       .sort();
     assert.deepEqual(pools, ['10.121.1.0/24', '10.121.2.0/24', 'fd00:121:1::/64']);
 
-    await compose('ovnshared', 'restart');
+    await compose('ovnshared', 'restart', ...STOP);
     await reachable();
-    await compose('ovnshared', 'stop');
+    await compose('ovnshared', 'stop', ...STOP);
     assert.deepEqual(await containersOf('ovnshared'), []);
     await compose('ovnshared', 'start');
     await reachable();
