@@ -8,12 +8,17 @@ import { NODE_FLAGS } from './node-flags';
 const root = path.join(__dirname, '..', '..', '..');
 
 describe('plugin/config.json', () => {
-  it('lists exactly the keys the driver reads, all settable', () => {
+  it('lists exactly the keys the driver reads, all settable but the socket dockerd dials', () => {
     const manifest = JSON.parse(readFileSync(path.join(root, 'plugin', 'config.json'), 'utf8')) as {
-      env: { name: string; settable?: string[] }[];
+      interface: { socket: string };
+      env: { name: string; value: string; settable?: string[] }[];
     };
     assert.deepEqual(manifest.env.map((e) => e.name).sort(), [...ENV_KEYS].sort());
-    for (const e of manifest.env) assert.deepEqual(e.settable, ['value'], e.name);
+    for (const e of manifest.env) {
+      if (e.name !== 'OVN_DRIVER_SOCKET') assert.deepEqual(e.settable, ['value'], e.name);
+      // dockerd dials interface.socket in the plugin's /run/docker/plugins: a driver listening elsewhere is never reached.
+      else assert.deepEqual([e.value, e.settable], [`/run/docker/plugins/${manifest.interface.socket}`, undefined]);
+    }
   });
 
   it("starts node with the driver's flags, as the Dockerfile and run-local.sh do", () => {
