@@ -26,8 +26,8 @@
 # Settings are `docker plugin set` arguments: KEY=VALUE for the driver's environment, MOUNT.source=PATH for
 # a mount (ovs-run, ovn-run, ovs-log, ovs-etc, ovn-etc, docker-run, docker-sock). Without any, the OVN
 # is picked as `make run` picks it: OVN_DRIVER_NB from the environment; else the host's Open vSwitch
-# (/var/run/openvswitch/db.sock, whose external_ids:ovn-nb the driver reads); else, with no Open vSwitch on
-# the host, an embedded OVN + OVS brought up by scripts/stack.sh in STACK_DIR, which `clean` stops again
+# (/var/run/openvswitch/db.sock) when its external_ids:ovn-nb names a Northbound DB (the driver reads it
+# there); else an embedded OVN + OVS brought up by scripts/stack.sh in STACK_DIR, which `clean` stops again
 # if `make` started it.
 #
 # `upgrade` is `docker plugin disable -f` (running containers keep their connectivity: OVN and Open vSwitch
@@ -190,16 +190,22 @@ stage_context() {
   ln -sfn ../packages/ovsdb-client "$app/node_modules/ovsdb-client"
 }
 
+# The host Open vSwitch's external_ids:ovn-nb, empty without one (as scripts/run-local.sh reads it).
+host_ovn_nb() {
+  [[ -S $SYSTEM_OVS ]] || return 0
+  ovs-vsctl --db="unix:$SYSTEM_OVS" --timeout=5 get Open_vSwitch . external_ids:ovn-nb 2>/dev/null | tr -d '"' || true
+}
+
 # Where the plugin gets its OVN from when no settings were given (see the header).
 auto_settings() {
   if [[ -n ${OVN_DRIVER_NB:-} ]]; then
     log "OVN Northbound DB: $OVN_DRIVER_NB (OVN_DRIVER_NB)"
     SETTINGS=("OVN_DRIVER_NB=$OVN_DRIVER_NB")
-  elif [[ -S $SYSTEM_OVS ]]; then
-    log "using the host's Open vSwitch ($SYSTEM_OVS) and its external_ids:ovn-nb"
+  elif [[ -n $(host_ovn_nb) ]]; then
+    log "using the host's Open vSwitch ($SYSTEM_OVS) and its external_ids:ovn-nb ($(host_ovn_nb))"
   else
     if ! bash scripts/stack.sh status "$STACK_DIR" >/dev/null 2>&1; then
-      log "no Open vSwitch on this host: starting an embedded OVN + OVS in $STACK_DIR"
+      log "no OVN configured on this host (OVN_DRIVER_NB unset, no Open vSwitch naming one in external_ids:ovn-nb): starting an embedded OVN + OVS in $STACK_DIR"
       bash scripts/stack.sh down "$STACK_DIR" >/dev/null 2>&1 || true
       bash scripts/stack.sh up "$STACK_DIR" >/dev/null 2>&1
       touch "$STACK_DIR/started-by-plugin"
