@@ -15,8 +15,8 @@ export class DriverConfig {
   @EnvFlag() DEBUG = false;
 
   /**
-   * JSON log file, written besides stdout and reopened on SIGHUP (logrotate); empty: stdout only.
-   * The managed plugin mounts /var/log/openvswitch from the host.
+   * JSON log file, written besides stdout and reopened on SIGHUP or when renamed or removed (logrotate);
+   * empty: stdout only. The managed plugin mounts /var/log/openvswitch from the host.
    */
   @EnvString(ABSOLUTE_PATH, 'an absolute path, or empty for stdout only', { emptyMeansOff: true })
   OVN_DRIVER_LOG_FILE = '/var/log/openvswitch/docker-ovn-driver.log';

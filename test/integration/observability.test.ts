@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -203,6 +203,20 @@ describe('observability', () => {
     assert.equal((await driver.post('/NetworkDriver.GetCapabilities')).status, 200);
     await settle(logFile, 'the verb in the new file', (lines) => lines.some((l) => l.verb === 'NetworkDriver.GetCapabilities'));
     assert.equal(verbLines(logFile, 'NetworkDriver.GetCapabilities').length, 1, 'the new file has the verb');
+    assert.equal(verbLines(rotated, 'NetworkDriver.GetCapabilities').length, rotatedCaps, 'the rotated file got nothing new');
+  });
+
+  it("follows logrotate without SIGHUP (Debian's rule for /var/log/openvswitch/*.log signals only OVS's daemons)", async () => {
+    const rotated = `${logFile}.2`;
+    renameSync(logFile, rotated);
+    writeFileSync(logFile, ''); // logrotate's `create`
+    const rotatedCaps = verbLines(rotated, 'NetworkDriver.GetCapabilities').length;
+    await waitFor(() => readLines(logFile).some((l) => l.msg === `${logFile} was renamed or removed (logrotate): reopened`), {
+      timeoutMs: 15_000,
+      what: 'the driver to reopen the log file by itself',
+    });
+    assert.equal((await driver.post('/NetworkDriver.GetCapabilities')).status, 200);
+    await settle(logFile, 'the verb in the new file', (lines) => lines.some((l) => l.verb === 'NetworkDriver.GetCapabilities'));
     assert.equal(verbLines(rotated, 'NetworkDriver.GetCapabilities').length, rotatedCaps, 'the rotated file got nothing new');
   });
 

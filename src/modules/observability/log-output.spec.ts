@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { LogFileService } from './log-file.service';
 import { LogOutput } from './log-output';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'log-output-'));
@@ -49,6 +50,23 @@ describe(LogOutput.name, () => {
     out.close();
   });
 
+  it('knows when the open file is no longer the one at its path: renamed, removed, or replaced', () => {
+    const file = path.join(dir, 'watched.log');
+    const out = LogOutput.open(file, memory());
+    assert.equal(out.rotated(), false);
+    renameSync(file, `${file}.1`);
+    assert.equal(out.rotated(), true, 'renamed, nothing at the path');
+    writeFileSync(file, ''); // logrotate's `create`
+    assert.equal(out.rotated(), true, 'renamed, a new file at the path');
+    out.reopen();
+    assert.equal(out.rotated(), false);
+    rmSync(file);
+    assert.equal(out.rotated(), true, 'removed');
+    out.close();
+    assert.equal(out.rotated(), false, 'closed: nothing to follow');
+    assert.equal(LogOutput.open('', memory()).rotated(), false, 'stdout only');
+  });
+
   it('is stdout only for an empty path', () => {
     const stdout = memory();
     const out = LogOutput.open('', stdout);
@@ -92,6 +110,23 @@ describe(LogOutput.name, () => {
     assert.match(out.problem ?? '', /logging to stdout only/);
     out.write('z\n');
     assert.deepEqual(stdout.lines, ['z\n']);
+    out.close();
+  });
+});
+
+describe(LogFileService.name, () => {
+  it('follows a rotation without SIGHUP: the lines after it go to the new file at the path', () => {
+    const file = path.join(dir, 'followed.log');
+    const out = LogOutput.open(file, memory());
+    const service = new LogFileService(out);
+    out.write('before\n');
+    service.followRotation();
+    renameSync(file, `${file}.1`);
+    writeFileSync(file, '');
+    service.followRotation();
+    out.write('after\n');
+    assert.equal(readFileSync(`${file}.1`, 'utf8'), 'before\n');
+    assert.equal(readFileSync(file, 'utf8'), 'after\n');
     out.close();
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { fstatSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino from 'pino';
 
@@ -41,6 +41,23 @@ export class LogOutput {
   /** The file lines are being written to right now, if any. */
   get file(): string | undefined {
     return this.fileDest ? this.path : undefined;
+  }
+
+  /**
+   * True when the open file is no longer the one at `path`: renamed or removed (logrotate without a
+   * postrotate that signals the driver, e.g. Debian's rule for /var/log/openvswitch/*.log, which tells only
+   * the OVS daemons). Lines written now would go to the rotated file, or to one already deleted.
+   */
+  rotated(): boolean {
+    const fd = (this.fileDest as (Destination & { fd?: number }) | undefined)?.fd;
+    if (!this.path || fd === undefined || fd < 0) return false;
+    try {
+      const open = fstatSync(fd);
+      const named = statSync(this.path, { throwIfNoEntry: false });
+      return !named || named.ino !== open.ino || named.dev !== open.dev;
+    } catch {
+      return false;
+    }
   }
 
   /** pino's DestinationStream: every line to stdout and to the file. */
