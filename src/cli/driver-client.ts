@@ -25,6 +25,12 @@ export function get(target: Target, path: string, timeoutMs = 10_000): Promise<R
       (res) => {
         let raw = '';
         res.setEncoding('utf8');
+        // Cut short after the headers (the driver stopping): 'close' without 'end'; no-op once resolved.
+        const cut = () => reject(new UnreachableError(`driver at ${target.socket ?? target.url}${path} closed the connection mid-answer`));
+        res.on('error', cut);
+        res.on('close', () => {
+          if (!res.complete) cut();
+        });
         res.on('data', (c: string) => (raw += c));
         res.on('end', () => {
           let body: unknown = raw;

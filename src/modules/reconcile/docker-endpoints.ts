@@ -24,6 +24,12 @@ export class DockerEndpoints {
         (res) => {
           let body = '';
           res.setEncoding('utf8');
+          // A response cut short (dockerd restarting, the idle timeout below) ends with 'error' and 'close'
+          // but no 'end': without these the promise, and the reconciler's pass awaiting it, would never settle.
+          res.on('error', () => resolve({ kind: 'unreachable' }));
+          res.on('close', () => {
+            if (!res.complete) resolve({ kind: 'unreachable' });
+          });
           res.on('data', (c: string) => (body += c));
           res.on('end', () => {
             if (res.statusCode === 404) return resolve({ kind: 'no-network' });
