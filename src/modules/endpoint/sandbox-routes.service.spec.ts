@@ -101,4 +101,98 @@ describe(SandboxRoutesService.name, () => {
       mock.timers.reset();
     }
   });
+
+  it('puts off a resync while the local OVS DB is not ready, instead of rejecting unhandled, and runs it once it is', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const warn = mock.method(Logger.prototype, 'warn', () => undefined);
+    const debug = mock.method(Logger.prototype, 'debug', () => undefined);
+    try {
+      const key = '/var/run/docker/netns/0123456789ab';
+      let vrfChanged: (initial: boolean) => void = () => undefined;
+      const nb = {
+        onVrfChange: (fn: (initial: boolean) => void) => (vrfChanged = fn),
+        findNetwork: () => ({ networkId: 'n', vrf: 'blue', isolated: false, subnet: '10.1.0.0/24', gateway: '10.1.0.1' }),
+        findEndpoint: () => ({ networkId: 'n', address: '10.1.0.5/24' }),
+        vrfSubnets: () => [{ subnet: '10.1.0.0/24' }, { subnet: '10.2.0.0/24' }],
+      } as unknown as NorthboundRepository;
+      let ovsReady = false;
+      const ovs = {
+        ownedPorts: () => {
+          if (!ovsReady) throw new Error('local Open_vSwitch DB is not connected');
+          return [{ sandboxKey: key, ifaceId: 'e' }];
+        },
+      } as unknown as LocalSwitchRepository;
+      const sandbox = new CountingSandbox();
+      const service = new SandboxRoutesService(nb, ovs, sandbox, { listLinks: () => Promise.resolve(['lo']) } as unknown as LinkOps);
+      service.onApplicationBootstrap();
+      const tick = async (ms: number) => {
+        mock.timers.tick(ms);
+        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      };
+      vrfChanged(true);
+      await tick(100);
+      await tick(2_000);
+      assert.equal(sandbox.reads, 0);
+      assert.equal(warn.mock.callCount(), 1, 'one warning for the streak');
+      assert.match(String(warn.mock.calls[0]?.arguments[0]), /resync put off 2 s: local Open_vSwitch DB is not connected/);
+      assert.ok(debug.mock.callCount() >= 1, 'the retries at debug');
+      ovsReady = true;
+      await tick(2_000);
+      assert.equal(sandbox.reads, 1, 'the put-off resync ran once OVS was back');
+      await tick(10_000);
+      assert.equal(sandbox.reads, 1, 'and stopped retrying');
+      service.onApplicationShutdown();
+    } finally {
+      warn.mock.restore();
+      debug.mock.restore();
+      mock.timers.reset();
+    }
+  });
+
+  it('runs one sweep at a time: changes during one make a single sweep after it', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    try {
+      let vrfChanged: (initial: boolean) => void = () => undefined;
+      const nb = {
+        onVrfChange: (fn: (initial: boolean) => void) => (vrfChanged = fn),
+        findNetwork: () => ({ networkId: 'n', vrf: 'blue', isolated: false, subnet: '10.1.0.0/24', gateway: '10.1.0.1' }),
+        findEndpoint: () => ({ networkId: 'n', address: '10.1.0.5/24' }),
+        vrfSubnets: () => [{ subnet: '10.1.0.0/24' }],
+      } as unknown as NorthboundRepository;
+      const ovs = {
+        ownedPorts: () => [{ sandboxKey: '/var/run/docker/netns/0123456789ab', ifaceId: 'e' }],
+      } as unknown as LocalSwitchRepository;
+      let release: () => void = () => undefined;
+      const sandbox = new (class extends CountingSandbox {
+        override read(): Promise<SandboxState | undefined> {
+          this.reads++;
+          return new Promise((resolve) => (release = () => resolve({ addresses: ['10.1.0.5/24'], routes: [] })));
+        }
+      })();
+      const service = new SandboxRoutesService(nb, ovs, sandbox, { listLinks: () => Promise.resolve(['lo']) } as unknown as LinkOps);
+      service.onApplicationBootstrap();
+      const tick = async (ms: number) => {
+        mock.timers.tick(ms);
+        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      };
+      vrfChanged(true);
+      await tick(100);
+      assert.equal(sandbox.reads, 1, 'the first sweep is in the sandbox');
+      for (let i = 0; i < 3; i++) {
+        vrfChanged(i === 0);
+        await tick(100);
+      }
+      assert.equal(sandbox.reads, 1, 'no second sweep while the first runs');
+      release();
+      await tick(0); // the first sweep ends, and schedules the next
+      await tick(100);
+      assert.equal(sandbox.reads, 2, 'one sweep for the three changes');
+      release();
+      await tick(1_000);
+      assert.equal(sandbox.reads, 2);
+      service.onApplicationShutdown();
+    } finally {
+      mock.timers.reset();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
+import { settleEach } from '../../common/settle-each';
 import { LinkOps } from '../host/link-ops';
 import { SandboxRouteOps } from '../host/sandbox-route-ops';
 import { addressOf } from '../../domain/address';
@@ -17,6 +18,10 @@ const SETTLE_MAX_MS = 500;
 const SETTLE_WATCH_MS = 3_000;
 /** vrf changes arrive in bursts (a compose file creates its networks together): one resync per burst. */
 const RESYNC_DEBOUNCE_MS = 100;
+/** Sandboxes a resync looks into at once. */
+const RESYNC_CONCURRENCY = 8;
+/** The next try of a resync that found OVS or NB not ready (a restart, a reconnect). */
+const RESYNC_RETRY_MS = 2_000;
 
 /**
  * Keeps the routes from each container to the other networks of its vrfs (see planSandboxRoutes): after
@@ -31,6 +36,11 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
   private resyncTimer?: NodeJS.Timeout;
   /** A resync of every sandbox is due (the NB contents were loaded anew), not only of the routed ones. */
   private resyncAllPending = false;
+  /** The last resync failed: the retries log at debug until one succeeds. */
+  private resyncFailing = false;
+  /** A sweep is running; `resyncAgain`: another is due once it ends. */
+  private sweeping = false;
+  private resyncAgain = false;
   private closed = false;
 
   constructor(
@@ -97,19 +107,45 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
           return !net || !net.isolated;
         });
     const keys = new Set(routedPorts.flatMap((p) => (p.sandboxKey ? [p.sandboxKey] : [])));
-    const results = await Promise.allSettled([...keys].map((key) => this.queue.run(key, () => this.sync(key))));
+    // A few sandboxes at a time: each look is three processes, and a host may hold hundreds of sandboxes.
+    const results = await settleEach([...keys], RESYNC_CONCURRENCY, (key) => this.queue.run(key, () => this.sync(key)));
     for (const r of results) if (r.status === 'rejected') this.logger.warn(`sandbox routes: ${(r.reason as Error).message}`);
   }
 
-  private scheduleResync(all: boolean): void {
+  private scheduleResync(all: boolean, delayMs = RESYNC_DEBOUNCE_MS): void {
     if (this.closed) return;
     clearTimeout(this.resyncTimer);
     this.resyncAllPending ||= all;
     this.resyncTimer = setTimeout(() => {
+      // One sweep at a time: changes arriving meanwhile (NB reconnecting again and again) make one more.
+      if (this.sweeping) {
+        this.resyncAgain = true;
+        return;
+      }
       const everySandbox = this.resyncAllPending;
       this.resyncAllPending = false;
-      void this.resyncAll(everySandbox);
-    }, RESYNC_DEBOUNCE_MS);
+      this.sweeping = true;
+      // NB changes while the local OVS DB reconnects (its restart, an upgrade): the ports cannot be read
+      // yet. Tried again until they can; a rejection left unhandled here would end the process.
+      this.resyncAll(everySandbox)
+        .then(
+          () => (this.resyncFailing = false),
+          (e: unknown) => {
+            const line = `sandbox routes: resync put off ${RESYNC_RETRY_MS / 1000} s: ${(e as Error).message}`;
+            if (this.resyncFailing) this.logger.debug(line);
+            else this.logger.warn(line);
+            this.resyncFailing = true;
+            this.resyncAllPending ||= everySandbox;
+            this.resyncAgain = true;
+          },
+        )
+        .finally(() => {
+          this.sweeping = false;
+          if (!this.resyncAgain) return;
+          this.resyncAgain = false;
+          this.scheduleResync(false, this.resyncFailing ? RESYNC_RETRY_MS : RESYNC_DEBOUNCE_MS);
+        });
+    }, delayMs);
     this.resyncTimer.unref();
   }
 
