@@ -21,6 +21,11 @@ async function main(): Promise<void> {
   }
   const { app, listeners } = await createDriverApp(config);
   const logger = new Logger('main');
+  // A rejection nobody handles is a bug, but Node's default, ending the process, would fail every verb of
+  // this host until the driver is back, over what is usually a background task's failure: logged instead.
+  process.on('unhandledRejection', (reason) =>
+    logger.error(`unhandled rejection (a bug; the driver goes on): ${reason instanceof Error ? reason.stack : String(reason)}`),
+  );
   await listeners.listenSocket(config.OVN_DRIVER_SOCKET);
   logger.log(`listening on unix:${config.OVN_DRIVER_SOCKET}`);
   if (config.OVN_DRIVER_PORT !== 0) {
