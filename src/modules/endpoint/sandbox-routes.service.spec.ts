@@ -36,6 +36,28 @@ class CountingSandbox extends SandboxRouteOps {
   }
 }
 
+const SANDBOX = '/var/run/docker/netns/0123456789ab';
+
+/** Advances the mocked clock, then lets the promises it released run. */
+async function tick(ms: number): Promise<void> {
+  mock.timers.tick(ms);
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** A started service whose NB reports the vrf changes the test makes (`vrfChanged`), on one routed network. */
+function onVrfChanges(ovs: LocalSwitchRepository, sandbox: SandboxRouteOps) {
+  let changed: (initial: boolean) => void = () => undefined;
+  const nb = {
+    onVrfChange: (fn: (initial: boolean) => void) => (changed = fn),
+    findNetwork: () => ({ networkId: 'n', vrf: 'blue', isolated: false, subnet: '10.1.0.0/24', gateway: '10.1.0.1' }),
+    findEndpoint: () => ({ networkId: 'n', address: '10.1.0.5/24' }),
+    vrfSubnets: () => [{ subnet: '10.1.0.0/24' }, { subnet: '10.2.0.0/24' }],
+  } as unknown as NorthboundRepository;
+  const service = new SandboxRoutesService(nb, ovs, sandbox, { listLinks: () => Promise.resolve(['lo']) } as unknown as LinkOps);
+  service.onApplicationBootstrap();
+  return { service, vrfChanged: (initial: boolean) => changed(initial) };
+}
+
 describe(SandboxRoutesService.name, () => {
   it("enters the sandbox only once the container's end of the veth has left this namespace", async () => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'] });
@@ -107,28 +129,15 @@ describe(SandboxRoutesService.name, () => {
     const warn = mock.method(Logger.prototype, 'warn', () => undefined);
     const debug = mock.method(Logger.prototype, 'debug', () => undefined);
     try {
-      const key = '/var/run/docker/netns/0123456789ab';
-      let vrfChanged: (initial: boolean) => void = () => undefined;
-      const nb = {
-        onVrfChange: (fn: (initial: boolean) => void) => (vrfChanged = fn),
-        findNetwork: () => ({ networkId: 'n', vrf: 'blue', isolated: false, subnet: '10.1.0.0/24', gateway: '10.1.0.1' }),
-        findEndpoint: () => ({ networkId: 'n', address: '10.1.0.5/24' }),
-        vrfSubnets: () => [{ subnet: '10.1.0.0/24' }, { subnet: '10.2.0.0/24' }],
-      } as unknown as NorthboundRepository;
       let ovsReady = false;
       const ovs = {
         ownedPorts: () => {
           if (!ovsReady) throw new Error('local Open_vSwitch DB is not connected');
-          return [{ sandboxKey: key, ifaceId: 'e' }];
+          return [{ sandboxKey: SANDBOX, ifaceId: 'e' }];
         },
       } as unknown as LocalSwitchRepository;
       const sandbox = new CountingSandbox();
-      const service = new SandboxRoutesService(nb, ovs, sandbox, { listLinks: () => Promise.resolve(['lo']) } as unknown as LinkOps);
-      service.onApplicationBootstrap();
-      const tick = async (ms: number) => {
-        mock.timers.tick(ms);
-        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-      };
+      const { service, vrfChanged } = onVrfChanges(ovs, sandbox);
       vrfChanged(true);
       await tick(100);
       await tick(2_000);
@@ -152,16 +161,7 @@ describe(SandboxRoutesService.name, () => {
   it('runs one sweep at a time: changes during one make a single sweep after it', async () => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     try {
-      let vrfChanged: (initial: boolean) => void = () => undefined;
-      const nb = {
-        onVrfChange: (fn: (initial: boolean) => void) => (vrfChanged = fn),
-        findNetwork: () => ({ networkId: 'n', vrf: 'blue', isolated: false, subnet: '10.1.0.0/24', gateway: '10.1.0.1' }),
-        findEndpoint: () => ({ networkId: 'n', address: '10.1.0.5/24' }),
-        vrfSubnets: () => [{ subnet: '10.1.0.0/24' }],
-      } as unknown as NorthboundRepository;
-      const ovs = {
-        ownedPorts: () => [{ sandboxKey: '/var/run/docker/netns/0123456789ab', ifaceId: 'e' }],
-      } as unknown as LocalSwitchRepository;
+      const ovs = { ownedPorts: () => [{ sandboxKey: SANDBOX, ifaceId: 'e' }] } as unknown as LocalSwitchRepository;
       let release: () => void = () => undefined;
       const sandbox = new (class extends CountingSandbox {
         override read(): Promise<SandboxState | undefined> {
@@ -169,12 +169,7 @@ describe(SandboxRoutesService.name, () => {
           return new Promise((resolve) => (release = () => resolve({ addresses: ['10.1.0.5/24'], routes: [] })));
         }
       })();
-      const service = new SandboxRoutesService(nb, ovs, sandbox, { listLinks: () => Promise.resolve(['lo']) } as unknown as LinkOps);
-      service.onApplicationBootstrap();
-      const tick = async (ms: number) => {
-        mock.timers.tick(ms);
-        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-      };
+      const { service, vrfChanged } = onVrfChanges(ovs, sandbox);
       vrfChanged(true);
       await tick(100);
       assert.equal(sandbox.reads, 1, 'the first sweep is in the sandbox');
