@@ -105,7 +105,10 @@ describe(SandboxRoutesService.name, () => {
         findNetwork: () => ({ vrf: 'blue' }),
         vrfSubnets: () => [{ subnet: '10.1.0.0/24' }, { subnet: '10.2.0.0/24' }],
       } as unknown as NorthboundRepository;
-      const ovs = { ownedPorts: () => [] } as unknown as LocalSwitchRepository;
+      // The joined port, recorded in its sandbox by Join.
+      const ovs = {
+        ownedPorts: () => [{ sandboxKey: '/var/run/docker/netns/0123456789ab', ifaceId: 'e' }],
+      } as unknown as LocalSwitchRepository;
       const service = new SandboxRoutesService(nb, ovs, new UnreadableSandbox(), {
         listLinks: () => Promise.resolve([]),
       } as unknown as LinkOps);
@@ -185,6 +188,38 @@ describe(SandboxRoutesService.name, () => {
       release();
       await tick(1_000);
       assert.equal(sandbox.reads, 2);
+      service.onApplicationShutdown();
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('stops looking into a sandbox once its endpoint has left (a container that exited at once)', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    try {
+      let ports = [{ sandboxKey: SANDBOX, ifaceId: 'e' }];
+      const ovs = { ownedPorts: () => ports } as unknown as LocalSwitchRepository;
+      // The address never shows (the container is gone): only leaving ends the looks before their minute.
+      const sandbox = new (class extends CountingSandbox {
+        override read(): Promise<SandboxState | undefined> {
+          this.reads++;
+          return Promise.resolve(undefined);
+        }
+      })();
+      const { service } = onVrfChanges(ovs, sandbox);
+      service.afterJoin(SANDBOX, {
+        networkId: 'n',
+        endpointId: 'e'.repeat(64),
+        lspName: 'e',
+        address: '10.1.0.5/24',
+        vrf: 'blue',
+      } as unknown as EndpointRecord);
+      for (let i = 0; i < 20; i++) await tick(100);
+      const looks = sandbox.reads;
+      assert.ok(looks > 0, 'it looked while the endpoint was there');
+      ports = [];
+      for (let i = 0; i < 100; i++) await tick(500);
+      assert.ok(sandbox.reads <= looks + 1, `${sandbox.reads - looks} looks after the endpoint left`);
       service.onApplicationShutdown();
     } finally {
       mock.timers.reset();

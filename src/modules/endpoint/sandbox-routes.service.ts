@@ -79,7 +79,7 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     // the sandbox, no processes beside dockerd's container start.
     const routed = net && !net.isolated ? this.nb.vrfSubnets(net.vrf).length : 0;
     if (!joined.address || (routed <= 1 && !this.hasOtherPorts(sandboxKey, joined.lspName))) return;
-    void this.settle(sandboxKey, addressOf(joined.address), vethNames(joined.endpointId).peer).catch((e: unknown) =>
+    void this.settle(sandboxKey, addressOf(joined.address), vethNames(joined.endpointId).peer, joined.lspName).catch((e: unknown) =>
       this.logger.warn(`routes of sandbox ${sandboxKey} after Join of ${joined.endpointId}: ${(e as Error).message}`),
     );
   }
@@ -154,7 +154,7 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
    * the veth (`peer`) has left this namespace dockerd cannot have programmed it: that is watched in
    * /proc/net/dev, and the sandbox is entered (three `nsenter ip` processes a look) only after.
    */
-  private async settle(sandboxKey: string, ip: string, peer: string): Promise<void> {
+  private async settle(sandboxKey: string, ip: string, peer: string, lspName: string): Promise<void> {
     const start = Date.now();
     const deadline = start + SETTLE_TIMEOUT_MS;
     let moved = false;
@@ -170,6 +170,8 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
         moved = true;
         delay = SETTLE_FIRST_MS / 1.5;
       }
+      // Left already (a container that exited at once, whose namespace file lingers): no more looks.
+      if (!this.holds(sandboxKey, lspName)) return;
       const state = await this.ops.read(sandboxKey);
       if (state?.addresses.some((a) => addressOf(a) === ip)) {
         await this.queue.run(sandboxKey, () => this.sync(sandboxKey));
@@ -219,6 +221,15 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
           ]
         : [];
     });
+  }
+
+  /** True while the port is this host's and in the sandbox; also while the local OVS DB cannot say. */
+  private holds(sandboxKey: string, lspName: string): boolean {
+    try {
+      return this.ovs.ownedPorts().some((p) => p.sandboxKey === sandboxKey && p.ifaceId === lspName);
+    } catch {
+      return true;
+    }
   }
 
   private hasOtherPorts(sandboxKey: string, except?: string): boolean {
