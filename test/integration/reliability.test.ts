@@ -127,6 +127,32 @@ describe('reliability', () => {
     });
   }
 
+  it('stays up when a network appears in NB while the local OVS DB is down (another host; OVS restarting here)', async () => {
+    const restart = await kill(stack, 'ovsdb.pid');
+    const other = `other-host-${randomBytes(3).toString('hex')}`;
+    try {
+      await sleep(200);
+      // What another host's driver writes for its network: a switch of ours, a vrf change for every host,
+      // whose sandboxes' routes are then looked at (through this host's OVS DB, which is down).
+      await stack.nbctl('ls-add', other, '--', 'set', 'Logical_Switch', other, 'external_ids:"docker-ovn:owner"="docker-ovn-driver"');
+      await sleep(1000); // the resync starts 100 ms after the change
+      assert.equal((await driver.post('/NetworkDriver.GetCapabilities')).status, 200, 'the driver still answers');
+      await waitFor(() => driver.logs.includes('sandbox routes: resync put off'), { timeoutMs: 5000, what: 'the resync put off' });
+    } finally {
+      await restart();
+    }
+    // Back to work once OVS is: a whole lifecycle, Join included (the local OVS DB).
+    const ep = id();
+    await recovers('a lifecycle after the local OVS DB restarted', async () => {
+      const c = await createEndpoint(ep);
+      return c.status === 200 || /exists/.test(c.raw) ? join(ep) : c;
+    });
+    ok(await leave(ep));
+    ok(await deleteEndpoint(ep));
+    await stack.nbctl('ls-del', other);
+    await assertNoEndpointsLeft();
+  });
+
   it('started while NB is down (a host booting), holds verbs until NB is up instead of failing them', async () => {
     const restartNb = await kill(stack, 'nb.pid');
     let nbBack: Promise<void> | undefined;
