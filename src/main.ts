@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   await listeners.listenSocket(config.OVN_DRIVER_SOCKET);
   logger.log(`listening on unix:${config.OVN_DRIVER_SOCKET}`);
   if (config.OVN_DRIVER_PORT !== 0) {
-    const port = await listeners.listenHttp(config.OVN_DRIVER_ADDR, config.OVN_DRIVER_PORT);
+    const port = await listeners.listenHttp(config.OVN_DRIVER_ADDR, config.OVN_DRIVER_PORT, { verbs: config.OVN_DRIVER_HTTP_VERBS });
     logger.log(`listening on http://${config.OVN_DRIVER_ADDR}:${port} (swagger UI at /docs; /metrics, /healthz, /readyz, /log-level)`);
   }
   const stop = async (signal: string) => {

@@ -21,11 +21,17 @@ export class DriverConfig {
   @EnvString(ABSOLUTE_PATH, 'an absolute path, or empty for stdout only', { emptyMeansOff: true })
   OVN_DRIVER_LOG_FILE = '/var/log/openvswitch/docker-ovn-driver.log';
 
-  /** Address of the HTTP listener (the same routes as the plugin socket, plus /docs, /metrics, /healthz, /readyz, /log-level). */
+  /** Address of the HTTP listener (the plugin socket's read-only verbs, plus /docs, /metrics, /healthz, /readyz, /log-level). */
   @EnvString(/^[0-9A-Za-z.:-]+$/, 'an IP address or host name') OVN_DRIVER_ADDR = '127.0.0.1';
 
   /** Port of the HTTP listener; 0 turns it off. */
   @EnvInt(0, 65535) OVN_DRIVER_PORT = 9105;
+
+  /**
+   * The plugin verbs that change networks, endpoints or addresses on the HTTP listener too. Off: any local
+   * user reaches 127.0.0.1, while the plugin socket is root's; the read-only verbs are served either way.
+   */
+  @EnvFlag() OVN_DRIVER_HTTP_VERBS = false;
 
   /** Unix socket dockerd talks to; /run/docker/plugins/NAME.sock makes the driver known as NAME. */
   @EnvString(ABSOLUTE_PATH, 'an absolute path') OVN_DRIVER_SOCKET = '/run/docker/plugins/ovn.sock';

@@ -25,6 +25,21 @@ export function isHttpOnlyPath(url: string | undefined): boolean {
   );
 }
 
+/** Plugin verbs that change nothing: served on the HTTP listener whatever OVN_DRIVER_HTTP_VERBS says. */
+const READ_ONLY_VERBS = new Set([
+  '/Plugin.Activate',
+  '/NetworkDriver.GetCapabilities',
+  '/NetworkDriver.EndpointOperInfo',
+  '/IpamDriver.GetCapabilities',
+  '/IpamDriver.GetDefaultAddressSpaces',
+]);
+
+/** A plugin verb that changes networks, endpoints or addresses (any verb not known to change nothing). */
+export function isChangingVerb(url: string | undefined): boolean {
+  const path = (url ?? '/').split('?')[0]!;
+  return /^\/(NetworkDriver|IpamDriver|Plugin)\./.test(path) && !READ_ONLY_VERBS.has(path) && !OPERATOR_PATHS.has(path);
+}
+
 /**
  * Holds the request handler Fastify builds (through its `serverFactory` option) so the same routes can be
  * served on two listeners: the plugin unix socket and the optional HTTP address.
@@ -65,10 +80,24 @@ export class Listeners {
     this.socketPath = path;
   }
 
-  /** Listens on host:port with the same routes (plus the HTTP-only ones). */
-  async listenHttp(host: string, port: number): Promise<number> {
-    if (!this.handler) throw new Error('serverFactory was not used');
-    const server = createServer(this.handler);
+  /**
+   * Listens on host:port with the same routes (plus the HTTP-only ones), the verbs that change something
+   * only with `verbs`: whoever reaches the address may call it, unlike the plugin socket (root's).
+   */
+  async listenHttp(host: string, port: number, opts: { verbs?: boolean } = {}): Promise<number> {
+    const handler = this.handler;
+    if (!handler) throw new Error('serverFactory was not used');
+    const server = createServer((req, res) => {
+      if (!opts.verbs && isChangingVerb(req.url)) {
+        res.writeHead(403, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            Err: `${req.url}: changes networks, endpoints or addresses: taken on the plugin socket only (OVN_DRIVER_HTTP_VERBS=1 takes it here too)`,
+          }),
+        );
+        return;
+      }
+      handler(req, res);
+    });
     this.servers.push(server);
     server.listen(port, host);
     await once(server, 'listening');

@@ -272,6 +272,23 @@ describe('observability', () => {
     }
   });
 
+  it('answers the verbs that change something 403 on HTTP (any local user reaches it), the read-only ones 200', async () => {
+    const net = randomBytes(32).toString('hex');
+    const create = await http(port, 'POST', '/NetworkDriver.CreateNetwork', {
+      NetworkID: net,
+      Options: {},
+      IPv4Data: [{ Pool: '10.133.0.0/24', Gateway: '10.133.0.1/24' }],
+      IPv6Data: [],
+    });
+    assert.equal(create.status, 403, JSON.stringify(create.body));
+    assert.match((create.body as { Err: string }).Err, /plugin socket only \(OVN_DRIVER_HTTP_VERBS=1/);
+    assert.equal(
+      (await stack.nbctl('--bare', '--columns=_uuid', 'find', 'Logical_Switch', 'external_ids:"docker-ovn:subnet"="10.133.0.0/24"')).trim(),
+      '',
+    );
+    assert.equal((await http(port, 'POST', '/NetworkDriver.GetCapabilities')).status, 200);
+  });
+
   it('answers /healthz and /readyz 200 while NB and OVS are up', async () => {
     const health = await http(port, 'GET', '/healthz');
     assert.deepEqual([health.status, health.body], [200, { status: 'ok' }]);
