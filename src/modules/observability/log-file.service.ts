@@ -2,12 +2,13 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { LogOutput } from './log-output';
 
 /** How often the file at the log path is compared with the open one (a stat and an fstat). */
-export const ROTATION_CHECK_MS = 5_000;
+const ROTATION_CHECK_MS = 5_000;
 
 /**
  * The log file's life: says where logs go at start (or why the file is not used), reopens it on SIGHUP
- * (logrotate's postrotate `kill -HUP`) and, without one, once it sees the file renamed or removed, closes
- * it at shutdown. SIGHUP is handled even without a file: its default action would end the driver.
+ * (logrotate's postrotate `kill -HUP`) and by itself once it sees the file renamed or removed (a rule that
+ * signals nothing), closes it at shutdown. SIGHUP is handled even without a file: its default action would
+ * end the driver.
  */
 @Injectable()
 export class LogFileService implements OnApplicationBootstrap, OnApplicationShutdown {
