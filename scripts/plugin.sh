@@ -198,11 +198,13 @@ host_ovn_nb() {
 
 # Where the plugin gets its OVN from when no settings were given (see the header).
 auto_settings() {
+  local host_nb
+  host_nb=$(host_ovn_nb)
   if [[ -n ${OVN_DRIVER_NB:-} ]]; then
     log "OVN Northbound DB: $OVN_DRIVER_NB (OVN_DRIVER_NB)"
     SETTINGS=("OVN_DRIVER_NB=$OVN_DRIVER_NB")
-  elif [[ -n $(host_ovn_nb) ]]; then
-    log "using the host's Open vSwitch ($SYSTEM_OVS) and its external_ids:ovn-nb ($(host_ovn_nb))"
+  elif [[ -n $host_nb ]]; then
+    log "using the host's Open vSwitch ($SYSTEM_OVS) and its external_ids:ovn-nb ($host_nb)"
   else
     if ! bash scripts/stack.sh status "$STACK_DIR" >/dev/null 2>&1; then
       log "no OVN configured on this host (OVN_DRIVER_NB unset, no Open vSwitch naming one in external_ids:ovn-nb): starting an embedded OVN + OVS in $STACK_DIR"
