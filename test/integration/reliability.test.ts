@@ -153,6 +153,28 @@ describe('reliability', () => {
     await assertNoEndpointsLeft();
   });
 
+  it('takes the host side away on Leave while NB is down; DeleteEndpoint removes the logical port once NB is back', async () => {
+    const ep = id();
+    ok(await createEndpoint(ep));
+    ok(await join(ep));
+    const hostVeth = `ovn${ep.slice(0, 12)}`;
+    assert.ok((await stack.links()).includes(hostVeth), `${hostVeth} made by CreateEndpoint`);
+    const restart = await kill(stack, 'nb.pid');
+    try {
+      await sleep(200);
+      // docker stop during an NB outage: the container's sandbox goes whatever the driver answers.
+      ok(await leave(ep));
+      assert.deepEqual(await stack.vsctl('list-ports', stack.bridge).then((s) => s.trim()), '', 'no OVS port left');
+      await waitFor(async () => !(await stack.links()).includes(hostVeth), { timeoutMs: 5000, what: `${hostVeth} deleted` });
+      const d = await deleteEndpoint(ep);
+      assert.equal(d.status, 503, d.raw);
+    } finally {
+      await restart();
+    }
+    await recovers('DeleteEndpoint once NB is back', () => deleteEndpoint(ep));
+    await assertNoEndpointsLeft();
+  });
+
   it('started while NB is down (a host booting), holds verbs until NB is up instead of failing them', async () => {
     const restartNb = await kill(stack, 'nb.pid');
     let nbBack: Promise<void> | undefined;

@@ -184,8 +184,9 @@ export class EndpointService {
   }
 
   private async doLeave(endpointId: string): Promise<void> {
-    const ep = this.nb.findEndpoint(endpointId);
-    const ifaceId = ep?.lspName ?? endpointId;
+    // The logical port, hence the OVS interface's iface-id, is named after the endpoint (insertPort): Leave
+    // asks nothing of NB, so a `docker stop` during an NB outage still takes the host side away.
+    const ifaceId = endpointId;
     const sandboxKey = this.ovs.findPort(ifaceId)?.sandboxKey;
     await this.undoJoin(ifaceId, vethNames(endpointId).host);
     this.routes.afterLeave(sandboxKey);
