@@ -793,6 +793,20 @@ async function main(): Promise<void> {
   const stack = await Stack.up();
   let engine: DockerEngine | undefined;
   const drivers: DriverProcess[] = [];
+  // The stack's daemons detach, so Ctrl-C would leave them (and the userspace datapath's tap, which makes
+  // the next stack in this namespace fail) without this.
+  let stopped: Promise<void> | undefined;
+  const teardown = () =>
+    (stopped ??= (async () => {
+      for (const d of drivers) await d.stop().catch(() => undefined);
+      await stack.down().catch((e: unknown) => console.error(`stack down: ${String(e)}`));
+      await engine?.stop().catch(() => undefined);
+    })());
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping the drivers, the stack and any dockerd this run started`);
+    void teardown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   const record = async (id: BenchId, fn: () => Promise<Omit<BenchResult, 'seconds'>>) => {
     if (!want.has(id)) return;
     const t0 = now();
@@ -862,8 +876,8 @@ async function main(): Promise<void> {
     await ctx.offNet.remove().catch(() => undefined);
     await ctx.onNet.remove().catch(() => undefined);
   } finally {
+    await teardown();
     for (const d of drivers) {
-      await d.stop().catch(() => undefined);
       // Errors the drivers logged (not the harness's readiness probe of an unknown endpoint): a benchmark
       // that "passes" with a driver failing underneath would mislead.
       const lines = d.logs.split('\n').filter((l) => /"level":(50|60)/.test(l) && !l.includes('f'.repeat(64)));
@@ -872,8 +886,6 @@ async function main(): Promise<void> {
         console.error(`\n${d.name} logged ${lines.length} errors, first: ${lines[0]}`);
       }
     }
-    await stack.down().catch((e: unknown) => console.error(`stack down: ${String(e)}`));
-    await engine?.stop().catch(() => undefined);
   }
 
   const out = {

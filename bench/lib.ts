@@ -130,13 +130,17 @@ export function table(b: BenchResult): string {
 /** The machine the figures come from. */
 export async function machine(): Promise<Record<string, string | number>> {
   const first = async (cmd: string, args: string[]) => (await run(cmd, args).catch((e: Error) => e.message)).split('\n')[0]!.trim();
+  // The daemons the stack runs: this host's, or those of STACK_ROOTFS (scripts/compat-run.sh), whose
+  // versions the host's client commands would not tell.
+  const root = process.env.STACK_ROOTFS;
+  const daemon = (cmd: string) => (root ? first('chroot', [root, cmd, '--version']) : first(cmd, ['--version']));
   return {
     nproc: os.cpus().length,
     cpu: os.cpus()[0]?.model ?? 'unknown',
     memoryMB: Math.round(os.totalmem() / 2 ** 20),
     kernel: os.release(),
-    ovs: await first('ovs-vsctl', ['--version']),
-    ovn: await first('ovn-nbctl', ['--version']),
+    ovs: await daemon('ovs-vswitchd'),
+    ovn: await daemon('ovn-northd'),
     docker: (await run('docker', ['version', '--format', '{{.Server.Version}}']).catch(() => 'dockerd not running (yet)')).trim(),
     node: process.version,
     loadavgAtStart: os
