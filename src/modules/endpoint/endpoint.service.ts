@@ -7,7 +7,7 @@ import type {
   JoinRequest,
   JoinResponse,
 } from '../../protocol/endpoint.dto';
-import { BadRequestError, DriverError } from '../../protocol/errors';
+import { BadRequestError, DriverError, UnavailableError } from '../../protocol/errors';
 import { LinkOps } from '../host/link-ops';
 import { contains, parseSubnet } from '../../domain/address';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
@@ -187,9 +187,19 @@ export class EndpointService {
     // The logical port, hence the OVS interface's iface-id, is named after the endpoint (insertPort): Leave
     // asks nothing of NB, so a `docker stop` during an NB outage still takes the host side away.
     const ifaceId = endpointId;
-    const sandboxKey = this.ovs.findPort(ifaceId)?.sandboxKey;
+    const sandboxKey = this.sandboxOf(ifaceId);
     await this.undoJoin(ifaceId, vethNames(endpointId).host);
     this.routes.afterLeave(sandboxKey);
+  }
+
+  /** Read before the port goes; none while the local OVS DB is away (the veth is retired all the same). */
+  private sandboxOf(ifaceId: string): string | undefined {
+    try {
+      return this.ovs.findPort(ifaceId)?.sandboxKey;
+    } catch (e) {
+      if (e instanceof UnavailableError) return undefined;
+      throw e;
+    }
   }
 
   operInfo(endpointId: string): Record<string, unknown> {

@@ -46,6 +46,7 @@ export abstract class LocalSwitchRepository {
    * change (a map mutation), so ovn-controller's `ovn-installed` and the binding stay as they are.
    */
   abstract setSandbox(ifaceId: string, sandbox: { id: string; key: string }): Promise<void>;
+  /** The port carrying the iface-id; an UnavailableError while the local OVS DB is not connected and synced. */
   abstract findPort(ifaceId: string): PortRecord | undefined;
   /** Every port this driver added to the local OVS DB. */
   abstract ownedPorts(): PortRecord[];

@@ -116,7 +116,7 @@ export class OvsLocalSwitchRepository extends LocalSwitchRepository {
   }
 
   findPort(ifaceId: string): PortRecord | undefined {
-    const iface = lookup.interfacesOf(this.sessions.ovs.cache, ifaceId)[0];
+    const iface = lookup.interfacesOf(this.sessions.localOvs().cache, ifaceId)[0];
     return iface ? portRecord(iface) : undefined;
   }
 
