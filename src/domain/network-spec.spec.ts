@@ -99,6 +99,18 @@ describe(parseOn.name, () => {
     );
   });
 
+  it("takes Docker's own enable_ipv4/enable_ipv6 among the -o options, which dockerd 27+ reads and leaves there", () => {
+    const generic = { vrf: 'blue', 'com.docker.network.enable_ipv6': 'true', 'com.docker.network.enable_ipv4': 'true' };
+    const s = parseNetworkSpec(
+      req({
+        Options: { 'com.docker.network.generic': generic, 'com.docker.network.enable_ipv6': true },
+        IPv6Data: [{ AddressSpace: 'LocalDefault', Pool: 'fd00:42::/64', Gateway: 'fd00:42::1/64' }],
+      }),
+    );
+    assert.equal(s.vrf, 'blue');
+    assert.equal(s.ipv6?.subnet.cidr, 'fd00:42::/64');
+  });
+
   it('refuses bad vrf names, bad mtu, a gateway outside the pool, no pool, two pools', () => {
     const bad: Partial<CreateNetworkRequest>[] = [
       { Options: { 'com.docker.network.generic': { vrf: 'a b' } } },

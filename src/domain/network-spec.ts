@@ -22,6 +22,13 @@ export const SUPPORTED_OPTIONS: Record<string, string> = {
   [DRIVER_MTU]: "the same as mtu (Docker's own key, as its bridge and overlay drivers take it)",
 };
 
+/**
+ * Docker's own switches, which dockerd reads from `-o` (and daemon.json's default-network-opts) since 27.0,
+ * leaving them among the driver's options (moby daemon/network.go createNetwork, netlabel.EnableIPv4/
+ * EnableIPv6): by the time they arrive dockerd has applied them, and IPv4Data/IPv6Data say the outcome.
+ */
+const DOCKER_APPLIED_OPTIONS = new Set(['com.docker.network.enable_ipv4', 'com.docker.network.enable_ipv6']);
+
 /** vrf names become part of OVN object names and external_ids. */
 const VRF_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 export const DEFAULT_VRF = 'default';
@@ -111,7 +118,7 @@ export function parseNetworkSpec(req: CreateNetworkRequest, chassis: () => strin
   const generic = (options[GENERIC_OPTIONS] ?? {}) as Record<string, unknown>;
   if (typeof generic !== 'object' || Array.isArray(generic)) throw new BadRequestError(`${GENERIC_OPTIONS} must be an object`);
   // Own keys only: `"toString" in {}` is true.
-  const unknown = Object.keys(generic).filter((k) => !Object.hasOwn(SUPPORTED_OPTIONS, k));
+  const unknown = Object.keys(generic).filter((k) => !Object.hasOwn(SUPPORTED_OPTIONS, k) && !DOCKER_APPLIED_OPTIONS.has(k));
   if (unknown.length > 0) {
     const supported = Object.entries(SUPPORTED_OPTIONS)
       .map(([k, v]) => `${k} (${v})`)
@@ -132,7 +139,9 @@ export function parseNetworkSpec(req: CreateNetworkRequest, chassis: () => strin
   if (isolatedRaw !== 'true' && isolatedRaw !== 'false')
     throw new BadRequestError(`isolated ${JSON.stringify(isolatedRaw)} must be true or false`);
   const ipv4 = onePool(req.IPv4Data, 4);
-  if (!ipv4) throw new BadRequestError('an IPv4 subnet is required (IPv4Data is empty)');
+  // Docker 28's --ipv4=false sends IPv4Data empty: the logical switch, router port and OVN IPAM need one.
+  if (!ipv4)
+    throw new BadRequestError('an IPv4 subnet is required (IPv4Data is empty): IPv6-only networks (--ipv4=false) are not supported');
   const ipv6 = onePool(req.IPv6Data, 6);
   const host = chassis();
   return {

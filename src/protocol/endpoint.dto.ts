@@ -53,7 +53,8 @@ export class JoinRequest extends EndpointRequest {
 export class InterfaceName {
   @WireString({ description: 'The container end of the veth pair', example: 'ovc9f79172a592e' }) SrcName!: string;
   @WireString({ example: 'eth' }) DstPrefix!: string;
-  @WireString({ optional: true, description: 'Exact name inside the sandbox (newer engines); empty: DstPrefix + index' }) DstName?: string;
+  @WireString({ optional: true, description: 'Exact name inside the sandbox; this driver leaves it out: DstPrefix + index' })
+  DstName?: string;
 }
 
 /** A route Docker installs in the sandbox. */

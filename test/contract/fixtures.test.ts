@@ -425,7 +425,7 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
       '/NetworkDriver.CreateNetwork',
       { NetworkID: nid, IPv4Data: [], IPv6Data: [] },
       400,
-      'an IPv4 subnet is required (IPv4Data is empty)',
+      'an IPv4 subnet is required (IPv4Data is empty): IPv6-only networks (--ipv4=false) are not supported',
     );
     await expectErr(
       '/NetworkDriver.CreateNetwork',

@@ -76,6 +76,21 @@ async function poolOf(ipam: IpamService, pool: string, subPool?: string): Promis
 }
 
 describe(IpamService.name, () => {
+  it('refuses a pool request without a subnet, naming the family (--ipv6 without an IPv6 --subnet, Docker 27+)', async () => {
+    const ipam = new IpamService(new MemoryPools());
+    for (const [V6, family] of [
+      [false, 'IPv4'],
+      [true, 'IPv6'],
+    ] as const) {
+      await assert.rejects(
+        ipam.requestPool({ AddressSpace: 'ovn-local', Pool: '', Options: null, V6 }),
+        (e: Error) =>
+          e instanceof BadRequestError && e.message.startsWith(`an ${family} subnet is required: docker network create --subnet`),
+        family,
+      );
+    }
+  });
+
   describe('gateway', () => {
     it('is the first usable address, and containers never get it', async () => {
       const pools = new MemoryPools();

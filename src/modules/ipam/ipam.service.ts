@@ -36,7 +36,10 @@ export class IpamService {
   }
 
   async requestPool(req: RequestPoolRequest): Promise<RequestPoolResponse> {
-    if (!req.Pool) throw new BadRequestError('a subnet is required: docker network create --subnet ... (this driver does not pick pools)');
+    if (!req.Pool)
+      throw new BadRequestError(
+        `an IPv${req.V6 ? 6 : 4} subnet is required: docker network create --subnet ...${req.V6 ? ' (one per family with --ipv6)' : ''} (this driver does not pick pools)`,
+      );
     const subnet = parseSubnet(req.Pool);
     if ((subnet.family === 6) !== (req.V6 === true)) throw new BadRequestError(`pool ${req.Pool} is not an IPv${req.V6 ? 6 : 4} subnet`);
     const range = req.SubPool ? parseSubnet(req.SubPool) : undefined;
