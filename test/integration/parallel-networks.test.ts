@@ -54,9 +54,9 @@ describe('networks of one vrf created and removed in parallel', () => {
     }
   });
 
-  it('removes a switch that several networks share (one vrf and subnet, as on several hosts) once all of them go at once', async () => {
+  it('removes a switch that ten networks share (one vrf and subnet, as on ten hosts) once all of them go at once', async () => {
     for (let round = 0; round < 5; round++) {
-      const nets = [1, 2, 3].map(() => id());
+      const nets = Array.from({ length: 10 }, () => id());
       const request = (NetworkID: string) => ({
         NetworkID,
         Options: vrf,

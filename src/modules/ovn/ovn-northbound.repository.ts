@@ -111,6 +111,12 @@ function changesVrfRouting(c: RowChange<NbTables>): boolean {
 }
 
 /**
+ * Tries of a network's join or removal: each waits on the switch's networks as read, so the networks of one
+ * switch made or removed at once (a compose project started on ten hosts, `compose down`) go one per round.
+ */
+const NETWORK_ATTEMPTS = 20;
+
+/**
  * Logical switches and ports in NB. Concurrency between hosts sharing a switch is optimistic: each
  * transaction starts with a `wait` on the values it read (RFC 7047 §5.2.6), and is rebuilt and retried
  * when another writer got there first.
@@ -139,9 +145,11 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         if (sw) {
           refuseOtherGateway(sw, spec);
           refuseSharedDockerPool(sw, spec);
-          // Another network (maybe on another host) made the switch: add ours to it, if it is still there.
+          // Another network (maybe on another host) made the switch: add ours to it, if it is still there
+          // and still holds the networks the two checks above read (two hosts adding a Docker-IPAM network
+          // at once would each pass them).
           await nb.transact([
-            nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['name'], '==', [{ name: sw.name }], 0),
+            nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
             nbOp.mutate(
               NB.Logical_Switch,
               [['_uuid', '==', sw._uuid]],
@@ -167,7 +175,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
           }),
         ]);
       },
-      { client: this.sessions.nb(), attempts: 8 },
+      { client: this.sessions.nb(), attempts: NETWORK_ATTEMPTS },
     );
     const record = this.findNetwork(spec.networkId);
     if (!record) throw new DriverError('OVN_NETWORK_MISSING', `network ${spec.networkId} vanished from NB right after it was created`);
@@ -210,7 +218,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
           ...removeNetworkPolicyOps(nb, networkId),
         ]);
       },
-      { client: this.sessions.nb(), attempts: 8 },
+      { client: this.sessions.nb(), attempts: NETWORK_ATTEMPTS },
     );
   }
 
