@@ -240,6 +240,38 @@ describe('reliability', () => {
     });
   }
 
+  it("gives a restarted container the address of an endpoint whose host lost power before dockerd's Leave reached the driver", async () => {
+    const address = '10.96.200.2/16';
+    const create = (ep: string) =>
+      driver.post('/NetworkDriver.CreateEndpoint', {
+        NetworkID: net,
+        EndpointID: ep,
+        Interface: { Address: address, AddressIPv6: '', MacAddress: '' },
+        Options: {},
+      });
+    const [old, restored] = [id(), id()];
+    ok(await create(old));
+    ok(await join(old));
+    const live = await create(id());
+    assert.equal(live.status, 409, `a live endpoint keeps its address: ${live.raw}`);
+    // The power goes: the driver, and the container's namespace with its veth. OVS keeps the port in its
+    // database, NB the logical port; dockerd's boot-time cleanup did not reach the driver, and its IPAM
+    // hands the address to the restarted container.
+    await driver.stop('SIGKILL');
+    await stack.exec('ip', 'link', 'del', `ovn${old.slice(0, 12)}`);
+    await driver.spawn();
+    ok(await create(restored));
+    assert.match(driver.logs, new RegExp(`removing endpoint ${old} of this host`));
+    assert.equal((await stack.nbctl('--bare', '--columns=name', 'find', 'Logical_Switch_Port', `name=${old}`)).trim(), '');
+    ok(await join(restored));
+    ok(await leave(restored));
+    ok(await deleteEndpoint(restored));
+    // dockerd's own cleanup of the old endpoint, should it come after all, finds nothing to do.
+    ok(await leave(old));
+    ok(await deleteEndpoint(old));
+    await assertNoEndpointsLeft();
+  });
+
   it('finishes an in-flight Join on SIGTERM, closes and removes its socket', async () => {
     const ep = id();
     ok(await createEndpoint(ep));

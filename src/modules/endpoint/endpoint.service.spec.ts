@@ -75,6 +75,11 @@ class FakeNorthbound extends NorthboundRepository {
   networksOn(): { network: NetworkRecord; endpoints: number }[] {
     return [];
   }
+  /** Other endpoints holding the new endpoint's address, as endpointsHolding finds them. */
+  holders: EndpointRecord[] = [];
+  endpointsHolding(): EndpointRecord[] {
+    return this.holders;
+  }
   addressHeld(): boolean {
     return false;
   }
@@ -161,8 +166,10 @@ class FakeLinks extends LinkOps {
     this.log.push(`links.retireLink:${name}`);
     if (this.fail.retire) throw this.fail.retire;
   }
+  /** The host's link names. */
+  readonly names: string[] = [];
   async listLinks(): Promise<string[]> {
-    return [];
+    return this.names;
   }
 }
 
@@ -271,6 +278,55 @@ describe(EndpointService.name, () => {
       await assert.rejects(create(), (e: Error) => e === nb.fail.create);
       assert.deepEqual(log.slice(-3), [...UNDO, `nb.deleteEndpoint:${EP.slice(0, 4)}`]);
       assert.equal(ovs.ports.size, 0);
+    });
+  });
+
+  describe('CreateEndpoint, its address held by another endpoint', () => {
+    const OLD = 'c'.repeat(64);
+    const holder: EndpointRecord = { ...endpoint, endpointId: OLD, lspName: OLD, lspUuid: 'u-old', chassis: 'chassis-1' };
+    const OLD_GONE = [
+      `ovs.detachPort:${OLD.slice(0, 4)}`,
+      `links.retireLink:${vethNames(OLD).host}`,
+      `nb.deleteEndpoint:${OLD.slice(0, 4)}`,
+    ];
+
+    it("removes this host's endpoint whose veth and sandbox are gone (a power loss) before making the new one", async () => {
+      const port = (ofport: number) => ({ portName: vethNames(OLD).host, ifaceId: OLD, ofport, installed: true, sandboxKey: SANDBOX });
+      for (const [what, left] of [
+        ['no OVS port', undefined],
+        ['OVS port, ofport -1', port(-1)],
+        ['OVS port, no veth in the kernel', port(7)],
+      ] as const) {
+        const { log, nb, ovs, create } = setup();
+        nb.holders = [holder];
+        if (left) ovs.ports.set(OLD, left);
+        await create();
+        assert.deepEqual(log.slice(0, 4), [...OLD_GONE, `nb.createEndpoint:${EP.slice(0, 4)}`], what);
+        assert.equal(ovs.ports.has(OLD), false, what);
+      }
+    });
+
+    it("leaves a live endpoint (its veth in OVS), another host's, and one with a verb just now to NB's refusal", async () => {
+      const cases: [string, (t: ReturnType<typeof setup>) => unknown][] = [
+        [
+          'veth in OVS',
+          ({ ovs, links }) => {
+            ovs.ports.set(OLD, { portName: vethNames(OLD).host, ifaceId: OLD, ofport: 7, installed: true });
+            links.names.push(vethNames(OLD).host);
+          },
+        ],
+        ['another host', ({ nb }) => (nb.holders = [{ ...holder, chassis: 'chassis-2' }])],
+        ['a verb just now (Leave, its DeleteEndpoint to come)', ({ service }) => service.leave(OLD)],
+      ];
+      for (const [what, arrange] of cases) {
+        const t = setup();
+        t.nb.holders = [holder];
+        await arrange(t);
+        t.log.length = 0;
+        await t.create();
+        assert.ok(!t.log.includes(`nb.deleteEndpoint:${OLD.slice(0, 4)}`), what);
+        assert.equal(t.log[0], `nb.createEndpoint:${EP.slice(0, 4)}`, what);
+      }
     });
   });
 

@@ -9,6 +9,7 @@ import type {
 } from '../../protocol/endpoint.dto';
 import { BadRequestError, DriverError, UnavailableError } from '../../protocol/errors';
 import { LinkOps } from '../host/link-ops';
+import { sandboxMounted } from '../host/sandbox-mount';
 import { contains, parseSubnet } from '../../domain/address';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
@@ -21,6 +22,9 @@ import { macForIPv4 } from '../../domain/mac';
 import { endpointPolicy } from '../../domain/policy';
 import { DefaultMtu } from './default-mtu';
 import { timeLeft, VERB_BUDGET_MS } from '../../core/verb-deadline';
+
+/** An endpoint with a verb this recent may be mid-way between verbs (Leave before DeleteEndpoint): not dead. */
+const DEAD_HOLDER_QUIET_MS = 10_000;
 
 /** Endpoint verbs. Owns their step order and rollback; repositories own the transactions. */
 @Injectable()
@@ -67,6 +71,7 @@ export class EndpointService {
     }
     // Exposed ports and --driver-opt pairs both arrive in CreateEndpoint's Options (moby daemon/network.go).
     const policy = endpointPolicy(req.Options, net.ingress);
+    await this.removeDeadHolders(req.NetworkID, req.EndpointID, [iface.Address, iface.AddressIPv6]);
     // A retried CreateEndpoint finds its port and hands back the MAC it chose the first time.
     const existing = this.nb.findEndpoint(req.EndpointID);
     const mac = (iface.MacAddress || existing?.mac || macForIPv4(iface.Address)).toLowerCase();
@@ -101,6 +106,35 @@ export class EndpointService {
     // Reply only with what Docker left empty: echoing a field it sent fails the endpoint in dockerd
     // (libnetwork/drivers/remote/driver.go: "driver modified interface").
     return iface.MacAddress ? {} : { Interface: { MacAddress: mac } };
+  }
+
+  /**
+   * An endpoint of this host holding an address dockerd has just handed out, whose veth and sandbox are gone
+   * (no OVS port, or no veth behind it; its network namespace is not mounted), is
+   * left over from a container that ended without its Leave and DeleteEndpoint reaching the driver: a power
+   * loss or a crash of the host, the driver or the central while dockerd cleaned up at boot. dockerd's IPAM
+   * gave the address out again, so none of its endpoints holds it. It is removed now, as the reconciler would
+   * after two passes, rather than failing the restarted container with ADDRESS_IN_USE. A live endpoint (its
+   * veth in OVS, or its sandbox mounted) or one with a verb under way is left alone, and so is any other
+   * host's: NB refuses the address then, as before.
+   */
+  private async removeDeadHolders(networkId: string, endpointId: string, cidrs: (string | undefined)[]): Promise<void> {
+    const ips = cidrs.filter((c): c is string => !!c).map((c) => c.split('/')[0]!);
+    const holders = this.nb.endpointsHolding(networkId, ips).filter((h) => h.endpointId !== endpointId);
+    if (holders.length === 0) return;
+    const chassis = this.ovs.chassis();
+    for (const holder of holders) {
+      if (!chassis || holder.chassis !== chassis || this.activity.isBusy(holder.endpointId, DEAD_HOLDER_QUIET_MS)) continue;
+      const port = this.ovs.findPort(holder.lspName);
+      if (port?.sandboxKey && sandboxMounted(port.sandboxKey)) continue;
+      // OVS marks a vanished veth (ofport -1) only when it next opens its ports, as at boot: the kernel tells.
+      if (port && port.ofport !== -1 && (await this.links.listLinks()).includes(port.portName)) continue;
+      this.logger.warn(
+        `removing endpoint ${holder.endpointId} of this host: it holds ${[holder.address, holder.addressIPv6].filter(Boolean).join(' and ')}, ` +
+          `which dockerd has given endpoint ${endpointId}, and its veth and sandbox are gone (a container that ended without Leave, e.g. a power loss)`,
+      );
+      await this.activity.run(holder.endpointId, () => this.removeEndpoint(holder.endpointId));
+    }
   }
 
   /**

@@ -18,6 +18,8 @@ export abstract class NorthboundRepository {
   abstract findEndpoint(endpointId: string): EndpointRecord | undefined;
   /** Endpoints this driver created on `chassis`. */
   abstract endpointsOn(chassis: string): EndpointRecord[];
+  /** This driver's endpoints on the network's switch that hold one of the addresses (plain, no prefix). */
+  abstract endpointsHolding(networkId: string, ips: string[]): EndpointRecord[];
   /** Whether some logical port, on any switch, holds the address. */
   abstract addressHeld(ip: string): boolean;
   /** Networks created on `chassis`, each with how many endpoints (of any host) it has. */

@@ -310,6 +310,16 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       .map(endpointOf);
   }
 
+  endpointsHolding(networkId: string, ips: string[]): EndpointRecord[] {
+    const nb = this.sessions.nb();
+    const sw = this.switchOf(nb, networkId);
+    if (!sw) return [];
+    return ips
+      .flatMap((ip) => lookup.portsWithIp(nb.cache, ip))
+      .filter((lsp) => sw.ports.includes(lsp._uuid) && isOwned(lsp.external_ids) && lsp.external_ids[ENDPOINT_ID_KEY])
+      .map(endpointOf);
+  }
+
   addressHeld(ip: string): boolean {
     return lookup.portsWithIp(this.sessions.nb().cache, ip).length > 0;
   }

@@ -1,9 +1,8 @@
-import { statSync } from 'node:fs';
-import * as path from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
 import { VerbActivity } from '../endpoint/verb-activity';
 import { LinkOps } from '../host/link-ops';
+import { sandboxMounted } from '../host/sandbox-mount';
 import { ipValue } from '../../domain/address';
 import { AddressPoolRepository } from '../ovn/address-pool.repository';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
@@ -12,19 +11,6 @@ import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord } from '../ovn/ovn.model';
 import { OvsdbSessions } from '../ovn/ovsdb-sessions';
 import { DockerEndpoints, type DockerView } from './docker-endpoints';
-
-/**
- * Whether a sandbox is alive: its network namespace is bind-mounted on the SandboxKey. dockerd unmounts it
- * when the container goes, but the file itself may stay for a minute (libnetwork osl's Destroy leaves the
- * path to a garbage collector), so the mount, not the file, tells.
- */
-function sandboxMounted(key: string): boolean {
-  try {
-    return statSync(key).dev !== statSync(path.dirname(key)).dev;
-  } catch {
-    return false;
-  }
-}
 
 /** Host-side veth names this driver makes (see vethNames). */
 const HOST_VETH = /^ovn([0-9a-f]{12})$/;
