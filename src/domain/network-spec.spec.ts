@@ -41,10 +41,10 @@ describe(parseOn.name, () => {
     assert.equal(docker.dockerIpam, true);
     assert.equal(docker.vrf, 'local.host-a');
     assert.equal(docker.isolated, true);
-    assert.equal(
-      parseNetworkSpec(req({ IPv4Data: [{ AddressSpace: 'GlobalDefault', Pool: '10.40.0.0/24' }], Options: null })).vrf,
-      'local.host-a',
-    );
+    // Swarm's managers allocate a global-scope network's addresses for the whole cluster (GlobalDefault):
+    // one pool on every node, so the network is shared, not this host's.
+    const swarm = parseNetworkSpec(req({ IPv4Data: [{ AddressSpace: 'GlobalDefault', Pool: '10.40.0.0/24' }], Options: null }));
+    assert.deepEqual([swarm.vrf, swarm.dockerIpam], ['default', false]);
     // Naming a vrf, or another IPAM (shared or of unknown reach), keeps the vrf as it was.
     assert.equal(parseNetworkSpec(req()).vrf, 'blue');
     assert.throws(() => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { vrf: null } } })), /vrf null must be/);

@@ -34,10 +34,11 @@ const VRF_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 export const DEFAULT_VRF = 'default';
 
 /**
- * The address spaces of Docker's built-in IPAM (libnetwork ipamapi: LocalDefaultAddressSpace,
- * GlobalDefaultAddressSpace). It hands out a subnet's addresses per host, each host from the same first one.
+ * The address space of Docker's built-in IPAM on one engine (libnetwork ipamapi LocalDefaultAddressSpace): it
+ * hands out a subnet's addresses per host, each host from the same first one. Its GlobalDefault space is
+ * the swarm managers' (global-scope networks), which allocate for the whole cluster: one pool, as OVN IPAM.
  */
-const DOCKER_IPAM_SPACES = new Set(['LocalDefault', 'GlobalDefault']);
+const DOCKER_IPAM_SPACES = new Set(['LocalDefault']);
 
 /**
  * The vrf of a network made without -o vrf whose addresses come from Docker's IPAM: this host's own. Every

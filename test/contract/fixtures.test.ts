@@ -126,7 +126,7 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
         const v4 = (req.IPv4Data as Body[])[0];
         const v6 = (req.IPv6Data as Body[] | null)?.[0];
         const seen: NetworkSeen = {
-          vrf: generic.vrf ?? (['LocalDefault', 'GlobalDefault'].includes(v4.AddressSpace as string) ? dockerVrf() : 'default'),
+          vrf: generic.vrf ?? (v4.AddressSpace === 'LocalDefault' ? dockerVrf() : 'default'),
           pool: v4.Pool as string,
           gateway: plain(v4.Gateway as string | undefined),
           gateway6: plain(v6?.Gateway as string | undefined),

@@ -52,7 +52,7 @@ class FakeNorthbound extends NorthboundRepository {
   ensureNetwork(): Promise<NetworkRecord> {
     throw new Error('not used by the endpoint verbs');
   }
-  removeNetwork(): Promise<void> {
+  removeNetwork(): Promise<string[]> {
     throw new Error('not used by the endpoint verbs');
   }
   findNetwork(id: string): NetworkRecord | undefined {

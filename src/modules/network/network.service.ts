@@ -29,7 +29,14 @@ export class NetworkService {
     this.logger.log({ networkId: spec.networkId, switch: record.switchName, vrf: spec.vrf }, 'network ready');
   }
 
+  /**
+   * With OVN_DRIVER_SCOPE=global every node's dockerd names the network by the same NetworkID (swarm), so it
+   * is one record for all of them: a node's DeleteNetwork (its last task there gone) leaves it to the others
+   * while they have endpoints on it, and the last one removes it.
+   */
   async deleteNetwork(networkId: string): Promise<void> {
-    await this.activity.run(networkId, () => this.nb.removeNetwork(networkId));
+    const shared = this.config.OVN_DRIVER_SCOPE === 'global' ? this.ovs.hostChassis() : undefined;
+    const keptFor = await this.activity.run(networkId, () => this.nb.removeNetwork(networkId, shared));
+    if (keptFor.length > 0) this.logger.log({ networkId, hosts: keptFor }, 'network kept: other hosts have endpoints on it');
   }
 }

@@ -8,8 +8,12 @@ import type { NetworkSpec } from '../../domain/network-spec';
 export abstract class NorthboundRepository {
   /** Creates the (vrf, subnet) switch or adds this network to it; idempotent for the same NetworkID. */
   abstract ensureNetwork(spec: NetworkSpec): Promise<NetworkRecord>;
-  /** Drops the network from its switch and removes the switch with its last network. Unknown IDs: no-op. */
-  abstract removeNetwork(networkId: string): Promise<void>;
+  /**
+   * Drops the network from its switch and removes the switch with its last network. Unknown IDs: no-op.
+   * `sharedFrom`, this host's chassis, for a NetworkID every host shares (global scope): the network stays
+   * while other hosts have endpoints on it; answers those hosts then (empty: removed, or never there).
+   */
+  abstract removeNetwork(networkId: string, sharedFrom?: string): Promise<string[]>;
   abstract findNetwork(networkId: string): NetworkRecord | undefined;
   /** Adds the endpoint's port; refuses an address another port on the switch holds. Idempotent per EndpointID. */
   abstract createEndpoint(spec: EndpointSpec, chassis: string | undefined): Promise<EndpointRecord>;

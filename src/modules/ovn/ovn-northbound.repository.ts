@@ -182,12 +182,20 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     return record;
   }
 
-  async removeNetwork(networkId: string): Promise<void> {
+  async removeNetwork(networkId: string, sharedFrom?: string): Promise<string[]> {
+    let keptFor: string[] = [];
     await retryOnConflict(
       async () => {
         const nb = this.sessions.nb();
         const sw = this.switchOf(nb, networkId);
         if (!sw) return;
+        keptFor = sharedFrom === undefined ? [] : this.otherHostsOn(nb, sw, networkId, sharedFrom);
+        if (keptFor.length > 0) return;
+        // A shared NetworkID must not lose its last other host's endpoint to a port added meanwhile.
+        const portsAsRead =
+          sharedFrom === undefined
+            ? []
+            : [nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['ports'], '==', [{ ports: sw.ports }], 0)];
         const others = Object.keys(sw.external_ids).filter((k) => k.startsWith(NETWORK_KEY_PREFIX) && k !== networkKey(networkId));
         // Both ways on the networks as read: two networks of one switch removed at once (two hosts, or
         // compose down) would each see the other and leave the switch with none.
@@ -202,6 +210,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         if (others.length > 0) {
           await nb.transact([
             asRead,
+            ...portsAsRead,
             nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]]),
             ...removeNetworkPolicyOps(nb, networkId),
           ]);
@@ -212,6 +221,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         // Its ports are not root rows and go with it (ovn-nb.ovsschema).
         await nb.transact([
           asRead,
+          ...portsAsRead,
           nbOp.delete(NB.Logical_Switch, [['_uuid', '==', sw._uuid]]),
           ...removeGatewayOps(nb, vrf, sw.name),
           ...removeIsolationOps(nb, vrf, sw.external_ids[SWITCH_KEY] ?? '', findRouter(nb, vrf)?.ports.length === 1),
@@ -220,6 +230,18 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       },
       { client: this.sessions.nb(), attempts: NETWORK_ATTEMPTS },
     );
+    return keptFor;
+  }
+
+  /** The other chassis with endpoints of the network on its switch (ports that name no chassis count for none). */
+  private otherHostsOn(nb: NbClient, sw: SwitchRow, networkId: string, chassis: string): string[] {
+    const hosts = new Set<string>();
+    for (const uuid of sw.ports) {
+      const ids = nb.cache.get(NB.Logical_Switch_Port, uuid)?.external_ids;
+      const host = ids?.[CHASSIS_KEY];
+      if (host && host !== chassis && ids[NETWORK_ID_KEY] === networkId) hosts.add(host);
+    }
+    return [...hosts].sort();
   }
 
   findNetwork(networkId: string): NetworkRecord | undefined {
