@@ -382,12 +382,16 @@ export class OvnNorthboundRepository extends NorthboundRepository {
       if (port) {
         const holder = port.external_ids[ENDPOINT_ID_KEY] ?? port.name;
         const elsewhere = port.external_ids[CHASSIS_KEY];
-        // The usual cause: each host's dockerd picked the same default pool (or subnet) for its own network,
-        // and one (vrf, subnet) is one switch on every host sharing the NB.
+        // The usual cause with Docker's IPAM: each host's dockerd picked the same default pool (or subnet)
+        // for its own network, and one (vrf, subnet) is one switch on every host sharing the NB. With OVN's
+        // IPAM the pool handed the address out again: the port there outlived its endpoint.
+        const dockerIpam = networksOf(sw).find((n) => n.networkId === spec.networkId)?.dockerIpam ?? true;
         const hint =
-          elsewhere && elsewhere !== chassis
-            ? `; it is on host ${elsewhere}: networks with the same vrf and subnet share one switch on every host, so give each host's network its own subnet or vrf, or allocate across hosts with --ipam-driver ovn and, on every host, the same --ipam-opt vrf as -o vrf (the pool is the IPAM vrf's, the switch the network vrf's)`
-            : '';
+          !elsewhere || elsewhere === chassis
+            ? ''
+            : dockerIpam
+              ? `; it is on host ${elsewhere}: networks with the same vrf and subnet share one switch on every host, so give each host's network its own subnet or vrf, or allocate across hosts with --ipam-driver ovn and, on every host, the same --ipam-opt vrf as -o vrf (the pool is the IPAM vrf's, the switch the network vrf's)`
+              : `; it is on host ${elsewhere}, whose endpoint outlived its address in the pool: that host's reconciler removes it once its dockerd no longer knows the endpoint (docker-ovn-driver doctor there lists it)`;
         throw new ConflictError('ADDRESS_IN_USE', `address ${ip} is already used by endpoint ${holder} on switch ${sw.name}${hint}`);
       }
     }
