@@ -7,7 +7,7 @@ import { lookup } from './cache-indexes';
 import { endpointOf, lspAddresses, networksOf, storedNetwork } from './network-records';
 import { NorthboundRepository } from './northbound.repository';
 import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
-import { findRouter, gatewayOps, removeGatewayOps } from './router-ops';
+import { findRouter, gatewayOps, refuseForeignRow, removeGatewayOps } from './router-ops';
 import {
   endpointPolicyOps,
   isolationMatch,
@@ -159,6 +159,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
           return;
         }
         // Switch names are not unique in the NB schema: the wait makes "create if absent" atomic.
+        refuseForeignRow(nb, NB.Logical_Switch, name);
         const gateway = gatewayNetworks(spec);
         const gw = gateway.length > 0 ? gatewayOps(nb, spec.vrf, name, gateway) : undefined;
         // An isolated subnet's router policy comes with its router port: both exist exactly while the switch does.

@@ -4,6 +4,7 @@ import { OWNER, OWNER_KEY, VRF_KEY, isOwned } from './ownership';
 import type { NbClient } from './ovsdb-sessions';
 import { nbOp, type NbTables, type RouterRow } from './rows';
 import { NB } from './tables';
+import { ConflictError } from '../../protocol/errors';
 
 /** The vrf's router: one OVN Logical_Router per vrf routes between its networks. */
 export function routerName(vrf: string): string {
@@ -20,6 +21,22 @@ export function findRouter(nb: NbClient, vrf: string): RouterRow | undefined {
     if (isOwned(r.external_ids) && r.external_ids[VRF_KEY] === vrf) return r;
   }
   return undefined;
+}
+
+/**
+ * A row of this name that the driver's lookups did not find (made by hand, by another tool, or by a release
+ * that keyed it otherwise) would fail the create-if-absent wait on every retry, ending in "kept changing;
+ * try again" many seconds later: refused at once, naming it.
+ */
+export function refuseForeignRow(nb: NbClient, table: typeof NB.Logical_Switch | typeof NB.Logical_Router, name: string): void {
+  for (const row of nb.cache.table(table).values()) {
+    if (row.name !== name) continue;
+    const kind = table === NB.Logical_Switch ? 'Logical_Switch' : 'Logical_Router';
+    throw new ConflictError(
+      'NAME_TAKEN',
+      `OVN Northbound already has a ${kind} named ${name} (${row._uuid}) that is not one of this driver's (or was made by an earlier release); remove or rename it (ovn-nbctl ${table === NB.Logical_Switch ? 'ls-del' : 'lr-del'} ${row._uuid}) or use another vrf`,
+    );
+  }
 }
 
 /**
@@ -42,6 +59,7 @@ export function gatewayOps(
     routerWhere = [['_uuid', '==', router._uuid]];
     ops.push(nbOp.wait(NB.Logical_Router, routerWhere, ['name'], '==', [{ name: router.name }], 0));
   } else {
+    refuseForeignRow(nb, NB.Logical_Router, routerName(vrf));
     ops.push(nbOp.wait(NB.Logical_Router, [['name', '==', routerName(vrf)]], ['name'], '==', [], 0));
     ops.push(nbOp.insert(NB.Logical_Router, { name: routerName(vrf), external_ids: { ...owner, [VRF_KEY]: vrf } }, { uuidName: 'router' }));
     routerWhere = [['_uuid', '==', namedUuid('router')]];
