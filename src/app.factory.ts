@@ -26,6 +26,7 @@ export async function createDriverApp(config: Readonly<DriverConfig>): Promise<D
   });
   app.useLogger(app.get(Logger));
   registerWireBodyParser(app.getHttpAdapter().getInstance());
+  listeners.installGate(app.getHttpAdapter().getInstance());
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), {
     jsonDocumentUrl: 'openapi.json',
     raw: ['json'],

@@ -3,6 +3,7 @@ import { mkdir, unlink } from 'node:fs/promises';
 import { Server, createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -48,15 +49,16 @@ export class Listeners {
   private handler?: RequestHandler;
   private readonly servers: Server[] = [];
   private socketPath?: string;
+  /** The listener each request came in on, for the gate. */
+  private readonly origins = new WeakMap<IncomingMessage, 'socket' | 'http'>();
+  private httpVerbs = false;
+  private gated = false;
 
   /** For FastifyAdapter's `serverFactory`: the server returned here becomes the plugin socket's server. */
   readonly serverFactory = (handler: RequestHandler): Server => {
     this.handler = handler;
     const server = createServer((req, res) => {
-      if (isHttpOnlyPath(req.url)) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ Err: `${req.url}: not found` }));
-        return;
-      }
+      this.origins.set(req, 'socket');
       handler(req, res);
     });
     // dockerd's plugin client keeps connections open for good and, when a request on a connection the
@@ -68,10 +70,40 @@ export class Listeners {
     return server;
   };
 
+  /**
+   * Refuses, on the listener a request came in on, what that listener does not serve: the HTTP-only paths on
+   * the plugin socket (404), and on the HTTP listener the verbs that change something unless told to (403).
+   * An onRequest hook, so it judges the route Fastify's router matched, not the raw URL: the router decodes
+   * percent-escapes (`/%4EetworkDriver.CreateNetwork` is CreateNetwork), which a look at the URL would miss.
+   */
+  installGate(fastify: FastifyInstance): void {
+    fastify.addHook('onRequest', async (request, reply) => {
+      const route = request.routeOptions.url;
+      if (route === undefined) return;
+      const origin = this.origins.get(request.raw);
+      if (origin === 'socket' && isHttpOnlyPath(route)) {
+        return reply
+          .code(404)
+          .type('application/json')
+          .send({ Err: `${request.url}: not found` });
+      }
+      if (origin === 'http' && !this.httpVerbs && isChangingVerb(route)) {
+        return reply
+          .code(403)
+          .type('application/json')
+          .send({
+            Err: `${route}: changes networks, endpoints or addresses: taken on the plugin socket only (OVN_DRIVER_HTTP_VERBS=1 takes it here too)`,
+          });
+      }
+    });
+    this.gated = true;
+  }
+
   /** Listens on the plugin socket, replacing a stale socket file but never a live driver's. */
   async listenSocket(path: string): Promise<void> {
     const [server] = this.servers;
     if (!server) throw new Error('serverFactory was not used');
+    if (!this.gated) throw new Error('installGate was not used');
     await mkdir(dirname(path), { recursive: true });
     if (await socketAnswers(path)) throw new Error(`another process already serves ${path}`);
     await unlink(path).catch(() => undefined);
@@ -87,15 +119,10 @@ export class Listeners {
   async listenHttp(host: string, port: number, opts: { verbs?: boolean } = {}): Promise<number> {
     const handler = this.handler;
     if (!handler) throw new Error('serverFactory was not used');
+    if (!this.gated) throw new Error('installGate was not used');
+    this.httpVerbs = opts.verbs === true;
     const server = createServer((req, res) => {
-      if (!opts.verbs && isChangingVerb(req.url)) {
-        res.writeHead(403, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            Err: `${req.url}: changes networks, endpoints or addresses: taken on the plugin socket only (OVN_DRIVER_HTTP_VERBS=1 takes it here too)`,
-          }),
-        );
-        return;
-      }
+      this.origins.set(req, 'http');
       handler(req, res);
     });
     this.servers.push(server);
