@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { tunnelOverhead } from '../domain/tunnel-mtu';
 import type { DatabaseView } from './views';
@@ -34,8 +34,10 @@ export function ovnControllerCheck(rundir: string): Check {
   try {
     process.kill(pid, 0);
     alive = alive && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    alive = false;
+  } catch (e) {
+    // EPERM: it runs, as another user. ESRCH may only mean another PID namespace (a container, the managed
+    // plugin): its control socket, which it removes when it exits, still tells.
+    alive = alive && ((e as NodeJS.ErrnoException).code === 'EPERM' || existsSync(path.join(rundir, `ovn-controller.${pid}.ctl`)));
   }
   return alive
     ? { name: 'ovn-controller running', ok: true, detail: `pid ${pid}` }
@@ -61,7 +63,9 @@ export function driverChecks(
           name: 'NB reachable',
           ok: false,
           detail: `NB session ${readiness.nb ?? 'unknown'}${readiness.nbError ? `: ${readiness.nbError}` : ''}`,
-          fix: 'check OVN_DRIVER_NB (or external_ids:ovn-nb) and that ovsdb-server for the NB DB listens there',
+          fix: readiness.nbError?.includes('cannot be used')
+            ? 'upgrade the OVN central (NB schema) to OVN 23.03 or newer; the driver connects again by itself'
+            : 'check OVN_DRIVER_NB (or external_ids:ovn-nb, read when the driver starts: restart it after a change) and that ovsdb-server for the NB DB listens there',
         },
     readiness.ovs === 'ready'
       ? { name: 'OVS reachable', ok: true, detail: 'session ready' }
@@ -74,32 +78,35 @@ export function driverChecks(
   ];
   if (!db) return checks;
   const host = db.Host ?? {};
-  checks.push(
-    bridge?.UUID
-      ? { name: 'integration bridge present', ok: true, detail: bridge.Bridge ?? '' }
-      : {
-          name: 'integration bridge present',
-          ok: false,
-          detail: `${bridge?.Bridge ?? 'br-int'} not in OVS`,
-          fix: `ovs-vsctl --may-exist add-br ${bridge?.Bridge ?? 'br-int'} (ovn-controller creates it once it runs)`,
-        },
-    host.SystemId
-      ? { name: 'system-id set', ok: true, detail: host.SystemId }
-      : {
-          name: 'system-id set',
-          ok: false,
-          detail: 'external_ids:system-id unset',
-          fix: 'ovs-vsctl set open_vswitch . external_ids:system-id=$(hostname)',
-        },
-    host.EncapIp
-      ? { name: 'encap ip set', ok: true, detail: `${host.EncapType ?? 'geneve'} ${host.EncapIp}` }
-      : {
-          name: 'encap ip set',
-          ok: false,
-          detail: 'external_ids:ovn-encap-ip unset',
-          fix: "ovs-vsctl set open_vswitch . external_ids:ovn-encap-ip=<this host's underlay IP> external_ids:ovn-encap-type=geneve",
-        },
-  );
+  // The bridge and the chassis settings come from the driver's copy of the local OVS DB: empty while its
+  // session is not ready, which the check above reports (their fixes would then be wrong, even harmful).
+  if (readiness.ovs === 'ready')
+    checks.push(
+      bridge?.UUID
+        ? { name: 'integration bridge present', ok: true, detail: bridge.Bridge ?? '' }
+        : {
+            name: 'integration bridge present',
+            ok: false,
+            detail: `${bridge?.Bridge ?? 'br-int'} not in OVS`,
+            fix: `ovs-vsctl --may-exist add-br ${bridge?.Bridge ?? 'br-int'} (ovn-controller creates it once it runs)`,
+          },
+      host.SystemId
+        ? { name: 'system-id set', ok: true, detail: host.SystemId }
+        : {
+            name: 'system-id set',
+            ok: false,
+            detail: 'external_ids:system-id unset',
+            fix: 'ovs-vsctl set open_vswitch . external_ids:system-id=$(hostname) (only while unset: a new one renames the chassis)',
+          },
+      host.EncapIp
+        ? { name: 'encap ip set', ok: true, detail: `${host.EncapType ?? 'geneve'} ${host.EncapIp}` }
+        : {
+            name: 'encap ip set',
+            ok: false,
+            detail: 'external_ids:ovn-encap-ip unset',
+            fix: "ovs-vsctl set open_vswitch . external_ids:ovn-encap-ip=<this host's underlay IP> external_ids:ovn-encap-type=geneve",
+          },
+    );
   const tooBig = db.Networks.filter((n) => n.Mtu !== undefined && n.Mtu + GENEVE_OVERHEAD > underlayMtu);
   checks.push(
     tooBig.length === 0
@@ -164,6 +171,10 @@ export function orphansCheck(o: OrphansView | undefined, bridge: string): Check 
     ok: false,
     warning: on,
     detail: `${found.join(', ')} (the reconciler ${on ? `removes them within ${2 * o.reconcileIntervalS} s` : 'is off: OVN_DRIVER_RECONCILE_INTERVAL_S=0'})`,
-    fix: on ? `wait for the reconciler, or remove them now: ${byHand}` : byHand,
+    // By hand, an OVN IPAM address stays taken and a network's router port and policy stay: the reconciler
+    // does what DeleteEndpoint/DeleteNetwork would.
+    fix: on
+      ? 'wait for the reconciler'
+      : `turn the reconciler on (OVN_DRIVER_RECONCILE_INTERVAL_S=60), which also gives OVN IPAM addresses back; by hand: ${byHand}`,
   };
 }

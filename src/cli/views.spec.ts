@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { driverChecks, GENEVE_OVERHEAD, orphansCheck, ovnControllerCheck } from './doctor';
-import { endpointRows, table, toDot, toMermaid, topology, type DatabaseView } from './views';
+import { endpointCells, endpointRows, table, toDot, toMermaid, topology, type DatabaseView } from './views';
 
 const db: DatabaseView = {
   Chassis: 'host-1',
@@ -32,12 +32,20 @@ const db: DatabaseView = {
 };
 
 describe('CLI views', () => {
-  it('filters endpoints by id prefix and says what is not installed', () => {
+  it("filters endpoints by id prefix, and says ovn-installed only of this host's (another host's OVS is not read here)", () => {
     assert.deepEqual(
       endpointRows(db, ['e2e2']).map((r) => [r.lsp, r.chassis, r.up, r.installed, r.ovsPort]),
-      [['lsp-2', 'host-2', false, false, '']],
+      [['lsp-2', 'host-2', false, undefined, '']],
     );
-    assert.equal(endpointRows(db).length, 2);
+    assert.equal(endpointCells(endpointRows(db, ['e2e2'])[0]!).at(-1), '-');
+    const local = { ...db, Chassis: 'host-2' };
+    assert.deepEqual(
+      endpointRows(local).map((r) => [r.lsp, r.installed]),
+      [
+        ['lsp-1', undefined],
+        ['lsp-2', false],
+      ],
+    );
   });
 
   it('links switches to their vrf router and groups endpoints by chassis in dot and mermaid', () => {
@@ -70,6 +78,22 @@ describe('doctor checks', () => {
     );
   });
 
+  it('leaves the bridge and chassis checks out while the OVS session is not ready (their fixes would be wrong)', () => {
+    const empty = { ...db, Host: {} };
+    const names = driverChecks({ nb: 'ready', ovs: 'connecting' }, empty, undefined, 1500).map((c) => c.name);
+    assert.deepEqual(names, ['NB reachable', 'OVS reachable', 'MTU fits Geneve']);
+  });
+
+  it('tells an NB server too old for the driver from an unreachable one', () => {
+    const [old] = driverChecks(
+      { nb: 'connecting', ovs: 'ready', nbError: 'OVN Northbound DB (tcp:x) cannot be used: …' },
+      undefined,
+      undefined,
+      1500,
+    );
+    assert.match(old!.fix!, /^upgrade the OVN central/);
+  });
+
   it('says why a session is not connected, as /readyz reports it', () => {
     const [nb, ovs] = driverChecks(
       { nb: 'reconnecting', ovs: 'ready', nbError: 'connect ECONNREFUSED 10.0.0.10:6641' },
@@ -88,21 +112,35 @@ describe('doctor checks', () => {
     assert.equal(ovnControllerCheck(dir).ok, true);
     writeFileSync(path.join(dir, 'ovn-controller.pid'), '999999999\n');
     assert.match(ovnControllerCheck(dir).fix!, /start ovn-controller/);
+    // Another PID namespace (the managed plugin): no such process here, but its control socket is there.
+    writeFileSync(path.join(dir, 'ovn-controller.999999999.ctl'), '');
+    assert.equal(ovnControllerCheck(dir).ok, true);
     rmSync(dir, { recursive: true });
   });
 
-  it('warns about orphans while the reconciler runs and fails with it off, with the by-hand removal as the fix', () => {
+  it('warns about orphans while the reconciler runs and fails with it off, turning it on (or the by-hand removal) as the fix', () => {
     const none = { ovsPorts: [], veths: [], logicalPorts: [], reconcileIntervalS: 60 };
     assert.equal(orphansCheck(none, 'br-int').ok, true);
     const some = { ...none, ovsPorts: [{ ifaceId: 'x', portName: 'ovn0123456789ab' }], veths: ['ovnfedcba987654'] };
     const warn = orphansCheck(some, 'br-int');
     assert.deepEqual([warn.ok, warn.warning], [false, true]);
     assert.match(warn.detail, /OVS port ovn0123456789ab, veth ovnfedcba987654 \(the reconciler removes them within 120 s\)/);
-    assert.match(warn.fix!, /ovs-vsctl del-port br-int ovn0123456789ab; ip link del ovnfedcba987654$/);
+    assert.equal(warn.fix, 'wait for the reconciler');
     const net = orphansCheck({ ...none, networks: [{ networkId: 'abcdef0123456789', switchName: 'docker-blue-10.0.0.0_24' }] }, 'br-int');
     assert.match(net.detail, /^network abcdef012345 \(switch docker-blue-10\.0\.0\.0_24\) \(the reconciler removes them within 120 s\)/);
-    assert.match(net.fix!, /ovn-nbctl remove Logical_Switch docker-blue-10\.0\.0\.0_24 external_ids docker-ovn:network:abcdef0123456789 /);
     const off = orphansCheck({ ...some, reconcileIntervalS: 0 }, 'br-int');
     assert.deepEqual([off.ok, off.warning], [false, false]);
+    assert.match(
+      off.fix!,
+      /^turn the reconciler on \(OVN_DRIVER_RECONCILE_INTERVAL_S=60\).*; by hand: ovs-vsctl del-port br-int ovn0123456789ab; ip link del ovnfedcba987654$/,
+    );
+    const netOff = orphansCheck(
+      { ...none, reconcileIntervalS: 0, networks: [{ networkId: 'abcdef0123456789', switchName: 'docker-blue-10.0.0.0_24' }] },
+      'br-int',
+    );
+    assert.match(
+      netOff.fix!,
+      /ovn-nbctl remove Logical_Switch docker-blue-10\.0\.0\.0_24 external_ids docker-ovn:network:abcdef0123456789 /,
+    );
   });
 });

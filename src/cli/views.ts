@@ -2,7 +2,7 @@
  * What the CLI prints, computed from the driver's `/NetworkDriver.Database` answer alone (pure functions, so
  * the unit tests need no driver).
  */
-import type { DatabaseView, Topology } from '../domain/topology';
+import { installedHere, type DatabaseView, type Topology } from '../domain/topology';
 
 export { topology, type DatabaseView, type Topology } from '../domain/topology';
 
@@ -14,7 +14,8 @@ export interface EndpointRow {
   ovsPort: string;
   chassis: string;
   up: boolean;
-  installed: boolean;
+  /** undefined: an endpoint of another host (its OVS is not read here). */
+  installed?: boolean;
 }
 
 /** Plain text table: columns padded to their widest cell. */
@@ -55,7 +56,7 @@ export function endpointRows(db: DatabaseView, ids?: string[]): EndpointRow[] {
       ovsPort: e.OvsInterface?.Name ?? '',
       chassis: e.Chassis ?? '',
       up: e.LogicalSwitchPort.Up,
-      installed: e.OvsInterface?.OvnInstalled ?? false,
+      installed: installedHere(db, e),
     })),
   );
 }
@@ -63,7 +64,16 @@ export function endpointRows(db: DatabaseView, ids?: string[]): EndpointRow[] {
 export const ENDPOINT_HEADER = ['NETWORK', 'ENDPOINT', 'LSP', 'ADDRESS', 'OVS PORT', 'CHASSIS', 'UP', 'INSTALLED'];
 
 export function endpointCells(r: EndpointRow): string[] {
-  return [r.network, r.endpoint, r.lsp, r.address, r.ovsPort, r.chassis, r.up ? 'yes' : 'no', r.installed ? 'yes' : 'no'];
+  return [
+    r.network,
+    r.endpoint,
+    r.lsp,
+    r.address,
+    r.ovsPort,
+    r.chassis,
+    r.up ? 'yes' : 'no',
+    r.installed === undefined ? '-' : r.installed ? 'yes' : 'no',
+  ];
 }
 
 /** Graphviz and Mermaid ids: letters, digits and underscores only. */
@@ -105,6 +115,6 @@ export function toMermaid(t: Topology): string {
   return lines.join('\n');
 }
 
-function state(e: { up: boolean; installed: boolean }): string {
-  return `${e.up ? 'up' : 'down'}/${e.installed ? 'installed' : 'not installed'}`;
+function state(e: { up: boolean; installed?: boolean }): string {
+  return `${e.up ? 'up' : 'down'}${e.installed === undefined ? '' : `/${e.installed ? 'installed' : 'not installed'}`}`;
 }

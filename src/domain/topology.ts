@@ -45,7 +45,8 @@ export interface Topology {
     address: string;
     chassis: string;
     up: boolean;
-    installed: boolean;
+    /** ovn-installed on this host's OVS; undefined for an endpoint of another chassis (not seen from here). */
+    installed?: boolean;
     container?: string;
   }[];
 }
@@ -69,8 +70,14 @@ export function topology(db: DatabaseView): Topology {
         address: e.Address ?? e.AddressIPv6 ?? '',
         chassis: e.Chassis ?? '',
         up: e.LogicalSwitchPort.Up,
-        installed: e.OvsInterface?.OvnInstalled ?? false,
+        installed: installedHere(db, e),
       })),
     ),
   };
+}
+
+/** ovn-installed as this host's OVS has it; undefined for another chassis's endpoint, whose OVS is not read here. */
+export function installedHere(db: DatabaseView, e: EndpointView): boolean | undefined {
+  if (e.Chassis && db.Chassis && e.Chassis !== db.Chassis) return undefined;
+  return e.OvsInterface?.OvnInstalled ?? false;
 }

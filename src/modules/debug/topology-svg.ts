@@ -58,12 +58,14 @@ export function renderTopologySvg(t: Topology): string {
     );
     let ey = y + 30;
     for (const e of eps) {
-      const fill = e.up && e.installed ? '#d6f5d6' : e.up || e.installed ? '#fcefc7' : '#f8d0d0';
-      const state = `${e.up ? 'up' : 'down'} · ${e.installed ? 'ovn-installed' : 'not installed'}`;
+      // Another host's endpoint: its OVS is not read here, so `up` (bound by its ovn-controller) alone tells.
+      const installed = e.installed ?? e.up;
+      const fill = e.up && installed ? '#d6f5d6' : e.up || installed ? '#fcefc7' : '#f8d0d0';
+      const state = `${e.up ? 'up' : 'down'} · ${e.installed === undefined ? 'another host' : e.installed ? 'ovn-installed' : 'not installed'}`;
       parts.push(
         box(
           'endpoint',
-          `data-endpoint="${esc(e.endpoint)}" data-container="${esc(e.container ?? '')}" data-up="${e.up}" data-installed="${e.installed}"`,
+          `data-endpoint="${esc(e.endpoint)}" data-container="${esc(e.container ?? '')}" data-up="${e.up}" data-installed="${e.installed ?? ''}"`,
           COL[2]!,
           ey,
           [e.container ? `container ${e.container}` : `endpoint ${e.endpoint}`, `${e.address} · ep ${e.endpoint}`, state],

@@ -26,7 +26,8 @@ export class OvsdbHealth implements OnModuleInit {
   }
 
   readiness(): Readiness {
-    const nbError = this.ovsdb.connectFailure('nb');
+    // A server whose schema is too old is connected, then refused: that, not a stale connect failure, is why.
+    const nbError = this.ovsdb.nbIncompatibility() ?? this.ovsdb.connectFailure('nb');
     const ovsError = this.ovsdb.connectFailure('ovs');
     return {
       status: this.ovsdb.ready() ? 'ready' : 'unavailable',

@@ -177,6 +177,11 @@ export class OvsdbSessions implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** Why the last attempt to connect `session` failed, while it is not connected (for /readyz). */
+  /** Why the NB server, though reachable, cannot be used (its schema is too old), while that holds. */
+  nbIncompatibility(): string | undefined {
+    return this.nbIncompatible;
+  }
+
   connectFailure(session: 'nb' | 'ovs'): string | undefined {
     return this.lastFailure.get(session === 'nb' ? this.nbSession : this.ovs);
   }
