@@ -222,8 +222,21 @@ export class EndpointService {
     // asks nothing of NB, so a `docker stop` during an NB outage still takes the host side away.
     const ifaceId = endpointId;
     const sandboxKey = this.sandboxOf(ifaceId);
+    const left = this.subnetsOf(endpointId);
     await this.undoJoin(ifaceId, vethNames(endpointId).host);
-    this.routes.afterLeave(sandboxKey);
+    this.routes.afterLeave(sandboxKey, left);
+  }
+
+  /** The subnets of the endpoint's network, as far as NB can tell now. */
+  private subnetsOf(endpointId: string): string[] {
+    try {
+      const ep = this.nb.findEndpoint(endpointId);
+      const net = ep && this.nb.findNetwork(ep.networkId);
+      return net ? [net.subnet, net.subnet6].filter((s): s is string => !!s) : [];
+    } catch (e) {
+      if (e instanceof UnavailableError) return [];
+      throw e;
+    }
   }
 
   /** Read before the port goes; none while the local OVS DB is away (the veth is retired all the same). */

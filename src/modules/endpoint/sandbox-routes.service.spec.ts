@@ -59,6 +59,46 @@ function onVrfChanges(ovs: LocalSwitchRepository, sandbox: SandboxRouteOps) {
 }
 
 describe(SandboxRoutesService.name, () => {
+  it('routes the subnet of a network just left, whose address dockerd takes out of the sandbox only after Leave', async () => {
+    const nets: Record<string, object> = {
+      a: { networkId: 'a', vrf: 'blue', isolated: false, subnet: '10.1.0.0/24', gateway: '10.1.0.1' },
+      b: { networkId: 'b', vrf: 'blue', isolated: false, subnet: '10.2.0.0/24', gateway: '10.2.0.1' },
+    };
+    const nb = {
+      findNetwork: (id: string) => nets[id],
+      findEndpoint: (id: string) => ({ networkId: id }),
+      vrfSubnets: () => [{ subnet: '10.1.0.0/24' }, { subnet: '10.2.0.0/24' }],
+    } as unknown as NorthboundRepository;
+    // B's port is gone from OVS (Leave detached it); its address is still in the namespace.
+    const ovs = { ownedPorts: () => [{ sandboxKey: SANDBOX, ifaceId: 'a' }] } as unknown as LocalSwitchRepository;
+    const sandbox = new (class extends CountingSandbox {
+      override read(): Promise<SandboxState | undefined> {
+        return Promise.resolve({ addresses: ['10.1.0.5/24', '10.2.0.5/24'], routes: [] });
+      }
+    })();
+    const service = new SandboxRoutesService(nb, ovs, sandbox, { listLinks: () => Promise.resolve(['lo']) } as unknown as LinkOps);
+    service.afterLeave(SANDBOX, ['10.2.0.0/24']);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(sandbox.applied, [{ add: [{ destination: '10.2.0.0/24', via: '10.1.0.1' }], remove: [] }]);
+  });
+
+  it('never fails a Join over its routes: a database gone meanwhile is logged', () => {
+    const nb = {
+      findNetwork: () => {
+        throw new Error('OVN Northbound DB is not connected');
+      },
+    } as unknown as NorthboundRepository;
+    const warn = mock.method(Logger.prototype, 'warn', () => undefined);
+    try {
+      const service = new SandboxRoutesService(nb, {} as LocalSwitchRepository, new CountingSandbox(), {} as LinkOps);
+      const joined = { networkId: 'a', endpointId: 'e'.repeat(64), lspName: 'e', address: '10.1.0.5/24' } as EndpointRecord;
+      assert.doesNotThrow(() => service.afterJoin(SANDBOX, joined));
+      assert.match(String(warn.mock.calls[0]?.arguments[0]), /after Join of e+: OVN Northbound DB is not connected/);
+    } finally {
+      warn.mock.restore();
+    }
+  });
+
   it("enters the sandbox only once the container's end of the veth has left this namespace", async () => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     try {

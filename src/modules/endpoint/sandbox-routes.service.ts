@@ -3,7 +3,7 @@ import { KeyedQueue } from '../../common/keyed-queue';
 import { settleEach } from '../../common/settle-each';
 import { LinkOps } from '../host/link-ops';
 import { SandboxRouteOps } from '../host/sandbox-route-ops';
-import { addressOf } from '../../domain/address';
+import { addressOf, contains, parseSubnet } from '../../domain/address';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord } from '../ovn/ovn.model';
@@ -74,21 +74,36 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
    * for the usual container alone in its vrf.
    */
   afterJoin(sandboxKey: string, joined: EndpointRecord): void {
-    const net = this.nb.findNetwork(joined.networkId);
-    // An isolated network (the default without -o vrf, as compose makes them) routes nowhere: no polling of
-    // the sandbox, no processes beside dockerd's container start.
-    const routed = net && !net.isolated ? this.nb.vrfSubnets(net.vrf).length : 0;
-    if (!joined.address || (routed <= 1 && !this.hasOtherPorts(sandboxKey, joined.lspName))) return;
-    void this.settle(sandboxKey, addressOf(joined.address), vethNames(joined.endpointId).peer, joined.lspName).catch((e: unknown) =>
-      this.logger.warn(`routes of sandbox ${sandboxKey} after Join of ${joined.endpointId}: ${(e as Error).message}`),
-    );
+    const warn = (e: unknown) =>
+      this.logger.warn(`routes of sandbox ${sandboxKey} after Join of ${joined.endpointId}: ${(e as Error).message}`);
+    // The Join itself is done: a database going away now costs the routes (the next vrf change brings
+    // them), never the Join, which dockerd would undo.
+    try {
+      const net = this.nb.findNetwork(joined.networkId);
+      // An isolated network (the default without -o vrf, as compose makes them) routes nowhere: no polling
+      // of the sandbox, no processes beside dockerd's container start.
+      const routed = net && !net.isolated ? this.nb.vrfSubnets(net.vrf).length : 0;
+      if (!joined.address || (routed <= 1 && !this.hasOtherPorts(sandboxKey, joined.lspName))) return;
+      void this.settle(sandboxKey, addressOf(joined.address), vethNames(joined.endpointId).peer, joined.lspName).catch(warn);
+    } catch (e) {
+      warn(e);
+    }
   }
 
-  /** After Leave: the routes that went via the departed interface come back via another network of the vrf. */
-  afterLeave(sandboxKey: string | undefined): void {
-    if (!sandboxKey || !this.hasOtherPorts(sandboxKey)) return;
+  /**
+   * After Leave: the routes that went via the departed interface come back via another network of the vrf.
+   * dockerd takes that interface out of the sandbox only once Leave has answered (libnetwork sbLeave), so
+   * its address may still be there: `leftSubnets`, the subnets of the network left, count as gone.
+   */
+  afterLeave(sandboxKey: string | undefined, leftSubnets: string[] = []): void {
+    try {
+      if (!sandboxKey || !this.hasOtherPorts(sandboxKey)) return;
+    } catch (e) {
+      this.logger.warn(`routes of sandbox ${sandboxKey} after Leave: ${(e as Error).message}`);
+      return;
+    }
     void this.queue
-      .run(sandboxKey, () => this.sync(sandboxKey))
+      .run(sandboxKey, () => this.sync(sandboxKey, [], leftSubnets))
       .catch((e: unknown) => this.logger.warn(`routes of sandbox ${sandboxKey} after Leave: ${(e as Error).message}`));
   }
 
@@ -188,9 +203,11 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     else this.logger.debug(`sandbox ${sandboxKey}: ${ip} did not appear; its routes follow on the next vrf change`);
   }
 
-  private async sync(sandboxKey: string, joiningNetworks: string[] = []): Promise<void> {
-    const state = await this.ops.read(sandboxKey);
-    if (!state) return;
+  private async sync(sandboxKey: string, joiningNetworks: string[] = [], leftSubnets: string[] = []): Promise<void> {
+    const read = await this.ops.read(sandboxKey);
+    if (!read) return;
+    const left = leftSubnets.map((s) => parseSubnet(s));
+    const state = { ...read, addresses: read.addresses.filter((a) => !left.some((s) => contains(s, addressOf(a)))) };
     const plan = planSandboxRoutes(this.endpointsIn(sandboxKey, joiningNetworks), (vrf) => this.nb.vrfSubnets(vrf), state);
     if (plan.add.length === 0 && plan.remove.length === 0) return;
     await this.ops.apply(sandboxKey, plan);
