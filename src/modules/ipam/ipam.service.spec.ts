@@ -91,6 +91,22 @@ describe(IpamService.name, () => {
     }
   });
 
+  it('refuses an --ip-range that holds no address a container may get (only the network or broadcast address)', async () => {
+    const ipam = new IpamService(new MemoryPools());
+    for (const [pool, range] of [
+      ['10.8.0.0/24', '10.8.0.255/32'],
+      ['10.8.0.0/24', '10.8.0.0/32'],
+      ['fd00:8::/64', 'fd00:8::/128'],
+    ]) {
+      await assert.rejects(
+        ipam.requestPool({ AddressSpace: 'ovn-local', Pool: pool, SubPool: range, Options: null, V6: pool!.includes(':') }),
+        (e: Error) => e instanceof BadRequestError && /holds no address a container may get/.test(e.message),
+        range,
+      );
+    }
+    assert.ok(await poolOf(ipam, '10.8.0.0/24', '10.8.0.254/32'), 'the last usable address alone is a range');
+  });
+
   describe('gateway', () => {
     it('is the first usable address, and containers never get it', async () => {
       const pools = new MemoryPools();

@@ -46,6 +46,11 @@ export class IpamService {
     if (range && (range.family !== subnet.family || range.first < subnet.first || range.last > subnet.last)) {
       throw new BadRequestError(`--ip-range ${req.SubPool} is not inside the subnet ${subnet.cidr}`);
     }
+    // A range of only the network or broadcast address would make every container start fail later.
+    const usable = usableBounds(subnet);
+    if (range && (range.last < usable.first || range.first > usable.last)) {
+      throw new BadRequestError(`--ip-range ${req.SubPool} holds no address a container may get in ${subnet.cidr}`);
+    }
     const space = req.Options?.vrf ?? req.AddressSpace ?? LOCAL_SPACE;
     if (!SPACE_NAME.test(space)) throw new BadRequestError(`vrf/address space "${space}" must be 1-32 letters, digits, '.', '_' or '-'`);
     const ref: PoolRef = { space, subnet, range };
@@ -65,7 +70,7 @@ export class IpamService {
       req.Options?.RequestAddressType === GATEWAY_REQUEST
         ? await this.pools.reserveGateway(
             key,
-            (pool) => wanted ?? pool.gateway ?? pickFree(ref.subnet, undefined, pool) ?? this.exhausted(ref),
+            (pool) => wanted ?? pool.gateway ?? pickFree(ref.subnet, undefined, pool) ?? this.exhausted({ ...ref, range: undefined }),
           )
         : await this.pools.allocate(key, (pool) => wanted ?? pickFree(ref.subnet, ref.range, pool) ?? this.exhausted(ref));
     return { Address: `${ip}/${ref.subnet.prefix}`, Data: {} };
