@@ -132,9 +132,21 @@ describe('reliability', () => {
     const other = `other-host-${randomBytes(3).toString('hex')}`;
     try {
       await sleep(200);
-      // What another host's driver writes for its network: a switch of ours, a vrf change for every host,
-      // whose sandboxes' routes are then looked at (through this host's OVS DB, which is down).
-      await stack.nbctl('ls-add', other, '--', 'set', 'Logical_Switch', other, 'external_ids:"docker-ovn:owner"="docker-ovn-driver"');
+      // What another host's driver writes for a routed network (a gateway, not isolated): a switch of ours,
+      // a vrf change for every host, whose sandboxes' routes are then looked at (through this host's OVS DB,
+      // which is down).
+      await stack.nbctl(
+        'ls-add',
+        other,
+        '--',
+        'set',
+        'Logical_Switch',
+        other,
+        'external_ids:"docker-ovn:owner"="docker-ovn-driver"',
+        'external_ids:"docker-ovn:vrf"="default"',
+        'external_ids:"docker-ovn:subnet"="10.55.0.0/24"',
+        'external_ids:"docker-ovn:gateway"="10.55.0.1"',
+      );
       await sleep(1000); // the resync starts 100 ms after the change
       assert.equal((await driver.post('/NetworkDriver.GetCapabilities')).status, 200, 'the driver still answers');
       await waitFor(() => driver.logs.includes('sandbox routes: resync put off'), { timeoutMs: 5000, what: 'the resync put off' });

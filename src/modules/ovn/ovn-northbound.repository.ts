@@ -101,13 +101,23 @@ function refuseOtherGateway(sw: SwitchRow, spec: NetworkSpec): void {
 /** Switch keys that decide which subnets a vrf routes. */
 const ROUTING_KEYS = [VRF_KEY, SUBNET_KEY, SUBNET6_KEY, GATEWAY_KEY, GATEWAY6_KEY, ISOLATED_KEY];
 
-/** A switch of this driver came, went, or changed what its vrf routes. */
+/** A switch that is one of its vrf's routed subnets (vrfSubnets): with a gateway, and not isolated. */
+function routed(ids: Record<string, string> | undefined): boolean {
+  return !!ids && !!(ids[GATEWAY_KEY] || ids[GATEWAY6_KEY]) && ids[ISOLATED_KEY] !== 'true';
+}
+
+/**
+ * A switch of this driver came, went, or changed what its vrf routes. One that is no routed subnet (isolated,
+ * as compose's networks are by default, or without a gateway) coming or going changes no container's routes.
+ */
 function changesVrfRouting(c: RowChange<NbTables>): boolean {
   if (c.table !== NB.Logical_Switch) return false;
   const before = c.old?.external_ids;
   const after = c.new?.external_ids;
   if (!isOwned(before) && !isOwned(after)) return false;
-  return c.type !== 'update' || ROUTING_KEYS.some((k) => before?.[k] !== after?.[k]);
+  if (c.type === 'insert') return routed(after);
+  if (c.type === 'delete') return routed(before);
+  return ROUTING_KEYS.some((k) => before?.[k] !== after?.[k]);
 }
 
 /**
