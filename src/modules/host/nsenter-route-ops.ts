@@ -2,6 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { stat, statfs } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { Injectable } from '@nestjs/common';
+import { Semaphore } from '../../common/semaphore';
 import { DriverError } from '../../protocol/errors';
 import { SANDBOX_ROUTE_PROTO, SandboxRoute, SandboxRouteOps, SandboxState } from './sandbox-route-ops';
 
@@ -12,6 +13,12 @@ const TIMEOUT_MS = 5000;
  * have metric 0 in IPv4, 256 in IPv6), so an address dockerd programs later never collides with one.
  */
 const METRIC = '4000';
+/**
+ * nsenter processes at once, whatever asks: Joins on several networks, Leaves and resyncs each start their
+ * own, and `compose up --scale` of hundreds would otherwise fork hundreds of them together, each then
+ * running into its timeout.
+ */
+const MAX_PROCESSES = 12;
 
 interface IpAddr {
   ifname: string;
@@ -35,6 +42,8 @@ const GONE = /No such file or directory|Invalid argument|reassociate/;
  */
 @Injectable()
 export class NsenterRouteOps extends SandboxRouteOps {
+  private readonly processes = new Semaphore(MAX_PROCESSES);
+
   async read(sandboxKey: string): Promise<SandboxState | undefined> {
     if (!(await this.exists(sandboxKey))) return undefined;
     try {
@@ -61,7 +70,12 @@ export class NsenterRouteOps extends SandboxRouteOps {
       ...change.add.map((r) => `route replace ${r.destination} via ${r.via} proto ${SANDBOX_ROUTE_PROTO} metric ${METRIC}`),
     ];
     if (lines.length === 0 || !(await this.exists(sandboxKey))) return;
-    const stderr = await new Promise<string>((resolve, reject) => {
+    const stderr = await this.processes.run(() => this.batch(sandboxKey, lines));
+    if (stderr && !GONE.test(stderr)) throw new Error(`routes in ${sandboxKey}: ${stderr.trim()}`);
+  }
+
+  private batch(sandboxKey: string, lines: string[]): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
       // -force: one refused line (a route that went with its interface) does not stop the others.
       const child = spawn('nsenter', [`--net=${sandboxKey}`, 'ip', '-force', '-batch', '-'], {
         stdio: ['pipe', 'ignore', 'pipe'],
@@ -73,7 +87,6 @@ export class NsenterRouteOps extends SandboxRouteOps {
       child.on('close', (code) => (code === 0 ? resolve('') : resolve(err || `exit ${code}`)));
       child.stdin.end(`${lines.join('\n')}\n`);
     });
-    if (stderr && !GONE.test(stderr)) throw new Error(`routes in ${sandboxKey}: ${stderr.trim()}`);
   }
 
   /**
@@ -103,7 +116,7 @@ export class NsenterRouteOps extends SandboxRouteOps {
   }
 
   private async ip<T>(sandboxKey: string, args: string[]): Promise<T> {
-    const { stdout } = await run('nsenter', [`--net=${sandboxKey}`, 'ip', ...args], { timeout: TIMEOUT_MS });
+    const { stdout } = await this.processes.run(() => run('nsenter', [`--net=${sandboxKey}`, 'ip', ...args], { timeout: TIMEOUT_MS }));
     return JSON.parse(stdout || '[]') as T;
   }
 }
