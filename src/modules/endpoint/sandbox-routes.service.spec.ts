@@ -234,6 +234,38 @@ describe(SandboxRoutesService.name, () => {
     }
   });
 
+  it('looks again after a failed look (an `ip` timing out under load), and gives up after a few', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const warn = mock.method(Logger.prototype, 'warn', () => undefined);
+    try {
+      const ovs = { ownedPorts: () => [{ sandboxKey: SANDBOX, ifaceId: 'e' }] } as unknown as LocalSwitchRepository;
+      const run = async (failing: number) => {
+        const sandbox = new (class extends CountingSandbox {
+          override read(): Promise<SandboxState | undefined> {
+            return ++this.reads <= failing ? Promise.reject(new Error('nsenter timed out')) : super.read().then(() => this.state());
+          }
+          state(): SandboxState {
+            return { addresses: ['10.1.0.5/24'], routes: [] };
+          }
+        })();
+        const { service } = onVrfChanges(ovs, sandbox);
+        service.afterJoin(SANDBOX, { networkId: 'n', endpointId: 'e'.repeat(64), lspName: 'e', address: '10.1.0.5/24' } as EndpointRecord);
+        for (let i = 0; i < 100; i++) await tick(200);
+        service.onApplicationShutdown();
+        return sandbox;
+      };
+      const recovered = await run(2);
+      assert.deepEqual(recovered.applied, [{ add: [{ destination: '10.2.0.0/24', via: '10.1.0.1' }], remove: [] }]);
+      assert.equal(warn.mock.callCount(), 0);
+      const broken = await run(Infinity);
+      assert.equal(broken.reads, 5, 'five looks, then given up');
+      assert.match(String(warn.mock.calls[0]?.arguments[0]), /after Join of e+: nsenter timed out/);
+    } finally {
+      warn.mock.restore();
+      mock.timers.reset();
+    }
+  });
+
   it('stops looking into a sandbox once its endpoint has left (a container that exited at once)', async () => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     try {

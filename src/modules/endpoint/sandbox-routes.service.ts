@@ -14,6 +14,9 @@ import { planSandboxRoutes, type SandboxEndpoint } from './sandbox-route-plan';
 const SETTLE_TIMEOUT_MS = 60_000;
 const SETTLE_FIRST_MS = 10;
 const SETTLE_MAX_MS = 500;
+/** Looks that may fail (an `ip` timing out under load) before the routes are given up, and their spacing. */
+const SETTLE_TRIES_ON_ERROR = 5;
+const SETTLE_ERROR_BACKOFF_MS = 1_000;
 /** How long the move of the container's veth end is watched every SETTLE_FIRST_MS before backing off. */
 const SETTLE_WATCH_MS = 3_000;
 /** vrf changes arrive in bursts (a compose file creates its networks together): one resync per burst. */
@@ -173,6 +176,8 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     const start = Date.now();
     const deadline = start + SETTLE_TIMEOUT_MS;
     let moved = false;
+    let failure: Error | undefined;
+    let failures = 0;
     for (let delay = SETTLE_FIRST_MS; !this.closed && Date.now() < deadline; delay = Math.min(delay * 1.5, SETTLE_MAX_MS)) {
       await new Promise((r) => setTimeout(r, delay));
       if (!moved) {
@@ -187,13 +192,22 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
       }
       // Left already (a container that exited at once, whose namespace file lingers): no more looks.
       if (!this.holds(sandboxKey, lspName)) return;
-      const state = await this.ops.read(sandboxKey);
-      if (state?.addresses.some((a) => addressOf(a) === ip)) {
-        await this.queue.run(sandboxKey, () => this.sync(sandboxKey));
-        return;
+      try {
+        const state = await this.ops.read(sandboxKey);
+        if (state?.addresses.some((a) => addressOf(a) === ip)) {
+          await this.queue.run(sandboxKey, () => this.sync(sandboxKey));
+          return;
+        }
+      } catch (e) {
+        // An `ip` that timed out on a busy host: tried again a few times, a second apart, not given up at once.
+        failure = e as Error;
+        if (++failures >= SETTLE_TRIES_ON_ERROR) throw failure;
+        this.logger.debug(`sandbox ${sandboxKey}: ${failure.message}; trying again`);
+        await new Promise((r) => setTimeout(r, SETTLE_ERROR_BACKOFF_MS));
       }
     }
     if (this.closed) return;
+    if (failure) throw failure;
     // Not silent when the namespace itself never became reachable: every routed container would lack its routes.
     const why = await this.ops.diagnose(sandboxKey);
     if (why)
