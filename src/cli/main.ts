@@ -27,6 +27,21 @@ import {
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
+/** The driver answered, but cannot serve this now (NB or OVS away): exit 1, as `status` says not ready. */
+class NotReadyError extends Error {}
+
+/**
+ * The target's readiness answer: 200 or 503 from a driver; anything else is not a driver's HTTP listener
+ * (the plugin socket serves no operator paths; another program on the port).
+ */
+async function readyz(t: Target): Promise<Awaited<ReturnType<typeof get>>> {
+  const r = await get(t, '/readyz');
+  if (r.status !== 200 && r.status !== 503) {
+    throw new UnreachableError(`${t.socket ?? t.url} answered /readyz with ${r.status}: not a docker-ovn-driver HTTP listener`);
+  }
+  return r;
+}
+
 function version(): string {
   const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
   return pkg.version;
@@ -47,6 +62,7 @@ function json(program: Command): boolean {
 
 async function database(t: Target): Promise<DatabaseView> {
   const r = await get(t, '/NetworkDriver.Database');
+  if (r.status === 503) throw new NotReadyError(`the driver is not ready: ${(r.body as { Err?: string }).Err ?? JSON.stringify(r.body)}`);
   if (r.status !== 200) throw new UnreachableError(`/NetworkDriver.Database answered ${r.status}: ${JSON.stringify(r.body)}`);
   return r.body as DatabaseView;
 }
@@ -60,8 +76,11 @@ function endpointsOfContainer(container: string): string[] {
     })
       .split(/\s+/)
       .filter(Boolean);
-  } catch {
-    // not a container docker knows: take it as an endpoint id (prefix)
+  } catch (e) {
+    // not a container docker knows: take it as an endpoint id (prefix). No docker command at all (inside the
+    // managed plugin): said, since an empty answer would otherwise read as "no such container".
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      process.stderr.write(`docker-ovn-driver: no docker command here: taking ${container} as an endpoint id\n`);
     return [container];
   }
 }
@@ -95,7 +114,7 @@ export function buildProgram(): Command {
     .description('ready or not and why, versions, NB remote, chassis, counts')
     .action(async () => {
       const t = target(program);
-      const ready = await get(t, '/readyz');
+      const ready = await readyz(t);
       const readiness = ready.body as { status: string; nb: string; ovs: string };
       const db = ready.status === 200 ? await database(t) : undefined;
       const status = {
@@ -155,7 +174,7 @@ export function buildProgram(): Command {
     .option('--underlay-mtu <n>', 'MTU of the network between hosts', (v) => Number(v), 1500)
     .action(async (opts: { ovnRundir: string; underlayMtu: number }) => {
       const t = target(program);
-      const ready = await get(t, '/readyz');
+      const ready = await readyz(t);
       const db = await database(t).catch(() => undefined);
       const bridge = (await get(t, '/debug/bridge').catch(() => undefined))?.body as { Bridge?: string; UUID?: string } | undefined;
       const orphans = await get(t, '/debug/orphans').catch(() => undefined);
@@ -179,7 +198,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
     process.stderr.write(`docker-ovn-driver: ${(err as Error).message}\n`);
-    return EXIT_USAGE;
+    return err instanceof NotReadyError ? EXIT_FAILED : EXIT_USAGE;
   }
 }
 
