@@ -31,10 +31,9 @@ export function findRouter(nb: NbClient, vrf: string): RouterRow | undefined {
 export function refuseForeignRow(nb: NbClient, table: typeof NB.Logical_Switch | typeof NB.Logical_Router, name: string): void {
   for (const row of nb.cache.table(table).values()) {
     if (row.name !== name) continue;
-    const kind = table === NB.Logical_Switch ? 'Logical_Switch' : 'Logical_Router';
     throw new ConflictError(
       'NAME_TAKEN',
-      `OVN Northbound already has a ${kind} named ${name} (${row._uuid}) that is not one of this driver's (or was made by an earlier release); remove or rename it (ovn-nbctl ${table === NB.Logical_Switch ? 'ls-del' : 'lr-del'} ${row._uuid}) or use another vrf`,
+      `OVN Northbound already has a ${table} named ${name} (${row._uuid}) that is not one of this driver's (or was made by an earlier release); remove or rename it (ovn-nbctl ${table === NB.Logical_Switch ? 'ls-del' : 'lr-del'} ${row._uuid}) or use another vrf`,
     );
   }
 }
