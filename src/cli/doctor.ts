@@ -107,16 +107,18 @@ export function driverChecks(
             fix: "ovs-vsctl set open_vswitch . external_ids:ovn-encap-ip=<this host's underlay IP> external_ids:ovn-encap-type=geneve",
           },
     );
-  const tooBig = db.Networks.filter((n) => n.Mtu !== undefined && n.Mtu + GENEVE_OVERHEAD > underlayMtu);
+  // The tunnel this host uses: its first encap type, over the family of its encap address (IPv6 costs 20 more).
+  const overhead = tunnelOverhead((host.EncapType ?? 'geneve').split(',')[0]!, host.EncapIp?.includes(':') ? 6 : 4) ?? GENEVE_OVERHEAD;
+  const tooBig = db.Networks.filter((n) => n.Mtu !== undefined && n.Mtu + overhead > underlayMtu);
   checks.push(
     tooBig.length === 0
-      ? { name: 'MTU fits Geneve', ok: true, detail: `networks at most ${underlayMtu - GENEVE_OVERHEAD}` }
+      ? { name: 'MTU fits Geneve', ok: true, detail: `networks at most ${underlayMtu - overhead}` }
       : {
           name: 'MTU fits Geneve',
           ok: false,
           warning: true,
-          detail: `${tooBig.map((n) => `${n.NetworkID.slice(0, 12)} mtu ${n.Mtu}`).join(', ')} > ${underlayMtu} - ${GENEVE_OVERHEAD}`,
-          fix: `create the networks with -o mtu=${underlayMtu - GENEVE_OVERHEAD}, or without -o mtu (the driver then leaves the tunnel its room); cross-host traffic is otherwise dropped`,
+          detail: `${tooBig.map((n) => `${n.NetworkID.slice(0, 12)} mtu ${n.Mtu}`).join(', ')} > ${underlayMtu} - ${overhead}`,
+          fix: `create the networks with -o mtu=${underlayMtu - overhead}, or without -o mtu (the driver then leaves the tunnel its room); cross-host traffic is otherwise dropped`,
         },
   );
   return checks;

@@ -78,6 +78,15 @@ describe('doctor checks', () => {
     );
   });
 
+  it('counts the tunnel over an IPv6 underlay (78 bytes of Geneve) when the encap address is IPv6', () => {
+    const v6 = { ...db, Host: { SystemId: 'host-1', EncapIp: 'fd00::1' }, Networks: [{ ...db.Networks[0]!, Mtu: 1442 }] };
+    const mtu = driverChecks({ nb: 'ready', ovs: 'ready' }, v6, { Bridge: 'br-int', UUID: 'u' }, 1500).find(
+      (c) => c.name === 'MTU fits Geneve',
+    )!;
+    assert.deepEqual([mtu.ok, mtu.warning], [false, true]);
+    assert.match(mtu.fix!, /-o mtu=1422/);
+  });
+
   it('leaves the bridge and chassis checks out while the OVS session is not ready (their fixes would be wrong)', () => {
     const empty = { ...db, Host: {} };
     const names = driverChecks({ nb: 'ready', ovs: 'connecting' }, empty, undefined, 1500).map((c) => c.name);
