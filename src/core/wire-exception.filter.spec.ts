@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import type { ArgumentsHost } from '@nestjs/common';
+import { describe, it, mock } from 'node:test';
+import { Logger, type ArgumentsHost } from '@nestjs/common';
 import { OvsdbConflictError, OvsdbDisconnectedError, OvsdbOpError, OvsdbTimeoutError } from 'ovsdb-client';
-import { ConflictError } from '../protocol/errors';
+import { ConflictError, UnavailableError } from '../protocol/errors';
 import { WireExceptionFilter } from './wire-exception.filter';
 
 /** Runs the filter on one exception as if it came from `url`; returns what the reply was given. */
-function answer(exception: unknown, url = '/NetworkDriver.CreateEndpoint'): { status: number; body: { Err: string } } {
+function answer(exception: unknown, url = '/NetworkDriver.CreateEndpoint', method = 'POST'): { status: number; body: { Err: string } } {
   const sent: { status?: number; body?: { Err: string } } = {};
   const reply = {
     status(code: number) {
@@ -21,7 +21,7 @@ function answer(exception: unknown, url = '/NetworkDriver.CreateEndpoint'): { st
       return reply;
     },
   };
-  const host = { switchToHttp: () => ({ getRequest: () => ({ url }), getResponse: () => reply }) } as unknown as ArgumentsHost;
+  const host = { switchToHttp: () => ({ getRequest: () => ({ url, method }), getResponse: () => reply }) } as unknown as ArgumentsHost;
   new WireExceptionFilter().catch(exception, host);
   return { status: sent.status!, body: sent.body! };
 }
@@ -41,6 +41,20 @@ describe(WireExceptionFilter.name, () => {
       status: 409,
       body: { Err: 'CreateNetwork: OVN Northbound kept changing under this request (20 attempts); try again' },
     });
+  });
+
+  it("logs a verb's 503 as a warning, an operator GET's (a page polling during an outage) at debug", () => {
+    const warn = mock.method(Logger.prototype, 'warn', () => undefined);
+    const debug = mock.method(Logger.prototype, 'debug', () => undefined);
+    try {
+      const down = new UnavailableError('OVN Northbound DB is not connected');
+      assert.equal(answer(down).status, 503);
+      assert.equal(answer(down, '/debug/topology', 'GET').status, 503);
+      assert.deepEqual([warn.mock.callCount(), debug.mock.callCount()], [1, 1]);
+    } finally {
+      warn.mock.restore();
+      debug.mock.restore();
+    }
   });
 
   it('keeps a driver error its own status and message', () => {

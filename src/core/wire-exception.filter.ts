@@ -23,16 +23,22 @@ export class WireExceptionFilter implements ExceptionFilter {
     const req = ctx.getRequest<FastifyRequest>();
     const reply = ctx.getResponse<FastifyReply>();
     const verb = verbOf(req.url);
-    const [status, message] = this.describe(exception, verb);
+    const [status, message] = this.describe(exception, verb, req.method === 'GET');
     void reply
       .status(status)
       .header('content-type', 'application/json')
       .send({ Err: `${verb}: ${message}` });
   }
 
-  private describe(exception: unknown, verb: string): [number, string] {
+  /**
+   * `read`: an operator's GET (the Database view, /debug/*, the topology page's poll every 2 s), whose 503
+   * while a DB is away is logged at debug: the DB's own failure is logged once per cause already, and a page
+   * left open would otherwise repeat it every poll.
+   */
+  private describe(exception: unknown, verb: string, read = false): [number, string] {
     if (exception instanceof DriverError) {
-      if (exception.status >= 500) this.logger.warn({ code: exception.code, verb }, exception.message);
+      if (exception.status >= 500)
+        (read ? this.logger.debug : this.logger.warn).call(this.logger, { code: exception.code, verb }, exception.message);
       return [exception.status, exception.message];
     }
     // A DB that hangs or drops mid-transaction is the same condition as one that is down before the verb
