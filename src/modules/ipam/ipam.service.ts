@@ -8,7 +8,7 @@ import type {
   RequestPoolRequest,
   RequestPoolResponse,
 } from '../../protocol/ipam.dto';
-import { canonicalIp, contains, parseSubnet } from '../../domain/address';
+import { canonicalIp, contains, ipValue, parseSubnet } from '../../domain/address';
 import { AddressPoolRepository } from '../ovn/address-pool.repository';
 import { pickFree, usableBounds } from './address-picker';
 import { formatPoolId, parsePoolId, poolKey, PoolRef, SPACE_NAME } from './pool-id';
@@ -89,7 +89,8 @@ export class IpamService {
       throw new BadRequestError(`"${address}" is not an IP address`);
     }
     const bounds = usableBounds(ref.subnet);
-    const v = parseSubnet(`${ip}/${ref.subnet.family === 4 ? 32 : 128}`).first;
+    // Not parseSubnet(ip/32): a cache entry per address would push the pools' subnets out of its cache.
+    const v = ipValue(ip);
     if (!contains(ref.subnet, ip) || v < bounds.first || v > bounds.last) {
       throw new BadRequestError(`address ${ip} is not a usable address of pool ${ref.subnet.cidr}`);
     }
