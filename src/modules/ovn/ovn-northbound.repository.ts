@@ -7,7 +7,8 @@ import { lookup } from './cache-indexes';
 import { endpointOf, lspAddresses, networksOf, storedNetwork } from './network-records';
 import { NorthboundRepository } from './northbound.repository';
 import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
-import { findRouter, gatewayOps, refuseForeignRow, removeGatewayOps } from './router-ops';
+import { refuseForeignRow } from './foreign-row';
+import { findRouter, gatewayOps, removeGatewayOps } from './router-ops';
 import {
   endpointPolicyOps,
   isolationMatch,
