@@ -176,7 +176,6 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     const start = Date.now();
     const deadline = start + SETTLE_TIMEOUT_MS;
     let moved = false;
-    let failure: Error | undefined;
     let failures = 0;
     for (let delay = SETTLE_FIRST_MS; !this.closed && Date.now() < deadline; delay = Math.min(delay * 1.5, SETTLE_MAX_MS)) {
       await new Promise((r) => setTimeout(r, delay));
@@ -200,14 +199,12 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
         }
       } catch (e) {
         // An `ip` that timed out on a busy host: tried again a few times, a second apart, not given up at once.
-        failure = e as Error;
-        if (++failures >= SETTLE_TRIES_ON_ERROR) throw failure;
-        this.logger.debug(`sandbox ${sandboxKey}: ${failure.message}; trying again`);
+        if (++failures >= SETTLE_TRIES_ON_ERROR) throw e;
+        this.logger.debug(`sandbox ${sandboxKey}: ${(e as Error).message}; trying again`);
         await new Promise((r) => setTimeout(r, SETTLE_ERROR_BACKOFF_MS));
       }
     }
     if (this.closed) return;
-    if (failure) throw failure;
     // Not silent when the namespace itself never became reachable: every routed container would lack its routes.
     const why = await this.ops.diagnose(sandboxKey);
     if (why)
