@@ -1,4 +1,5 @@
 import { Row, WireRow, applyDiff, decodeRow, valueEquals } from './codec';
+import { OvsdbProtocolError } from './errors';
 import { DatabaseSchema, TableSchema, columnOf, tableOf } from './schema';
 import type { LooseTables, TableMap, TableOf } from './typed';
 
@@ -57,10 +58,26 @@ function keyString(k: IndexKey): string {
  */
 class Index {
   private readonly map = new Map<string, Row | Map<string, Row>>();
-  constructor(readonly keysOf: MultiIndexFn) {}
+  constructor(
+    private readonly keysOf: MultiIndexFn,
+    private readonly onError: (row: Row, err: unknown) => void,
+  ) {}
+
+  /**
+   * A key function that throws on a row (a client index meeting data it did not expect) leaves that row out
+   * of this index, on add and remove alike, instead of leaving the cache half-updated.
+   */
+  private keys(row: Row): readonly IndexKey[] {
+    try {
+      return this.keysOf(row);
+    } catch (err) {
+      this.onError(row, err);
+      return NO_KEYS;
+    }
+  }
 
   add(row: Row): void {
-    for (const k of this.keysOf(row)) {
+    for (const k of this.keys(row)) {
       const ks = keyString(k);
       const held = this.map.get(ks);
       if (held === undefined || (!(held instanceof Map) && held._uuid === row._uuid)) this.map.set(ks, row);
@@ -77,7 +94,7 @@ class Index {
   }
 
   remove(row: Row): void {
-    for (const k of this.keysOf(row)) {
+    for (const k of this.keys(row)) {
       const ks = keyString(k);
       const held = this.map.get(ks);
       if (held === undefined) continue;
@@ -119,6 +136,8 @@ export class OvsdbCache<M extends TableMap = LooseTables> {
   private readonly tables = new Map<string, TableState>();
   private readonly clientIndexes = new Map<string, Map<string, MultiIndexFn>>();
   private schema?: DatabaseSchema;
+  /** Told of a row an index's key function threw on (the row is left out of that index). */
+  onIndexError: (table: string, index: string, uuid: string, err: unknown) => void = () => undefined;
 
   /** The monitored tables' names. */
   get tableNames(): string[] {
@@ -152,7 +171,7 @@ export class OvsdbCache<M extends TableMap = LooseTables> {
     defs.set(name, fn);
     const st = this.tables.get(table);
     if (st) {
-      const idx = new Index(fn);
+      const idx = this.index(table, name, fn);
       for (const row of st.rows.values()) idx.add(row);
       st.indexes.set(name, idx);
     }
@@ -163,6 +182,10 @@ export class OvsdbCache<M extends TableMap = LooseTables> {
     const idx = this.state(table).indexes.get(name);
     if (!idx) throw new TypeError(`no index ${name} on ${table}`);
     return idx.lookup(key) as unknown[] as M[K][];
+  }
+
+  private index(table: string, name: string, fn: MultiIndexFn): Index {
+    return new Index(fn, (row, err) => this.onIndexError(table, name, row._uuid, err));
   }
 
   private state(name: string): TableState {
@@ -193,9 +216,9 @@ export class OvsdbCache<M extends TableMap = LooseTables> {
       for (const cols of ts.indexes) {
         if (!cols.every((c) => columns.includes(c))) continue;
         const fn: IndexFn = cols.length === 1 ? (r) => r[cols[0]] : (r) => cols.map((c) => r[c]);
-        indexes.set(cols.join(','), new Index(single(fn)));
+        indexes.set(cols.join(','), this.index(name, cols.join(','), single(fn)));
       }
-      for (const [iname, fn] of this.clientIndexes.get(name) ?? []) indexes.set(iname, new Index(fn));
+      for (const [iname, fn] of this.clientIndexes.get(name) ?? []) indexes.set(iname, this.index(name, iname, fn));
       const rows = prev ? prev.rows : new Map<string, Row>();
       for (const idx of indexes.values()) for (const row of rows.values()) idx.add(row);
       this.tables.set(name, { schema: ts, columns, rows, indexes });
@@ -220,8 +243,7 @@ export class OvsdbCache<M extends TableMap = LooseTables> {
    * Applies a `monitor` <table-updates> (RFC 7047 §4.1.6): "new" is the whole row, absent "new" deletes.
    * @internal
    */
-  applyUpdate(updates: Record<string, Record<string, { old?: WireRow; new?: WireRow }>>): RowChange[] {
-    const changes: RowChange[] = [];
+  applyUpdate(updates: Record<string, Record<string, { old?: WireRow; new?: WireRow }>>, changes: RowChange[] = []): RowChange[] {
     for (const [table, rows] of Object.entries(updates ?? {})) {
       const st = this.tables.get(table);
       if (!st) continue;
@@ -236,10 +258,12 @@ export class OvsdbCache<M extends TableMap = LooseTables> {
   /**
    * Applies `update2`/`update3` <table-updates2> (ovsdb-server(7) monitor_cond): initial/insert carry the
    * row (default-valued columns omitted), modify carries only changed columns as diffs, delete is null.
+   * Changes are pushed to `changes` as they are applied, so a caller still has them when a later row throws
+   * (a `modify` of a row the cache lacks: the cache no longer matches the server, lib/ovsdb-idl.c's
+   * OVSDB_IDL_UPDATE_INCONSISTENT).
    * @internal
    */
-  applyUpdate2(updates: Record<string, Record<string, Record<string, WireRow | null>>>): RowChange[] {
-    const changes: RowChange[] = [];
+  applyUpdate2(updates: Record<string, Record<string, Record<string, WireRow | null>>>, changes: RowChange[] = []): RowChange[] {
     for (const [table, rows] of Object.entries(updates ?? {})) {
       const st = this.tables.get(table);
       if (!st) continue;
@@ -248,7 +272,7 @@ export class OvsdbCache<M extends TableMap = LooseTables> {
           this.put(st, table, uuid, decodeRow(st.schema, uuid, (u.initial ?? u.insert)!, st.columns), changes);
         } else if (u.modify) {
           const old = st.rows.get(uuid);
-          if (!old) continue;
+          if (!old) throw new OvsdbProtocolError(`update modifies ${table} row ${uuid}, which the cache does not hold`);
           const row: Row = { ...old };
           for (const [c, diff] of Object.entries(u.modify)) row[c] = applyDiff(columnOf(st.schema, c).type, old[c], diff);
           this.put(st, table, uuid, row, changes);
@@ -265,8 +289,11 @@ export class OvsdbCache<M extends TableMap = LooseTables> {
    * rows gone while disconnected become deletes, changed rows updates, new rows inserts.
    * @internal
    */
-  replaceAll(updates: Record<string, Record<string, Record<string, WireRow | null>>>, version: 1 | 2): RowChange[] {
-    const changes: RowChange[] = [];
+  replaceAll(
+    updates: Record<string, Record<string, Record<string, WireRow | null>>>,
+    version: 1 | 2,
+    changes: RowChange[] = [],
+  ): RowChange[] {
     for (const [table, st] of this.tables) {
       const incoming = (updates ?? {})[table] ?? {};
       for (const uuid of [...st.rows.keys()]) {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ChangeBatch, OvsdbCache, RowChange } from './cache';
 import { ZERO_UUID } from './codec';
 import { CACHE_MONITOR, ConnectionLoop, ResolvedOptions, SERVER_MONITOR } from './connection';
-import { OvsdbDisconnectedError, OvsdbTimeoutError } from './errors';
+import { OvsdbDisconnectedError, OvsdbProtocolError, OvsdbTimeoutError } from './errors';
 import { JsonRpcPeer } from './jsonrpc';
 import { OvsdbLogger, silentLogger } from './logger';
 import { MonitorMethod, serverMonitorShowsLoss } from './monitor';
@@ -54,6 +54,11 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
     this.opts = { ...DEFAULTS, ...(options as OvsdbClientOptions) };
     this.database = options.database;
     this.log = options.logger ?? silentLogger;
+    this.cache.onIndexError = (table, index, uuid, err) =>
+      this.log.warn(
+        { table, index, uuid, err: (err as Error)?.message ?? String(err) },
+        'ovsdb index key threw; row left out of that index',
+      );
     this.loop = new ConnectionLoop(this.opts, this.log, {
       isClosed: () => this._state === 'closed',
       attach: (peer, remote) => {
@@ -284,15 +289,43 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
   private onMonitorReply(method: MonitorMethod, schema: DatabaseSchema, selection: Map<string, string[]>, result: unknown): void {
     const changes: RowChange[] = this.cache.configure(schema, selection);
     this._schema = schema;
-    if (method === 'monitor_cond_since') {
-      const [found, lastTxnId, updates] = result as [boolean, string, never];
-      this.lastTxnId = lastTxnId;
-      changes.push(...(found ? this.cache.applyUpdate2(updates) : this.cache.replaceAll(updates, 2)));
-    } else {
-      changes.push(...this.cache.replaceAll(result as never, method === 'monitor' ? 1 : 2));
+    try {
+      if (method === 'monitor_cond_since') {
+        const [found, lastTxnId, updates] = result as [boolean, string, never];
+        if (found) this.cache.applyUpdate2(updates, changes);
+        else this.cache.replaceAll(updates, 2, changes);
+        this.lastTxnId = lastTxnId;
+      } else {
+        this.cache.replaceAll(result as never, method === 'monitor' ? 1 : 2, changes);
+      }
+    } catch (err) {
+      // The handshake fails and is tried again from nothing; listeners hear what was applied meanwhile.
+      this.lastTxnId = ZERO_UUID;
+      this.emitBatch({ changes, initial: false });
+      throw err;
     }
     this.setState('ready');
     this.emitBatch({ changes, initial: true });
+  }
+
+  /**
+   * Applies one monitor update. One that cannot be applied means the cache no longer matches the server:
+   * like lib/ovsdb-cs.c (ovsdb_cs_flag_inconsistency), forget where it stood and reconnect for a full
+   * resync. The transaction id moves only once its update is in, so a resume never skips one.
+   */
+  private applyUpdate(peer: JsonRpcPeer, apply: (changes: RowChange[]) => void, txnId?: string): void {
+    const changes: RowChange[] = [];
+    try {
+      apply(changes);
+    } catch (err) {
+      this.lastTxnId = ZERO_UUID;
+      this.log.error({ err: (err as Error).message }, 'ovsdb update could not be applied; resynchronizing');
+      this.emitBatch({ changes, initial: false });
+      peer.close(new OvsdbProtocolError(`inconsistent update: ${(err as Error).message}`));
+      return;
+    }
+    if (txnId !== undefined) this.lastTxnId = txnId;
+    this.emitBatch({ changes, initial: false });
   }
 
   private onNotification(peer: JsonRpcPeer, method: string, params: unknown[]): void {
@@ -304,12 +337,9 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
       return;
     }
     if (id === CACHE_MONITOR && this._schema) {
-      if (method === 'update') return this.emitBatch({ changes: this.cache.applyUpdate(params[1] as never), initial: false });
-      if (method === 'update2') return this.emitBatch({ changes: this.cache.applyUpdate2(params[1] as never), initial: false });
-      if (method === 'update3') {
-        this.lastTxnId = params[1] as string;
-        return this.emitBatch({ changes: this.cache.applyUpdate2(params[2] as never), initial: false });
-      }
+      if (method === 'update') return this.applyUpdate(peer, (c) => this.cache.applyUpdate(params[1] as never, c));
+      if (method === 'update2') return this.applyUpdate(peer, (c) => this.cache.applyUpdate2(params[1] as never, c));
+      if (method === 'update3') return this.applyUpdate(peer, (c) => this.cache.applyUpdate2(params[2] as never, c), params[1] as string);
     }
     if (method === 'locked' || method === 'stolen') {
       this.emit(method, id);
@@ -323,13 +353,16 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
     this.emit('notification', method, params);
   }
 
+  /** Each listener on its own: one that throws must not keep the batch from the others (waitFor among them). */
   private emitBatch(batch: ChangeBatch): void {
     if (batch.changes.length === 0 && !batch.initial) return;
     this.changeSeq++;
-    try {
-      this.emit('change', batch);
-    } catch (err) {
-      this.log.error({ err }, 'ovsdb change listener threw');
+    for (const listener of this.listeners('change')) {
+      try {
+        (listener as (b: ChangeBatch) => void).call(this, batch);
+      } catch (err) {
+        this.log.error({ err }, 'ovsdb change listener threw');
+      }
     }
   }
 }

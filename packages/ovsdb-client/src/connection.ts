@@ -162,20 +162,24 @@ export class ConnectionLoop {
           await peer.request(
             'monitor_cond',
             ['_Server', SERVER_MONITOR, { Database: [{ columns: ['leader', 'connected'], where: [['name', '==', database]] }] }],
-            { timeoutMs },
+            { timeoutMs, idle: true },
           );
         }
       }
       this.host.setServer(info);
     }
-    const schema = parseSchema(await peer.request('get_schema', [database], { timeoutMs }));
+    const schema = parseSchema(await peer.request('get_schema', [database], { timeoutMs, idle: true }));
     const lastTxnId = this.host.resumeFrom(schema);
     const selection = monitorSelection(schema, this.opts.tables);
     for (;;) {
       const method = this.methods[0];
       try {
+        // The reply is the whole monitored database: on a large NB over a slow link it takes longer than
+        // any fixed deadline, so only silence times it out (as every handshake request: the schema is
+        // large too); a fixed one would fetch the dump again forever.
         await peer.request(method, monitorParams(method, database, CACHE_MONITOR, selection, lastTxnId), {
           timeoutMs,
+          idle: true,
           onResult: (result) => this.host.onMonitorReply(method, schema, selection, result),
         });
         return;
@@ -206,7 +210,7 @@ export class ConnectionLoop {
             columns: ['name', 'model', 'connected', 'leader', 'cid', 'sid', 'index'],
           },
         ],
-        { timeoutMs: this.opts.requestTimeoutMs },
+        { timeoutMs: this.opts.requestTimeoutMs, idle: true },
       );
     } catch (err) {
       // Servers older than OVS 2.9 have no _Server database: nothing to check.
@@ -218,7 +222,10 @@ export class ConnectionLoop {
     return parseServerDatabase(rows[0]);
   }
 
-  /** Inactivity probe (lib/jsonrpc.c): echo after silence; no answer within the interval drops the link. */
+  /**
+   * Inactivity probe (lib/jsonrpc.c): echo after silence; an interval with neither its answer nor any other
+   * byte received drops the link (an echo answered behind a large update is not a dead link).
+   */
   private startProbe(peer: JsonRpcPeer, remote: Remote): void {
     const interval = this.opts.probeIntervalMs;
     if (!interval) return;
@@ -228,7 +235,7 @@ export class ConnectionLoop {
         if (peer.isClosed) return clearInterval(timer);
         if (probing || Date.now() - peer.lastReceiveAt < interval) return;
         probing = true;
-        peer.request('echo', ['probe'], { timeoutMs: interval }).then(
+        peer.request('echo', ['probe'], { timeoutMs: interval, idle: true }).then(
           () => (probing = false),
           (err) => {
             if (err instanceof OvsdbTimeoutError) {

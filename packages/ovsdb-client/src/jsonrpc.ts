@@ -10,6 +10,12 @@ export interface RequestOptions<R> {
   /** Reject with OvsdbTimeoutError after this long; 0 = never. */
   timeoutMs?: number;
   /**
+   * Count `timeoutMs` from the last byte received rather than from the send: a reply that is still arriving
+   * (a large monitor dump on a slow link, an echo queued behind a large update) is not timed out, a
+   * silent peer still is (lib/jsonrpc.c counts any received data as activity).
+   */
+  idle?: boolean;
+  /**
    * Runs synchronously in the receive loop when the reply arrives, before any later message is processed.
    * Monitor replies use it so the initial rows are in the cache before the next `update` is applied.
    */
@@ -84,12 +90,20 @@ export class JsonRpcPeer extends EventEmitter {
         reject,
         onResult: options.onResult,
       };
-      if (options.timeoutMs && options.timeoutMs > 0) {
-        entry.timer = setTimeout(() => {
+      const timeoutMs = options.timeoutMs ?? 0;
+      if (timeoutMs > 0) {
+        const sentAt = Date.now();
+        const expire = (): void => {
+          const quiet = Date.now() - Math.max(sentAt, this.lastReceiveAt);
+          if (options.idle && quiet < timeoutMs) {
+            entry.timer = setTimeout(expire, timeoutMs - quiet);
+            return;
+          }
           this.pending.delete(id);
           options.onTimeout?.(id);
-          reject(new OvsdbTimeoutError(`${method}: no reply within ${options.timeoutMs} ms`));
-        }, options.timeoutMs);
+          reject(new OvsdbTimeoutError(`${method}: no reply within ${timeoutMs} ms${options.idle ? ' of silence' : ''}`));
+        };
+        entry.timer = setTimeout(expire, timeoutMs);
       }
       this.pending.set(id, entry);
       try {

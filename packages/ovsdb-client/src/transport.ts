@@ -13,7 +13,8 @@ export interface TlsOptions {
   ca?: string | Buffer | Array<string | Buffer>;
   /**
    * Check the server certificate's name against the host. OVS itself only checks the CA chain
-   * (certificates from ovs-pki carry no host names), so this is off by default.
+   * (certificates from ovs-pki carry no host names), so this is off by default when `ca` is given; without
+   * `ca` the system's CAs are used, and the name is always checked.
    * @default false
    */
   checkServerIdentity?: boolean;
@@ -70,7 +71,9 @@ export function openTransport(remote: Remote, timeoutMs: number, tlsOptions?: Tl
         key: tlsOptions?.key,
         cert: tlsOptions?.cert,
         ca: tlsOptions?.ca,
-        ...(tlsOptions?.checkServerIdentity ? {} : { checkServerIdentity: () => undefined }),
+        // Without a CA of its own the server is checked against the system's CAs, which vouch for names:
+        // skipping the name check then would accept any publicly issued certificate.
+        ...(tlsOptions?.checkServerIdentity || tlsOptions?.ca === undefined ? {} : { checkServerIdentity: () => undefined }),
       });
     }
     const timer =

@@ -117,6 +117,32 @@ describe(OvsdbCache.name, () => {
     assert.throws(() => client.cache.lookup('Logical_Switch', 'nope', 'x'), /no index/);
   });
 
+  it('an index whose key function throws on a row leaves that row out of it, and the rest of the cache whole', async () => {
+    const errors: string[] = [];
+    client.cache.onIndexError = (table, index, _uuid, err) => errors.push(`${table}/${index}: ${(err as Error).message}`);
+    client.cache.addIndex('Logical_Switch', 'by-number', (r) => {
+      const n = (r.external_ids as Record<string, string>).number;
+      return n === undefined ? undefined : String(BigInt(n));
+    });
+    await client.transact([
+      op.insert('Logical_Switch', { name: 'num-good', external_ids: { number: '7' } }),
+      op.insert('Logical_Switch', { name: 'num-bad', external_ids: { number: 'seven' } }),
+    ]);
+    assert.deepEqual(
+      client.cache.lookup('Logical_Switch', 'by-number', '7').map((r) => r.name),
+      ['num-good'],
+    );
+    const named = (name: string) => client.cache.rows('Logical_Switch').filter((r) => r.name === name);
+    assert.equal(named('num-bad').length, 1);
+    assert.match(errors.join('\n'), /^Logical_Switch\/by-number: .*seven/);
+    await client.transact([
+      op.delete('Logical_Switch', [['name', '==', 'num-good']]),
+      op.delete('Logical_Switch', [['name', '==', 'num-bad']]),
+    ]);
+    assert.equal(named('num-bad').length, 0);
+    client.cache.onIndexError = () => undefined;
+  });
+
   it('finds a row under each key of a multi-key index, and only while it has that key', async () => {
     client.cache.addMultiIndex('Logical_Switch', 'by-tag', (r) =>
       Object.keys(r.external_ids as Record<string, string>).filter((k) => k.startsWith('tag:')),

@@ -131,6 +131,73 @@ describe(OvsdbClient.name, () => {
     assert.equal(c.cache.lookup('Address_Set', 'name', 'after-stall').length, 1);
   });
 
+  it('loads a dump that takes longer than the request timeout on a slow link, and keeps the link', async () => {
+    const seed = make(server.remote);
+    seed.start();
+    await seed.ready({ timeoutMs: 3000 });
+    const names = Array.from({ length: 300 }, (_, i) => `slow-link-${i}-${'x'.repeat(60)}`);
+    await seed.transact(names.map((name) => op.insert('Address_Set', { name })));
+    proxy.mode = 'trickle';
+    // About 40 KB at 512 bytes per 20 ms: well over a second of steady bytes against a 300 ms timeout.
+    const c = make(proxy.remote, { requestTimeoutMs: 300, probeIntervalMs: 300 });
+    const failures: string[] = [];
+    c.on('connectFailed', (_remote: string, err: Error) => failures.push(err.message));
+    c.start();
+    const t0 = Date.now();
+    await c.ready({ timeoutMs: 20000 });
+    assert.ok(Date.now() - t0 > 300, `the dump took ${Date.now() - t0} ms: the link was not slow`);
+    assert.deepEqual(failures, []);
+    for (const name of names) assert.equal(c.cache.lookup('Address_Set', 'name', name).length, 1, name);
+    // An update as large, arriving as slowly, does not drop the link either.
+    const states: ClientState[] = [];
+    c.on('state', (st: ClientState) => states.push(st));
+    await seed.transact(names.map((name) => op.update('Address_Set', [['name', '==', name]], { addresses: ['10.0.0.1'] })));
+    await c.waitFor(
+      () => names.every((n) => (c.cache.lookup('Address_Set', 'name', n)[0]?.addresses as string[] | undefined)?.length === 1) || undefined,
+      {
+        timeoutMs: 20000,
+      },
+    );
+    assert.deepEqual(states, []);
+    proxy.mode = 'pass';
+    await seed.transact(names.map((name) => op.delete('Address_Set', [['name', '==', name]])));
+    await c.close();
+    await seed.close();
+  });
+
+  it('an update the cache cannot apply resynchronizes it in full, and the transaction id does not move past it', async () => {
+    const c = make(server.remote);
+    c.start();
+    await c.ready({ timeoutMs: 3000 });
+    const [r] = await c.transact([op.insert('Address_Set', { name: 'lost-row' })]);
+    // The cache loses the row behind the server's back: the next modify of it cannot be applied.
+    (c.cache.table('Address_Set') as Map<string, unknown>).delete(r.uuid);
+    const states: ClientState[] = [];
+    c.on('state', (st: ClientState) => states.push(st));
+    // ovsdb-server sends the update before the reply, so the reply is lost with the connection.
+    await assert.rejects(
+      c.transact([op.update('Address_Set', [['name', '==', 'lost-row']], { addresses: ['10.9.9.9'] })]),
+      OvsdbDisconnectedError,
+    );
+    const row = await c.waitFor((cache) => cache.get('Address_Set', r.uuid), { timeoutMs: 5000 });
+    assert.deepEqual(row.addresses, ['10.9.9.9']);
+    assert.ok(states.includes('reconnecting'), `states: ${states.join(', ')}`);
+    await c.transact([op.delete('Address_Set', [['name', '==', 'lost-row']])]);
+  });
+
+  it('a change listener that throws keeps the batch from no other listener', async () => {
+    const c = make(server.remote);
+    c.on('change', () => {
+      throw new Error('listener bug');
+    });
+    c.start();
+    await c.ready({ timeoutMs: 3000 });
+    const seen = c.waitFor((cache) => cache.lookup('Address_Set', 'name', 'after-throw')[0], { timeoutMs: 3000 });
+    await c.transact([op.insert('Address_Set', { name: 'after-throw' })]);
+    assert.equal((await seen).name, 'after-throw');
+    await c.transact([op.delete('Address_Set', [['name', '==', 'after-throw']])]);
+  });
+
   it('a request timeout rejects with OvsdbTimeoutError and the connection stays usable', async () => {
     const c = make(server.remote);
     c.start();

@@ -4,13 +4,14 @@ import * as net from 'node:net';
  * An in-test TCP proxy to a unix socket. `mode`:
  * - `pass`: forwards as it arrives;
  * - `bytewise`: server→client bytes one at a time, yielding between them (exercises framing);
- * - `stall`: swallows everything in both directions (a dead link the kernel does not report).
+ * - `stall`: swallows everything in both directions (a dead link the kernel does not report);
+ * - `trickle`: server→client bytes 512 at a time, 20 ms apart (a slow link: bytes keep coming, slowly).
  *
  * With `record` set, the bytes it forwards are kept in `toServer` / `toClient` (all connections, in
  * arrival order), so tests can check what actually went over the wire.
  */
 export class TestProxy {
-  mode: 'pass' | 'bytewise' | 'stall' = 'pass';
+  mode: 'pass' | 'bytewise' | 'stall' | 'trickle' = 'pass';
   record = false;
   readonly toServer: Buffer[] = [];
   readonly toClient: Buffer[] = [];
@@ -54,10 +55,11 @@ export class TestProxy {
         queue = queue.then(() => void client.write(d));
         return;
       }
+      const [step, pause] = this.mode === 'trickle' ? [512, 20] : [1, 0];
       queue = queue.then(async () => {
-        for (let i = 0; i < d.length && !client.destroyed; i++) {
-          client.write(d.subarray(i, i + 1));
-          await new Promise((r) => setImmediate(r));
+        for (let i = 0; i < d.length && !client.destroyed; i += step) {
+          client.write(d.subarray(i, i + step));
+          await new Promise((r) => (pause ? setTimeout(r, pause) : setImmediate(r)));
         }
       });
     });
