@@ -47,9 +47,13 @@ export function parseSubnet(cidr: string): Subnet {
 }
 
 function parseSubnetUncached(cidr: string): Subnet {
-  const [ip, len] = cidr.split('/');
+  const parts = cidr.split('/');
+  const [ip, len] = parts;
+  // Number('') is 0 and a prefix past the family's bits shifts the wrong way: "10.0.0.0/" must not be /0.
+  if (parts.length !== 2 || !/^\d{1,3}$/.test(len)) throw new RangeError(`"${cidr}" is not address/prefix`);
   const family = familyOf(ip);
   const prefix = Number(len);
+  if (prefix > BITS[family]) throw new RangeError(`"${cidr}": /${prefix} is longer than an IPv${family} address`);
   const hostBits = BigInt(BITS[family] - prefix);
   const first = (ipValue(ip) >> hostBits) << hostBits;
   const last = first + (1n << hostBits) - 1n;

@@ -1,3 +1,4 @@
+import { BadRequestError } from '../protocol/errors';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allowMatch, endpointPolicy, exposedPorts, EXPOSED_PORTS } from './policy';
@@ -49,7 +50,12 @@ test('driver options override the network: closed lets nothing new in, ingress-f
 test('unknown driver options and modes are refused, naming what is supported', () => {
   assert.throws(() => endpointPolicy({ ingres: 'closed' }, 'open'), /unknown endpoint driver option "ingres"; supported: ingress/);
   assert.throws(() => endpointPolicy({ ingress: 'shut' }, 'open'), /must be one of open, exposed, closed/);
-  assert.throws(() => endpointPolicy({ 'ingress-from': 'not-a-cidr' }, 'open'));
+  for (const bad of ['not-a-cidr', '10.94.2.0/', '10.94.2.0/40', 'fd00::/200', '10.0.0.0/abc', '10.0.0.0/8/8', '10.0.0.300'])
+    assert.throws(
+      () => endpointPolicy({ 'ingress-from': `10.1.0.0/24,${bad}` }, 'open'),
+      (err: Error) => err instanceof BadRequestError && err.message.includes(`"${bad}" is not an address or CIDR`),
+      bad,
+    );
 });
 
 test('exposed ports dockerd could not mean are skipped', () => {

@@ -75,7 +75,14 @@ function parseFrom(value: unknown): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
   // Canonical CIDRs only reach the ACL match: anything else is refused here, not by ovn-northd later.
-  return [...new Set(cidrs.map((c) => parseSubnet(c.includes('/') ? c : c.includes(':') ? `${c}/128` : `${c}/32`).cidr))].sort();
+  const canonical = (c: string) => {
+    try {
+      return parseSubnet(c.includes('/') ? c : c.includes(':') ? `${c}/128` : `${c}/32`).cidr;
+    } catch (err) {
+      throw new BadRequestError(`driver option ${INGRESS_FROM_OPTION}: "${c}" is not an address or CIDR (${(err as Error).message})`);
+    }
+  };
+  return [...new Set(cidrs.map(canonical))].sort();
 }
 
 /** dockerd's [{Proto, Port}] list; entries it could not mean (port 0, unknown protocol) are skipped. */

@@ -47,10 +47,11 @@ describe('ingress policy and isolation (e2e)', () => {
     // Nothing new reaches the client, which listens on 7070 but exposes nothing, not even from the server.
     assert.equal(await fetchSoon(client, '127.0.0.1', 7070), 'client');
     await assert.rejects(fetch(server, await t.ipOf(client, 'pol'), 7070));
-    // The driver's rows: one group with the deny and one allow per endpoint, a meter for the log.
+    // The driver's rows: one group with the deny, the track and one allow per endpoint, a meter for the log.
     const l = await leftovers(t.stack);
     assert.equal(l.portGroups.length, 1);
     assert.equal(l.acls.filter((a) => a.startsWith('docker-deny-')).length, 1);
+    assert.equal(l.acls.filter((a) => a.startsWith('docker-track-')).length, 1);
     assert.equal(l.acls.filter((a) => a.startsWith('docker-allow-')).length, 2);
     assert.equal(l.meters.length, 2, 'a meter and its band');
     // ovn-controller logs the denied SYN to 9090 (ACL log=true, severity info, rate-limited by the meter).
@@ -70,7 +71,7 @@ describe('ingress policy and isolation (e2e)', () => {
     await restartController();
     assert.equal(await fetchSoon(client, ip, 8080), 'open');
     await assert.rejects(fetch(client, ip, 9090), 'still refused after the restarts');
-    assert.deepEqual((await leftovers(t.stack)).acls.length, 3, 'the reconciler kept the policy rows');
+    assert.deepEqual((await leftovers(t.stack)).acls.length, 4, 'the reconciler kept the policy rows');
 
     await t.cleanup();
     assert.deepEqual(await leftovers(t.stack), NOTHING);
@@ -104,6 +105,23 @@ describe('ingress policy and isolation (e2e)', () => {
       docker('network', 'connect', '--driver-opt', 'ingres=closed', 'po-a', onB),
       /unknown endpoint driver option "ingres"/,
     );
+    await t.cleanup();
+    assert.deepEqual(await leftovers(t.stack), NOTHING);
+  });
+
+  it('lets replies back to a closed container alone on an open network (no allow on its switch)', async () => {
+    await t.netCreate('pc', '--subnet', '10.123.0.0/24', '--gateway', '10.123.0.1');
+    const server = await t.run('pc', ['--expose', '8080'], SERVER);
+    await docker('create', '--label', LABEL, '--name', 'pc-closed', '--net', 'none', BUSYBOX_IMAGE, 'sleep', '600');
+    await docker('network', 'disconnect', 'none', 'pc-closed');
+    await docker('network', 'connect', '--driver-opt', 'ingress=closed', 'pc', 'pc-closed');
+    await docker('start', 'pc-closed');
+    const ip = await t.ipOf(server, 'pc');
+    // The closed container's own connections and pings get their answers: they are replies.
+    assert.equal(await fetchSoon('pc-closed', ip, 9090), 'secret');
+    await ping('pc-closed', ip);
+    // New connections to it are refused, from the open server too.
+    await assert.rejects(ping(server, await t.ipOf('pc-closed', 'pc')));
     await t.cleanup();
     assert.deepEqual(await leftovers(t.stack), NOTHING);
   });

@@ -38,7 +38,7 @@ export const ADDRESS_KEY = 'docker-ovn:address';
 export const ADDRESS6_KEY = 'docker-ovn:address6';
 /** Logical_Switch: "true" when the vrf router drops its subnet's traffic to and from the vrf's other subnets. */
 export const ISOLATED_KEY = 'docker-ovn:isolated';
-/** ACL / Logical_Router_Policy: what the row does ("deny", "allow", "isolate"). */
+/** ACL / Logical_Router_Policy: what the row does ("deny", "track", "allow", "isolate"). */
 export const POLICY_KEY = 'docker-ovn:policy';
 
 /**
@@ -57,6 +57,10 @@ export function meterName(networkId: string): string {
 /** ACL names are at most 63 characters (ovn-nb.ovsschema): short IDs, as `docker ps` shows them. */
 export function denyAclName(networkId: string): string {
   return `docker-deny-${networkId.slice(0, 12)}`;
+}
+
+export function trackAclName(networkId: string): string {
+  return `docker-track-${networkId.slice(0, 12)}`;
 }
 
 export function allowAclName(endpointId: string): string {

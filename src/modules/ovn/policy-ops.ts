@@ -12,6 +12,7 @@ import {
   denyAclName,
   meterName,
   portGroupName,
+  trackAclName,
 } from './ownership';
 import type { NbClient } from './ovsdb-sessions';
 import { findRouter } from './router-ops';
@@ -21,10 +22,14 @@ import { NB } from './tables';
 /**
  * ACL priorities (0-32767, higher first). The deny covers every port of the group; an endpoint's allow
  * sits above it. OVN itself lets replies and related traffic of committed connections through above both
- * (ovn-northd(8), ls_out_acl priority 65532), so only new connections meet them.
+ * (ovn-northd(8), ls_out_acl priority 65532), so only new connections meet them — on a switch with an
+ * `allow-related` ACL only: ovn-northd uses conntrack on a switch only then, and elsewhere a drop is
+ * stateless and drops replies too. Hence the group's track ACL: what its ports send is `allow-related`,
+ * committed, so the answers to a closed container's own connections are replies on any switch.
  */
 export const DENY_PRIORITY = 1000;
 export const ALLOW_PRIORITY = 1001;
+export const TRACK_PRIORITY = 1001;
 /** Logged denies are rate-limited: a flood must not flood ovn-controller's log (ovn-nb(5) ACL meter). */
 export const DENY_LOG_RATE_PPS = 20;
 /** Router policy priority of a subnet's isolation (0-32767; the driver sets no other policies). */
@@ -37,12 +42,15 @@ export const ISOLATE_PRIORITY = 1000;
 export function portGroupOps(nb: NbClient, networkId: string): { ops: Op[]; where: Where<NbTables[typeof NB.Port_Group]> } {
   const pg = lookup.portGroupOfNetwork(nb.cache, networkId);
   const name = portGroupName(networkId);
-  if (pg)
-    return {
-      ops: [nbOp.wait(NB.Port_Group, [['_uuid', '==', pg._uuid]], ['name'], '==', [{ name: pg.name }], 0)],
-      where: [['_uuid', '==', pg._uuid]],
-    };
   const ids = { [OWNER_KEY]: OWNER, [NETWORK_ID_KEY]: networkId };
+  if (pg) {
+    const where: Where<NbTables[typeof NB.Port_Group]> = [['_uuid', '==', pg._uuid]];
+    const ops: Op[] = [nbOp.wait(NB.Port_Group, where, ['name'], '==', [{ name: pg.name }], 0)];
+    // A group made by a release without the track ACL gets it with its next endpoint.
+    if (!pg.acls.some((uuid) => nb.cache.get(NB.ACL, uuid)?.external_ids[POLICY_KEY] === 'track'))
+      ops.push(nbOp.wait(NB.Port_Group, where, ['acls'], '==', [{ acls: pg.acls }], 0), ...trackAclOps(name, networkId, ids, where));
+    return { ops, where };
+  }
   const ops: Op[] = [nbOp.wait(NB.Port_Group, [['name', '==', name]], ['name'], '==', [], 0)];
   // A meter left by an interrupted removal is reused: Meter names are unique (ovn-nb.ovsschema).
   if (!lookup.meterNamed(nb.cache, meterName(networkId))) {
@@ -74,7 +82,27 @@ export function portGroupOps(nb: NbClient, networkId: string): { ops: Op[]; wher
     ),
     nbOp.insert(NB.Port_Group, { name, ports: [], acls: [namedUuid('deny')], external_ids: ids }, { uuidName: 'pg' }),
   );
-  return { ops, where: [['_uuid', '==', namedUuid('pg')]] };
+  const where: Where<NbTables[typeof NB.Port_Group]> = [['_uuid', '==', namedUuid('pg')]];
+  return { ops: [...ops, ...trackAclOps(name, networkId, ids, where)], where };
+}
+
+/** The group's track ACL (see TRACK_PRIORITY) and its place in the group's `acls`. */
+function trackAclOps(group: string, networkId: string, ids: Record<string, string>, where: Where<NbTables[typeof NB.Port_Group]>): Op[] {
+  return [
+    nbOp.insert(
+      NB.ACL,
+      {
+        name: trackAclName(networkId),
+        priority: TRACK_PRIORITY,
+        direction: 'from-lport',
+        match: `inport == @${group} && ip`,
+        action: 'allow-related',
+        external_ids: { ...ids, [POLICY_KEY]: 'track' },
+      },
+      { uuidName: 'track' },
+    ),
+    nbOp.mutate(NB.Port_Group, where, [['acls', 'insert', [namedUuid('track')]]]),
+  ];
 }
 
 /**
