@@ -41,10 +41,14 @@ describe(parseOn.name, () => {
     assert.equal(docker.dockerIpam, true);
     assert.equal(docker.vrf, 'local.host-a');
     assert.equal(docker.isolated, true);
-    // Swarm's managers allocate a global-scope network's addresses for the whole cluster (GlobalDefault):
-    // one pool on every node, so the network is shared, not this host's.
-    const swarm = parseNetworkSpec(req({ IPv4Data: [{ AddressSpace: 'GlobalDefault', Pool: '10.40.0.0/24' }], Options: null }));
+    // Swarm's managers allocate a swarm network's addresses for the whole cluster (GlobalDefault, and a
+    // swarm NetworkID): one pool on every node, so the network is shared, not this host's.
+    const global = { IPv4Data: [{ AddressSpace: 'GlobalDefault', Pool: '10.40.0.0/24' }], Options: null };
+    const swarm = parseNetworkSpec(req({ ...global, NetworkID: '0123456789abcdefghijklmno' }));
     assert.deepEqual([swarm.vrf, swarm.dockerIpam], ['default', false]);
+    // A global-scope network made by an engine outside a swarm: its own IPAM hands GlobalDefault out per host.
+    const unswarmed = parseNetworkSpec(req(global));
+    assert.deepEqual([unswarmed.vrf, unswarmed.dockerIpam], ['local.host-a', true]);
     // Naming a vrf, or another IPAM (shared or of unknown reach), keeps the vrf as it was.
     assert.equal(parseNetworkSpec(req()).vrf, 'blue');
     assert.throws(() => parseNetworkSpec(req({ Options: { 'com.docker.network.generic': { vrf: null } } })), /vrf null must be/);
@@ -109,6 +113,9 @@ describe(parseOn.name, () => {
     );
     assert.equal(s.vrf, 'blue');
     assert.equal(s.ipv6?.subnet.cidr, 'fd00:42::/64');
+    // 28.0's unsolicited ARP/NA settings, checked by libnetwork for every driver.
+    const advertise = { vrf: 'blue', 'com.docker.network.advertise_addr_nmsgs': '2', 'com.docker.network.advertise_addr_ms': '500' };
+    assert.equal(parseNetworkSpec(req({ Options: { 'com.docker.network.generic': advertise } })).vrf, 'blue');
   });
 
   it('refuses bad vrf names, bad mtu, a gateway outside the pool, no pool, two pools', () => {

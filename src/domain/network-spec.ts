@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BadRequestError } from '../protocol/errors';
 import type { CreateNetworkRequest, IPAMData } from '../protocol/network.dto';
+import { SWARM_ID } from '../protocol/wire-formats';
 import { addressOf, contains, parseSubnet, Subnet } from './address';
 import { INGRESS_MODES, INGRESS_OPTION, parseIngressMode, type IngressMode } from './policy';
 
@@ -27,7 +28,13 @@ export const SUPPORTED_OPTIONS: Record<string, string> = {
  * leaving them among the driver's options (moby daemon/network.go createNetwork, netlabel.EnableIPv4/
  * EnableIPv6): by the time they arrive dockerd has applied them, and IPv4Data/IPv6Data say the outcome.
  */
-const DOCKER_APPLIED_OPTIONS = new Set(['com.docker.network.enable_ipv4', 'com.docker.network.enable_ipv6']);
+const DOCKER_APPLIED_OPTIONS = new Set([
+  'com.docker.network.enable_ipv4',
+  'com.docker.network.enable_ipv6',
+  // 28.0: unsolicited ARP/NA after an address is set, read and checked by libnetwork for every driver.
+  'com.docker.network.advertise_addr_nmsgs',
+  'com.docker.network.advertise_addr_ms',
+]);
 
 /** vrf names become part of OVN object names and external_ids. */
 const VRF_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
@@ -36,9 +43,14 @@ export const DEFAULT_VRF = 'default';
 /**
  * The address space of Docker's built-in IPAM on one engine (libnetwork ipamapi LocalDefaultAddressSpace): it
  * hands out a subnet's addresses per host, each host from the same first one. Its GlobalDefault space is
- * the swarm managers' (global-scope networks), which allocate for the whole cluster: one pool, as OVN IPAM.
+ * the swarm managers' for a swarm network (a swarm NetworkID), which they allocate for the whole cluster:
+ * one pool, as OVN IPAM. A global-scope network made on an engine outside a swarm gets GlobalDefault from
+ * that engine's own IPAM, per host like LocalDefault.
  */
-const DOCKER_IPAM_SPACES = new Set(['LocalDefault']);
+function perHostDockerIpam(req: CreateNetworkRequest): boolean {
+  const space = req.IPv4Data?.[0]?.AddressSpace ?? '';
+  return space === 'LocalDefault' || (space === 'GlobalDefault' && !SWARM_ID.test(req.NetworkID));
+}
 
 /**
  * The vrf of a network made without -o vrf whose addresses come from Docker's IPAM: this host's own. Every
@@ -126,7 +138,7 @@ export function parseNetworkSpec(req: CreateNetworkRequest, chassis: () => strin
       .join(', ');
     throw new BadRequestError(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; supported options: ${supported}`);
   }
-  const dockerIpam = DOCKER_IPAM_SPACES.has(req.IPv4Data?.[0]?.AddressSpace ?? '');
+  const dockerIpam = perHostDockerIpam(req);
   // -o values arrive as strings; anything else (an object, "0x578", " 1400") is refused, not coerced.
   const vrf = generic.vrf === undefined ? DEFAULT_VRF : generic.vrf;
   if (typeof vrf !== 'string' || !VRF_NAME.test(vrf))

@@ -1,4 +1,16 @@
-import { WireBool, WireCidr, WireId, WireInt, WireIp, WireList, WireMac, WireMap, WireObject, WireString } from './wire.decorators';
+import {
+  WireBool,
+  WireCidr,
+  WireId,
+  WireNetworkId,
+  WireInt,
+  WireIp,
+  WireList,
+  WireMac,
+  WireMap,
+  WireObject,
+  WireString,
+} from './wire.decorators';
 
 /** The container interface as Docker sees it; empty strings mean "driver, choose". */
 export class EndpointInterface {
@@ -9,7 +21,7 @@ export class EndpointInterface {
 
 /** /NetworkDriver.CreateEndpoint request. */
 export class CreateEndpointRequest {
-  @WireId() NetworkID!: string;
+  @WireNetworkId() NetworkID!: string;
   @WireId() EndpointID!: string;
   @WireObject(() => EndpointInterface, { optional: true }) Interface?: EndpointInterface | null;
   @WireMap({ optional: true, description: 'com.docker.network.endpoint.exposedports, com.docker.network.portmap' })
@@ -23,7 +35,7 @@ export class CreateEndpointResponse {
 
 /** Requests naming an endpoint: DeleteEndpoint, EndpointOperInfo, Leave, RevokeExternalConnectivity. */
 export class EndpointRequest {
-  @WireId() NetworkID!: string;
+  @WireNetworkId() NetworkID!: string;
   @WireId() EndpointID!: string;
 }
 

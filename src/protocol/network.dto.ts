@@ -1,4 +1,4 @@
-import { WireCidr, WireId, WireInt, WireList, WireMap, WireString } from './wire.decorators';
+import { WireCidr, WireNetworkId, WireInt, WireList, WireMap, WireString } from './wire.decorators';
 
 /** One address pool of a network (libnetwork/drivers/remote/api IPAMData). */
 export class IPAMData {
@@ -18,7 +18,7 @@ export class CapabilitiesResponse {
 
 /** /NetworkDriver.CreateNetwork request. */
 export class CreateNetworkRequest {
-  @WireId() NetworkID!: string;
+  @WireNetworkId() NetworkID!: string;
   @WireMap({
     optional: true,
     description:
@@ -31,11 +31,20 @@ export class CreateNetworkRequest {
 
 /** Requests naming only a network: DeleteNetwork, FreeNetwork. */
 export class NetworkRequest {
-  @WireId() NetworkID!: string;
+  @WireNetworkId() NetworkID!: string;
 }
 
-/** /NetworkDriver.AllocateNetwork request (swarm managers only). */
-export class AllocateNetworkRequest extends CreateNetworkRequest {}
+/**
+ * /NetworkDriver.AllocateNetwork request (swarm managers only). Unlike CreateNetwork's, its Options are the
+ * `-o` options themselves, flat (swarmkit's network spec DriverConfig.Options).
+ */
+export class AllocateNetworkRequest {
+  @WireNetworkId() NetworkID!: string;
+  @WireMap({ optional: true, description: 'The -o options (vrf, mtu, ingress, isolated), flat: not under com.docker.network.generic' })
+  Options?: Record<string, unknown> | null;
+  @WireList(() => IPAMData, { optional: true }) IPv4Data?: IPAMData[] | null;
+  @WireList(() => IPAMData, { optional: true }) IPv6Data?: IPAMData[] | null;
+}
 
 /** /NetworkDriver.AllocateNetwork reply: the options to hand to CreateNetwork on every node. */
 export class AllocateNetworkResponse {

@@ -3,6 +3,12 @@ import { isIP } from 'node:net';
 /** Docker object IDs: 64 lowercase hex digits (moby pkg/stringid.GenerateRandomID). */
 export const DOCKER_ID = /^[0-9a-f]{64}$/;
 
+/** A swarm object ID: 25 lowercase base-36 characters (swarmkit identity.NewID), a swarm network's NetworkID. */
+export const SWARM_ID = /^[0-9a-z]{25}$/;
+
+/** A NetworkID: dockerd's own, or the swarm's for a swarm-scoped network (every node gets the same one). */
+export const NETWORK_ID = new RegExp(`${DOCKER_ID.source}|${SWARM_ID.source}`);
+
 /** Colon-separated 48-bit MAC, as Go's net.HardwareAddr.String() prints it. */
 export const MAC = /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/;
 

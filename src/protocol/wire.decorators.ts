@@ -14,7 +14,7 @@ import {
   ValidateNested,
   buildMessage,
 } from 'class-validator';
-import { DOCKER_ID, MAC, isCidr, isIpAddress } from './wire-formats';
+import { DOCKER_ID, MAC, NETWORK_ID, isCidr, isIpAddress } from './wire-formats';
 
 /**
  * One decorator per wire field: validation (class-validator), shaping (class-transformer) and the OpenAPI
@@ -77,6 +77,16 @@ export function WireId(opts: WireOptions = {}): PropertyDecorator {
     ...presence(opts),
     IsString(),
     Matches(DOCKER_ID, { message: '$property must be a 64-character lowercase hex Docker ID' }),
+  );
+}
+
+/** A NetworkID: a 64-hex Docker ID or a 25-character swarm ID; safe to use in OVN names. */
+export function WireNetworkId(opts: WireOptions = {}): PropertyDecorator {
+  return applyDecorators(
+    api(opts, { type: String, pattern: NETWORK_ID.source, example: opts.example ?? 'a'.repeat(64) }),
+    ...presence(opts),
+    IsString(),
+    Matches(NETWORK_ID, { message: '$property must be a 64-character lowercase hex Docker ID or a 25-character swarm ID' }),
   );
 }
 

@@ -299,7 +299,8 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
     await expectEmpty('/NetworkDriver.ProgramExternalConnectivity', { NetworkID: nid, EndpointID: eid, Options: null });
     await expectEmpty('/NetworkDriver.DiscoverNew', { DiscoveryType: 1, DiscoveryData: null });
     await expectEmpty('/NetworkDriver.DiscoverDelete', { DiscoveryType: 1, DiscoveryData: null });
-    assert.deepEqual(await expectOk('/NetworkDriver.AllocateNetwork', { NetworkID: nid, Options: null, IPv4Data: null, IPv6Data: null }), {
+    const pool = [{ AddressSpace: '', Pool: '10.0.1.0/24', Gateway: '10.0.1.1/24', AuxAddresses: null }];
+    assert.deepEqual(await expectOk('/NetworkDriver.AllocateNetwork', { NetworkID: nid, Options: null, IPv4Data: pool, IPv6Data: null }), {
       Options: {},
     });
     await expectEmpty('/NetworkDriver.FreeNetwork', { NetworkID: nid });
@@ -406,6 +407,39 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
     await assertCleanAfterDeleting('idempotency');
   });
 
+  it("swarm: a manager's AllocateNetwork hands back the -o options it checked; a swarm NetworkID needs global scope", async () => {
+    // swarmkit identity.NewID: 25 lowercase base-36 characters.
+    const swarmId = randomId().slice(0, 24) + 'z';
+    const ipv4 = [{ Pool: '10.0.9.0/24', Gateway: '10.0.9.1/24' }];
+    assert.deepEqual(
+      await expectOk('/NetworkDriver.AllocateNetwork', {
+        NetworkID: swarmId,
+        Options: { vrf: 'sw', mtu: '1400' },
+        IPv4Data: ipv4,
+        IPv6Data: null,
+      }),
+      { Options: { vrf: 'sw', mtu: '1400' } },
+    );
+    const bad = await send(
+      '/NetworkDriver.AllocateNetwork',
+      { NetworkID: swarmId, Options: { vfr: 'sw' }, IPv4Data: ipv4 },
+      'AllocateNetwork vfr',
+    );
+    assert.equal(bad.status, 400);
+    assert.match(bad.raw, /^\{"Err":"AllocateNetwork: unknown option \\"vfr\\"; supported options: vrf /);
+    await expectErr(
+      '/NetworkDriver.CreateNetwork',
+      {
+        NetworkID: swarmId,
+        Options: { 'com.docker.network.generic': { vrf: 'sw' } },
+        IPv4Data: [{ AddressSpace: 'GlobalDefault', ...ipv4[0] }],
+      },
+      400,
+      `network ${swarmId} is a swarm network, the same on every node: run the driver with OVN_DRIVER_SCOPE=global on every node for swarm networks (README "Multi-host")`,
+    );
+    await assertCleanAfterDeleting('swarm');
+  });
+
   it('refuses what it cannot honour with the exact status and Err, changing nothing', async () => {
     const nid = randomId();
     const pool = (p: Body) => ({ NetworkID: nid, Options: {}, IPv4Data: [p], IPv6Data: [] });
@@ -456,7 +490,7 @@ describe('dockerd 20.10 and 26.1 captures replayed through the app on a real OVN
       '/NetworkDriver.DeleteNetwork',
       { NetworkID: '../../etc/passwd' },
       400,
-      'NetworkID must be a 64-character lowercase hex Docker ID',
+      'NetworkID must be a 64-character lowercase hex Docker ID or a 25-character swarm ID',
       true,
     );
     await expectErr(

@@ -150,7 +150,11 @@ describe('hostile input through the app on a real OVN stack', () => {
       ...NET_REQUEST,
       IPv4Data: [{ AddressSpace: 'LocalDefault', Pool: '10.60.0.0/24', Gateway: '10.60.0.1/24', AuxAddresses: { r: '10.60.0.9/24' } }],
     },
-    '/NetworkDriver.AllocateNetwork': NET_REQUEST,
+    '/NetworkDriver.AllocateNetwork': {
+      NetworkID: NET,
+      Options: { vrf: 'hostile' },
+      IPv4Data: [{ Pool: '10.60.0.0/24', Gateway: '10.60.0.1/24' }],
+    },
     '/NetworkDriver.DeleteNetwork': { NetworkID: NET },
     '/NetworkDriver.FreeNetwork': { NetworkID: NET },
     '/NetworkDriver.CreateEndpoint': {

@@ -49,7 +49,10 @@ describe('wire protocol', () => {
 
   it("parses JSON sent with curl's form content type", async () => {
     const r = await post('/NetworkDriver.DeleteNetwork', '{"NetworkID":"nope"}', { 'content-type': 'application/x-www-form-urlencoded' });
-    assert.deepEqual(r, { status: 400, body: '{"Err":"DeleteNetwork: NetworkID must be a 64-character lowercase hex Docker ID"}' });
+    assert.deepEqual(r, {
+      status: 400,
+      body: '{"Err":"DeleteNetwork: NetworkID must be a 64-character lowercase hex Docker ID or a 25-character swarm ID"}',
+    });
   });
 
   it('answers unknown paths with 404 and Err', async () => {

@@ -12,6 +12,11 @@ import { Stack } from '../harness/stack';
 import { leftovers, NOTHING } from '../e2e/leftovers';
 
 const id = () => randomBytes(32).toString('hex');
+/** A swarm NetworkID (swarmkit identity.NewID): 25 base-36 characters. */
+const swarmId = () =>
+  BigInt(`0x${randomBytes(16).toString('hex')}`)
+    .toString(36)
+    .padStart(25, '0');
 
 describe('global scope: a NetworkID every host shares', () => {
   let stack: Stack;
@@ -30,7 +35,7 @@ describe('global scope: a NetworkID every host shares', () => {
 
   it("keeps the network while another host has endpoints on it; the last host's DeleteNetwork removes it", async () => {
     assert.equal((await driver.post('/NetworkDriver.GetCapabilities')).raw, '{"Scope":"global","ConnectivityScope":"global"}');
-    const [net, mine, theirs] = [id(), id(), id()];
+    const [net, mine, theirs] = [swarmId(), id(), id()];
     // What a swarm manager's IPAM hands every node: the GlobalDefault space, one pool for the cluster.
     ok(
       await driver.post('/NetworkDriver.CreateNetwork', {

@@ -41,11 +41,11 @@ export class NetworkController {
   }
 
   @Verb(R.AllocateNetwork, {
-    summary: 'Swarm managers only: nothing to allocate globally; options are handed back',
+    summary: 'Swarm managers only: the -o options are checked and handed back for every node; nothing else to allocate',
     ok: AllocateNetworkResponse,
   })
-  AllocateNetwork(@Body() _req: AllocateNetworkRequest): AllocateNetworkResponse {
-    return { Options: {} };
+  AllocateNetwork(@Body() req: AllocateNetworkRequest): AllocateNetworkResponse {
+    return { Options: this.networks.allocateNetwork(req) };
   }
 
   @Verb(R.FreeNetwork, { summary: 'Swarm managers only: nothing was allocated', ok: EmptyResponse })

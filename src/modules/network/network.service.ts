@@ -1,10 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DriverConfig } from '../../config/driver-config';
-import type { CapabilitiesResponse, CreateNetworkRequest } from '../../protocol/network.dto';
+import { BadRequestError } from '../../protocol/errors';
+import type { AllocateNetworkRequest, CapabilitiesResponse, CreateNetworkRequest } from '../../protocol/network.dto';
+import { SWARM_ID } from '../../protocol/wire-formats';
 import { VerbActivity } from '../endpoint/verb-activity';
 import { LocalSwitchRepository } from '../ovn/local-switch.repository';
 import { NorthboundRepository } from '../ovn/northbound.repository';
-import { parseNetworkSpec } from '../../domain/network-spec';
+import { GENERIC_OPTIONS, parseNetworkSpec } from '../../domain/network-spec';
 
 /** Network verbs: parse and check what Docker asks, then one NB transaction. */
 @Injectable()
@@ -25,8 +27,25 @@ export class NetworkService {
   /** Marked busy meanwhile: dockerd stores the network only once this answers, and the reconciler waits for it. */
   async createNetwork(req: CreateNetworkRequest): Promise<void> {
     const spec = parseNetworkSpec(req, () => this.ovs.hostChassis());
+    // A swarm-scoped network (`--scope swarm`, a stack's) has one NetworkID on every node: with local scope
+    // each node would take the network for its own, and the first to remove it would remove it for all.
+    if (this.config.OVN_DRIVER_SCOPE === 'local' && SWARM_ID.test(req.NetworkID))
+      throw new BadRequestError(
+        `network ${req.NetworkID} is a swarm network, the same on every node: run the driver with OVN_DRIVER_SCOPE=global on every node for swarm networks (README "Multi-host")`,
+      );
     const record = await this.activity.run(spec.networkId, () => this.nb.ensureNetwork(spec));
     this.logger.log({ networkId: spec.networkId, switch: record.switchName, vrf: spec.vrf }, 'network ready');
+  }
+
+  /**
+   * Swarm managers ask before the network exists anywhere; what this answers is what every node's
+   * CreateNetwork gets as its options (swarmkit stores it as the network's driver state), so the options
+   * are checked now, where `docker network create` can show the error, and handed back unchanged.
+   */
+  allocateNetwork(req: AllocateNetworkRequest): Record<string, string> {
+    const options = req.Options ?? {};
+    parseNetworkSpec({ ...req, Options: { [GENERIC_OPTIONS]: options } }, () => 'swarm-manager');
+    return Object.fromEntries(Object.entries(options).filter((e): e is [string, string] => typeof e[1] === 'string'));
   }
 
   /**
