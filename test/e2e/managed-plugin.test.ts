@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { BUSYBOX_IMAGE, docker, DockerEngine, ensureDocker, stopHarnessEngine } from '../harness/docker';
@@ -252,6 +253,42 @@ describe('the managed plugin (e2e)', () => {
     await docker('rm', ...boxes);
     await docker('network', 'rm', net);
     assert.deepEqual(await leftovers(stack), NOTHING);
+  });
+
+  it('serves a swarm network with OVN_DRIVER_SCOPE=global: its -o options reach the node, attachable boxes ping', async () => {
+    // A one-node swarm: the manager's AllocateNetwork, then the node's CreateNetwork under the swarm's ID.
+    const addr = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    assert.ok(addr, 'swarm init needs a non-loopback IPv4 address on this host');
+    const leave = () => docker('swarm', 'leave', '--force').catch(() => '');
+    await docker('plugin', 'disable', PLUGIN);
+    await docker('plugin', 'set', PLUGIN, 'OVN_DRIVER_SCOPE=global');
+    await docker('plugin', 'enable', PLUGIN);
+    await leave();
+    await docker('swarm', 'init', '--advertise-addr', addr);
+    const net = `swarm-${SUFFIX}`;
+    const boxes = [`swbox1-${SUFFIX}`, `swbox2-${SUFFIX}`];
+    try {
+      const create = (...opts: string[]) =>
+        docker('network', 'create', '-d', DRIVER, '--label', LABEL, '--attachable', '--subnet', '10.126.0.0/24', ...opts, net);
+      const id = (await create('-o', 'vrf=sw')).trim();
+      assert.match(id, /^[0-9a-z]{25}$/, 'a swarm NetworkID');
+      for (const box of boxes) await docker('run', '-d', '--label', LABEL, `--net=${net}`, `--name=${box}`, BUSYBOX_IMAGE, 'sleep', '600');
+      await docker('exec', boxes[0]!, 'ping', '-c', '1', '-W', '2', await ipOf(boxes[1]!, net));
+      // The node's switch is in the vrf given to the manager: the option reached its CreateNetwork.
+      assert.deepEqual((await leftovers(stack)).switches, ['docker-sw-10.126.0.0_24']);
+      await docker('rm', '-f', ...boxes);
+      await docker('network', 'rm', net);
+      await waitFor(async () => (await leftovers(stack)).switches.length === 0, { what: 'the swarm network gone from NB' });
+      assert.deepEqual(await leftovers(stack), NOTHING);
+    } finally {
+      await removeContainersAndNetworks().catch(() => undefined);
+      await leave();
+      await docker('plugin', 'disable', '-f', PLUGIN);
+      await docker('plugin', 'set', PLUGIN, 'OVN_DRIVER_SCOPE=local');
+      await docker('plugin', 'enable', PLUGIN);
+    }
   });
 
   it('pushed to a registry and upgraded in place from there under running containers (make plugin-upgrade)', async () => {

@@ -38,9 +38,9 @@ export class NetworkService {
   }
 
   /**
-   * Swarm managers ask before the network exists anywhere; what this answers is what every node's
+   * Swarm managers ask before the network exists on any node; what this answers is what every node's
    * CreateNetwork gets as its options (swarmkit stores it as the network's driver state), so the options
-   * are checked now, where `docker network create` can show the error, and handed back unchanged.
+   * are handed back unchanged, once checked: a bad one stops the network here, before any node has it.
    */
   allocateNetwork(req: AllocateNetworkRequest): Record<string, string> {
     const options = req.Options ?? {};
