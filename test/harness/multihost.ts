@@ -24,7 +24,7 @@
  *   await mh.down();
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, symlink } from 'node:fs/promises';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { docBlock } from './doc-blocks';
 import { NamespacedEngine } from './namespaced-engine';
@@ -178,7 +178,15 @@ export class TwoHosts {
    */
   private static async configure(stack: Stack, netns: string, ip: string): Promise<void> {
     await symlink(path.join(stack.dir, 'ovs.sock'), path.join(stack.dir, 'db.sock'));
-    await runDocBlock('multihost-host', netns, { OVS_RUNDIR: stack.dir, CENTRAL_IP, HOST_IP: ip, HOST_NAME: stack.chassis });
+    // The block also writes the chassis name where Debian's ovs-ctl reads it: here, the stack's own.
+    await mkdir(path.join(stack.dir, 'etc', 'openvswitch'), { recursive: true });
+    await runDocBlock('multihost-host', netns, {
+      OVS_RUNDIR: stack.dir,
+      OVS_SYSCONFDIR: path.join(stack.dir, 'etc'),
+      CENTRAL_IP,
+      HOST_IP: ip,
+      HOST_NAME: stack.chassis,
+    });
     const want = `connected tcp:${CENTRAL_IP}:6642 ${ip}`;
     let seen = '';
     await waitFor(
