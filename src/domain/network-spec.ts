@@ -89,6 +89,8 @@ export interface NetworkSpec {
   isolated: boolean;
   ipv4: AddressPool;
   ipv6?: AddressPool;
+  /** OVN_DRIVER_SCOPE=global: one NetworkID on every host, each host's presence recorded (set by the service). */
+  shared?: boolean;
 }
 
 function parsePool(data: IPAMData, family: 4 | 6): AddressPool {

@@ -78,10 +78,40 @@ describe('global scope: a NetworkID every host shares', () => {
     const ports = (await stack.nbctl('--bare', '--columns=name', 'list', 'Logical_Switch_Port')).split(/\s+/);
     assert.ok(ports.includes(theirs), "host B's endpoint stays");
     assert.equal((await stack.nbctl('--bare', '--columns=name', 'find', 'Logical_Switch', `name=${sw}`)).trim(), sw);
-    assert.match(driver.logs, /network kept: other hosts have endpoints on it/);
+    assert.match(driver.logs, /network kept: other hosts have it/);
     assert.match(driver.logs, /"hosts":\["host-b"\]/);
     // Host B's container goes, then its DeleteNetwork (the same request from the last host): all of it goes.
     await stack.nbctl('lsp-del', theirs);
+    ok(await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net }));
+    assert.deepEqual(await leftovers(stack), NOTHING);
+  });
+
+  it('keeps the network for a host that has it with no endpoint now (between two tasks)', async () => {
+    const net = swarmId();
+    const request = {
+      NetworkID: net,
+      Options: {},
+      IPv4Data: [{ AddressSpace: 'GlobalDefault', Pool: '10.99.0.0/24', Gateway: '10.99.0.1/24' }],
+      IPv6Data: [],
+    };
+    ok(await driver.post('/NetworkDriver.CreateNetwork', request));
+    const sw = 'docker-default-10.99.0.0_24';
+    const hosts = async () =>
+      (await stack.nbctl('--bare', '--columns=external_ids', 'find', 'Logical_Switch', `name=${sw}`))
+        .split(/\s+/)
+        .filter((kv) => kv.startsWith(`"docker-ovn:host:${net}:`) || kv.startsWith(`docker-ovn:host:${net}:`))
+        .map((kv) => kv.replace(/"/g, '').split('=')[0]!.split(':').pop())
+        .sort();
+    const chassis = (await stack.vsctl('get', 'Open_vSwitch', '.', 'external_ids:system-id')).trim().replace(/"/g, '');
+    assert.deepEqual(await hosts(), [chassis]);
+    // Host B's dockerd made the network too (its CreateNetwork records its chassis), and has no container on it.
+    await stack.nbctl('set', 'Logical_Switch', sw, `external_ids:"docker-ovn:host:${net}:host-b"=1`);
+    ok(await driver.post('/NetworkDriver.CreateNetwork', request));
+    assert.deepEqual(await hosts(), [chassis, 'host-b'].sort());
+    ok(await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net }));
+    assert.deepEqual(await hosts(), ['host-b'], "this host's presence went, the network stays for host B");
+    // Host B's DeleteNetwork, its last task gone: removes its presence, and the network with it.
+    await stack.nbctl('remove', 'Logical_Switch', sw, 'external_ids', `"docker-ovn:host:${net}:host-b"`);
     ok(await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net }));
     assert.deepEqual(await leftovers(stack), NOTHING);
   });

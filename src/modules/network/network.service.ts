@@ -33,7 +33,8 @@ export class NetworkService {
       throw new BadRequestError(
         `network ${req.NetworkID} is a swarm network, the same on every node: run the driver with OVN_DRIVER_SCOPE=global on every node for swarm networks (README "Multi-host")`,
       );
-    const record = await this.activity.run(spec.networkId, () => this.nb.ensureNetwork(spec));
+    const shared = this.config.OVN_DRIVER_SCOPE === 'global';
+    const record = await this.activity.run(spec.networkId, () => this.nb.ensureNetwork({ ...spec, shared }));
     this.logger.log({ networkId: spec.networkId, switch: record.switchName, vrf: spec.vrf }, 'network ready');
   }
 
@@ -51,11 +52,11 @@ export class NetworkService {
   /**
    * With OVN_DRIVER_SCOPE=global every node's dockerd names the network by the same NetworkID (swarm), so it
    * is one record for all of them: a node's DeleteNetwork (its last task there gone) leaves it to the others
-   * while they have endpoints on it, and the last one removes it.
+   * while they have it (each node's CreateNetwork recorded it) or endpoints on it, and the last one removes it.
    */
   async deleteNetwork(networkId: string): Promise<void> {
     const shared = this.config.OVN_DRIVER_SCOPE === 'global' ? this.ovs.hostChassis() : undefined;
     const keptFor = await this.activity.run(networkId, () => this.nb.removeNetwork(networkId, shared));
-    if (keptFor.length > 0) this.logger.log({ networkId, hosts: keptFor }, 'network kept: other hosts have endpoints on it');
+    if (keptFor.length > 0) this.logger.log({ networkId, hosts: keptFor }, 'network kept: other hosts have it');
   }
 }

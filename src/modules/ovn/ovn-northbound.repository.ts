@@ -35,6 +35,8 @@ import {
   SUBNET_KEY,
   SUBNET6_KEY,
   isOwned,
+  hostKey,
+  hostKeyPrefix,
   networkKey,
   switchName,
 } from './ownership';
@@ -148,11 +150,22 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     const key = switchIds(spec)[SWITCH_KEY];
     const name = switchName(spec.vrf, spec.ipv4.subnet.cidr);
     const value = storedNetwork(spec);
+    // A shared network also records this host's presence; a local one needs no more than its value.
+    const presence = spec.shared ? { [hostKey(spec.networkId, spec.chassis)]: '1' } : {};
     await retryOnConflict(
       async () => {
         const nb = this.sessions.nb();
         const sw = lookup.switchByKey(nb.cache, key);
-        if (sw?.external_ids[networkKey(spec.networkId)] === value) return;
+        const ids = sw?.external_ids;
+        if (ids?.[networkKey(spec.networkId)] === value && (!spec.shared || ids[hostKey(spec.networkId, spec.chassis)])) return;
+        if (ids?.[networkKey(spec.networkId)] !== undefined && spec.shared) {
+          // The network is there, made by another host: only this host's presence is added, while it is there.
+          await nb.transact([
+            nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw!._uuid]], ['external_ids'], '==', [{ external_ids: ids }], 0),
+            nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw!._uuid]], [['external_ids', 'insert', presence]]),
+          ]);
+          return;
+        }
         if (sw) {
           refuseOtherGateway(sw, spec);
           refuseSharedDockerPool(sw, spec);
@@ -164,7 +177,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
             nbOp.mutate(
               NB.Logical_Switch,
               [['_uuid', '==', sw._uuid]],
-              [['external_ids', 'insert', { [networkKey(spec.networkId)]: value }]],
+              [['external_ids', 'insert', { [networkKey(spec.networkId)]: value, ...presence }]],
             ),
           ]);
           return;
@@ -183,7 +196,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
           nbOp.insert(NB.Logical_Switch, {
             name,
             ports: gw ? [gw.switchPort] : [],
-            external_ids: { ...switchIds(spec), [networkKey(spec.networkId)]: value },
+            external_ids: { ...switchIds(spec), [networkKey(spec.networkId)]: value, ...presence },
           }),
         ]);
       },
@@ -202,7 +215,17 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         const sw = this.switchOf(nb, networkId);
         if (!sw) return;
         keptFor = sharedFrom === undefined ? [] : this.otherHostsOn(nb, sw, networkId, sharedFrom);
-        if (keptFor.length > 0) return;
+        const presence = Object.keys(sw.external_ids).filter((k) => k.startsWith(hostKeyPrefix(networkId)));
+        const mine = sharedFrom === undefined ? undefined : hostKey(networkId, sharedFrom);
+        if (keptFor.length > 0) {
+          // Others keep it: this host's presence goes, on the ids as read (one removal racing another's).
+          if (mine && sw.external_ids[mine] !== undefined)
+            await nb.transact([
+              nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], ['external_ids'], '==', [{ external_ids: sw.external_ids }], 0),
+              nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [mine]]]),
+            ]);
+          return;
+        }
         // A shared NetworkID must not lose its last other host's endpoint to a port added meanwhile.
         const portsAsRead =
           sharedFrom === undefined
@@ -223,7 +246,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
           await nb.transact([
             asRead,
             ...portsAsRead,
-            nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId)]]]),
+            nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw._uuid]], [['external_ids', 'delete', [networkKey(networkId), ...presence]]]),
             ...removeNetworkPolicyOps(nb, networkId),
           ]);
           return;
@@ -245,9 +268,15 @@ export class OvnNorthboundRepository extends NorthboundRepository {
     return keptFor;
   }
 
-  /** The other chassis with endpoints of the network on its switch (ports that name no chassis count for none). */
+  /**
+   * The other chassis that have the network: recorded by their CreateNetwork, or with endpoints of it on its
+   * switch (ports that name no chassis count for none).
+   */
   private otherHostsOn(nb: NbClient, sw: SwitchRow, networkId: string, chassis: string): string[] {
     const hosts = new Set<string>();
+    for (const key of Object.keys(sw.external_ids))
+      if (key.startsWith(hostKeyPrefix(networkId)) && key !== hostKey(networkId, chassis))
+        hosts.add(key.slice(hostKeyPrefix(networkId).length));
     for (const uuid of sw.ports) {
       const ids = nb.cache.get(NB.Logical_Switch_Port, uuid)?.external_ids;
       const host = ids?.[CHASSIS_KEY];

@@ -25,6 +25,18 @@ export function networkKey(networkId: string): string {
   return NETWORK_KEY_PREFIX + networkId;
 }
 
+/**
+ * Logical_Switch, OVN_DRIVER_SCOPE=global: `docker-ovn:host:<NetworkID>:<chassis>`, one per host whose
+ * dockerd has the network (swarm gives every node the same NetworkID), whether or not it has endpoints now.
+ */
+export function hostKeyPrefix(networkId: string): string {
+  return `docker-ovn:host:${networkId}:`;
+}
+
+export function hostKey(networkId: string, chassis: string): string {
+  return hostKeyPrefix(networkId) + chassis;
+}
+
 export function isOwned(externalIds: Record<string, string> | undefined): boolean {
   return externalIds?.[OWNER_KEY] === OWNER;
 }
