@@ -53,6 +53,8 @@ export class ConnectionLoop {
   private remoteIndex = 0;
   /** Highest `_Server.Database.index` seen: a server behind it would show us the past (lib/ovsdb-cs.c). */
   private minIndex = 0n;
+  /** The cluster `minIndex` was seen in: a cluster made anew (a restored backup) counts from zero again. */
+  private clusterId?: string;
   /** Monitor methods still worth trying, best first; one the server does not know is dropped for good. */
   private methods: MonitorMethod[] = ['monitor_cond_since', 'monitor_cond', 'monitor'];
   private wakeUp?: () => void;
@@ -153,10 +155,18 @@ export class ConnectionLoop {
     if (database !== '_Server') {
       const info = await this.readServerInfo(peer);
       if (info) {
+        // ovsdb-cs keeps its index across a rebuilt cluster until told otherwise (ovn-northd's
+        // nb-cluster-state-reset): every server of the new one looked behind forever. Another cluster ID
+        // is another history.
+        if (info.cid && this.clusterId && info.cid !== this.clusterId) {
+          this.log.warn({ was: this.clusterId, now: info.cid }, 'ovsdb cluster replaced: its index starts again');
+          this.minIndex = 0n;
+        }
         // ovsdb_cs_check_server_db(): leave servers that are disconnected, followers or behind.
         const reason = rejectReason(info, this.opts.leaderOnly && multi, this.minIndex);
         if (reason) throw new Error(reason);
         if (info.index !== undefined && info.index > this.minIndex) this.minIndex = info.index;
+        if (info.cid) this.clusterId = info.cid;
         if (info.model === 'clustered' && this.opts.leaderOnly && multi) {
           // Follow leadership moves: an update showing this server lost it drops the connection.
           await peer.request(

@@ -1,6 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ChangeBatch, OvsdbClient, OvsdbDisconnectedError, OvsdbOpError, OvsdbTimeoutError, op } from '../src';
 import { OvsdbServer, cleanup, startCluster } from './helpers/ovsdb-server';
 import { serverRows } from './helpers/compare';
@@ -66,5 +69,50 @@ describe('RAFT cluster', () => {
       batches.filter((b) => b.initial).flatMap((b) => b.changes.filter((c) => c.type === 'delete')),
       [],
     );
+  });
+});
+
+describe('a RAFT cluster made anew (a backup restored)', () => {
+  it('is followed, though its index starts again below what the client saw', async () => {
+    const first = await startCluster(1);
+    let second: OvsdbServer[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'ovsdb-rebuilt-'));
+    // The client's remote stays the same path; the cluster behind it is replaced.
+    const sock = join(dir, 'nb.sock');
+    symlinkSync(first[0]!.sock, sock);
+    const options = {
+      remotes: `unix:${sock}`,
+      database: 'OVN_Northbound',
+      tables: { Address_Set: ['name'] },
+      reconnectMinMs: 50,
+      reconnectMaxMs: 300,
+      requestTimeoutMs: 2000,
+    } as const;
+    // History first, so the client sees a high index when it connects.
+    const writer = new OvsdbClient(options).start();
+    const client = new OvsdbClient(options);
+    try {
+      await writer.ready({ timeoutMs: 20000 });
+      for (let i = 0; i < 20; i++) await writer.transact([op.insert('Address_Set', { name: `old-${i}` })]);
+      await writer.close();
+      client.start();
+      await client.ready({ timeoutMs: 20000 });
+      const seen = client.server!.index!;
+      assert.ok(seen > 20n, `index ${seen}`);
+      await cleanup(...first);
+      second = await startCluster(1);
+      rmSync(sock);
+      symlinkSync(second[0]!.sock, sock);
+      await client.waitFor((cache) => cache.lookup('Address_Set', 'name', 'old-0').length === 0 || undefined, { timeoutMs: 20000 });
+      await client.ready({ timeoutMs: 20000 });
+      assert.ok(client.server!.index! < seen, `index ${client.server?.index} against ${seen} before`);
+      await client.transact([op.insert('Address_Set', { name: 'new-0' })]);
+      assert.equal(client.cache.lookup('Address_Set', 'name', 'new-0').length, 1);
+    } finally {
+      await writer.close();
+      await client.close();
+      await cleanup(...first, ...second);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
