@@ -332,7 +332,7 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
     if (peer !== this.peer) return;
     const [id] = params;
     if (id === SERVER_MONITOR && (method === 'update2' || method === 'update3')) {
-      const reason = serverMonitorShowsLoss(method === 'update3' ? params[2] : params[1]);
+      const reason = serverMonitorShowsLoss(method === 'update3' ? params[2] : params[1], this.loop.leaderMatters);
       if (reason) peer.close(new Error(reason));
       return;
     }

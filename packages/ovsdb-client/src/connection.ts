@@ -1,7 +1,7 @@
 import { OvsdbDisconnectedError, OvsdbRpcError, OvsdbSchemaMismatchError, OvsdbTimeoutError } from './errors';
 import { JsonRpcPeer } from './jsonrpc';
 import { OvsdbLogger } from './logger';
-import { MonitorMethod, monitorParams, monitorSelection } from './monitor';
+import { MonitorMethod, monitorParams, monitorSelection, serverMonitorShowsLoss } from './monitor';
 import { OvsdbClientOptions } from './options';
 import { DatabaseSchema, parseSchema } from './schema';
 import { ServerDatabaseInfo, parseServerDatabase, rejectReason } from './server-info';
@@ -65,6 +65,11 @@ export class ConnectionLoop {
     private readonly host: ConnectionHost,
   ) {
     this.remotes = parseRemotes(opts.remotes);
+  }
+
+  /** Leadership is asked for, and there is another remote to find the leader at. */
+  get leaderMatters(): boolean {
+    return this.opts.leaderOnly && this.remotes.length > 1;
   }
 
   /** Ends the current backoff sleep at once, so a closed client's loop exits without waiting it out. */
@@ -151,7 +156,6 @@ export class ConnectionLoop {
 
   private async handshake(peer: JsonRpcPeer): Promise<void> {
     const { database, requestTimeoutMs: timeoutMs } = this.opts;
-    const multi = this.remotes.length > 1;
     if (database !== '_Server') {
       const info = await this.readServerInfo(peer);
       if (info) {
@@ -163,17 +167,21 @@ export class ConnectionLoop {
           this.minIndex = 0n;
         }
         // ovsdb_cs_check_server_db(): leave servers that are disconnected, followers or behind.
-        const reason = rejectReason(info, this.opts.leaderOnly && multi, this.minIndex);
+        const reason = rejectReason(info, this.leaderMatters, this.minIndex);
         if (reason) throw new Error(reason);
         if (info.index !== undefined && info.index > this.minIndex) this.minIndex = info.index;
         if (info.cid) this.clusterId = info.cid;
-        if (info.model === 'clustered' && this.opts.leaderOnly && multi) {
-          // Follow leadership moves: an update showing this server lost it drops the connection.
-          await peer.request(
+        if (info.model === 'clustered') {
+          // Follow the server's standing (lib/ovsdb-cs.c monitors _Server always): one that loses its
+          // cluster (a single remote, a VIP, included) or, where the leader is wanted, leadership is left,
+          // rather than read stale and written to until timeouts. Its state as the monitor starts counts too.
+          const initial = await peer.request(
             'monitor_cond',
             ['_Server', SERVER_MONITOR, { Database: [{ columns: ['leader', 'connected'], where: [['name', '==', database]] }] }],
             { timeoutMs, idle: true },
           );
+          const lost = serverMonitorShowsLoss(initial, this.leaderMatters);
+          if (lost) throw new Error(lost);
         }
       }
       this.host.setServer(info);

@@ -48,13 +48,16 @@ export function monitorParams(
   return [db, id, requests];
 }
 
-/** From an update2 of our `_Server.Database` monitor: a reason to leave this server, if any. */
-export function serverMonitorShowsLoss(updates: unknown): string | undefined {
+/**
+ * From the rows or an update2 of our `_Server.Database` monitor: a reason to leave this server, if any.
+ * Leadership counts only where the client wants the leader (`leaderMatters`).
+ */
+export function serverMonitorShowsLoss(updates: unknown, leaderMatters: boolean): string | undefined {
   const rows = (updates as Record<string, Record<string, Record<string, Record<string, unknown> | null>>>)?.Database ?? {};
   for (const u of Object.values(rows)) {
     const row = u.initial ?? u.insert ?? u.modify;
     if (u.delete !== undefined && !row) return 'database removed from server';
-    if (row?.leader === false) return 'server lost cluster leadership';
+    if (leaderMatters && row?.leader === false) return 'server lost cluster leadership';
     if (row?.connected === false) return 'server disconnected from its cluster';
   }
   return undefined;

@@ -116,3 +116,31 @@ describe('a RAFT cluster made anew (a backup restored)', () => {
     }
   });
 });
+
+describe('one remote, a member of a RAFT cluster', () => {
+  it('is left when it loses its cluster, not read from and written to while stale', async () => {
+    const servers = await startCluster(3);
+    const role = (s: OvsdbServer) => /Role: (\w+)/.exec(s.run('ovs-appctl', ['-t', s.ctl, 'cluster/status', 'OVN_Northbound']))?.[1];
+    const client = new OvsdbClient({
+      remotes: servers.find((s) => role(s) === 'follower')!.remote,
+      database: 'OVN_Northbound',
+      tables: { Address_Set: ['name'] },
+      reconnectMinMs: 50,
+      reconnectMaxMs: 300,
+      requestTimeoutMs: 2000,
+    }).start();
+    try {
+      await client.ready({ timeoutMs: 20000 });
+      const states: string[] = [];
+      client.on('state', (st: string) => states.push(st));
+      // The other two go: the follower's elections fail and it reports itself disconnected (_Server).
+      const member = servers.find((s) => s.remote === client.remote)!;
+      await cleanup(...servers.filter((s) => s !== member));
+      await client.waitFor(() => states.includes('reconnecting') || undefined, { timeoutMs: 20000 });
+      assert.notEqual(client.state, 'ready');
+    } finally {
+      await client.close();
+      await cleanup(...servers);
+    }
+  });
+});
