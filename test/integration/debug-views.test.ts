@@ -149,7 +149,7 @@ describe('debug views', () => {
       Name: `docker_${net}`,
       UUID: (n.PortGroup as unknown as { UUID: string }).UUID,
       Ports: 2,
-      Acls: 2,
+      Acls: 3,
       Meter: `docker-acl-${net}`,
     });
     const policy = (e: string) => n.Endpoints.find((x) => x.EndpointID === e)?.Policy;
@@ -180,9 +180,10 @@ describe('debug views', () => {
         [...text.matchAll(/^docker_ovn_driver_policy_objects\{kind="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]),
       );
     };
-    assert.deepEqual(await metrics(), { port_group: 1, acl: 2, meter: 1, router_policy: 1 });
+    // The group's deny and track ACLs, and web's allow.
+    assert.deepEqual(await metrics(), { port_group: 1, acl: 3, meter: 1, router_policy: 1 });
     await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: web });
-    assert.deepEqual(await metrics(), { port_group: 1, acl: 1, meter: 1, router_policy: 1 }, "the endpoint's ACL goes with it");
+    assert.deepEqual(await metrics(), { port_group: 1, acl: 2, meter: 1, router_policy: 1 }, "the endpoint's ACL goes with it");
     await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: locked });
     await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net });
     assert.deepEqual(await metrics(), { port_group: 0, acl: 0, meter: 0, router_policy: 0 });

@@ -357,7 +357,8 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
   private emitBatch(batch: ChangeBatch): void {
     if (batch.changes.length === 0 && !batch.initial) return;
     this.changeSeq++;
-    for (const listener of this.listeners('change')) {
+    // rawListeners: a `once` listener's wrapper, which removes it as it runs.
+    for (const listener of this.rawListeners('change')) {
       try {
         (listener as (b: ChangeBatch) => void).call(this, batch);
       } catch (err) {
