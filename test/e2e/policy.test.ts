@@ -126,6 +126,23 @@ describe('ingress policy and isolation (e2e)', () => {
     assert.deepEqual(await leftovers(t.stack), NOTHING);
   });
 
+  it("lets an exposed container's ports in on its second network and on an --internal one, where CreateEndpoint has none", async () => {
+    await t.netCreate('px-1', '--subnet', '10.124.1.0/24', '--gateway', '10.124.1.1');
+    await t.netCreate('px-2', '--subnet', '10.124.2.0/24', '--gateway', '10.124.2.1', '-o', 'ingress=exposed');
+    await t.netCreate('px-3', '--internal', '--subnet', '10.124.3.0/24', '-o', 'ingress=exposed');
+    const server = await t.run('px-1', ['--expose', '8080'], SERVER);
+    await docker('network', 'connect', 'px-2', server);
+    await docker('network', 'connect', 'px-3', server);
+    for (const net of ['px-2', 'px-3']) {
+      const client = await t.run(net);
+      const ip = await t.ipOf(server, net);
+      assert.equal(await fetchSoon(client, ip, 8080), 'open', `8080 on ${net}`);
+      await assert.rejects(fetch(client, ip, 9090), `9090 on ${net} is refused`);
+    }
+    await t.cleanup();
+    assert.deepEqual(await leftovers(t.stack), NOTHING);
+  });
+
   it('isolates networks made without -o vrf from each other, and routes them on request', async () => {
     await t.netCreate('iso-1', '--subnet', '10.122.1.0/24', '--gateway', '10.122.1.1');
     await t.netCreate('iso-2', '--subnet', '10.122.2.0/24', '--gateway', '10.122.2.1');

@@ -66,6 +66,9 @@ class FakeNorthbound extends NorthboundRepository {
   async deleteEndpoint(id: string): Promise<void> {
     this.log.push(`nb.deleteEndpoint:${id.slice(0, 4)}`);
   }
+  async exposePorts(id: string, ports: { proto: string; port: number }[]): Promise<void> {
+    this.log.push(`nb.exposePorts:${id.slice(0, 4)}:${ports.map((p) => `${p.port}/${p.proto}`).join(',')}`);
+  }
   findEndpoint(id: string): EndpointRecord | undefined {
     return id === EP ? endpoint : undefined;
   }
@@ -342,6 +345,18 @@ describe(EndpointService.name, () => {
       const { log, join } = setup();
       await join();
       assert.deepEqual(log, [VETH, `ovs.attachPort:${NAMES.host},${SANDBOX}`, `ovs.waitInstalled:${EP.slice(0, 4)}`]);
+    });
+
+    it("hands the container's exposed ports, which every Join carries, to its policy", async () => {
+      const { log, service, created } = setup();
+      await created();
+      const exposed = [
+        { Proto: 6, Port: 8080 },
+        { Proto: 17, Port: 53 },
+      ];
+      const options = { 'com.docker.network.endpoint.exposedports': exposed, 'com.docker.network.portmap': [] };
+      await service.join({ NetworkID: NET, EndpointID: EP, SandboxKey: SANDBOX, Options: options });
+      assert.ok(log.includes(`nb.exposePorts:${EP.slice(0, 4)}:8080/tcp,53/udp`), log.join('\n'));
     });
 
     it('does not wait for ovn-controller when the join timeout is 0', async () => {

@@ -19,9 +19,10 @@ import { VerbActivity } from './verb-activity';
 import { sandboxId, vethNames } from './interface-names';
 import { needsTxChecksumOff } from './userspace-datapath';
 import { macForIPv4 } from '../../domain/mac';
-import { endpointPolicy } from '../../domain/policy';
+import { endpointPolicy, EXPOSED_PORTS, exposedPorts } from '../../domain/policy';
 import { DefaultMtu } from './default-mtu';
 import { timeLeft, VERB_BUDGET_MS } from '../../core/verb-deadline';
+import { allDone } from '../../common/all-done';
 
 /** An endpoint with a verb this recent may be mid-way between verbs (Leave before DeleteEndpoint): not dead. */
 const DEAD_HOLDER_QUIET_MS = 10_000;
@@ -91,9 +92,9 @@ export class EndpointService {
       this.ovs.chassis(),
     );
     const host = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.makeHostSide(req.EndpointID, net, mac));
-    const results = await Promise.allSettled([logical, host]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
+    try {
+      await allDone([logical, host]);
+    } catch (e) {
       // dockerd sends no DeleteEndpoint after a failed CreateEndpoint (libnetwork network.go createEndpoint
       // only releases the addresses): nothing of this endpoint may stay.
       await this.removeEndpoint(req.EndpointID).catch((undo: unknown) =>
@@ -101,7 +102,7 @@ export class EndpointService {
           `undoing the failed CreateEndpoint of ${req.EndpointID} failed too (the reconciler finishes it): ${(undo as Error).message}`,
         ),
       );
-      throw failed.reason;
+      throw e;
     }
     // Reply only with what Docker left empty: echoing a field it sent fails the endpoint in dockerd
     // (libnetwork/drivers/remote/driver.go: "driver modified interface").
@@ -159,9 +160,7 @@ export class EndpointService {
       sandboxKey: sandbox?.key,
       networkId: net.networkId,
     });
-    const results = await Promise.allSettled([checksum, port]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await allDone([checksum, port]);
   }
 
   /**
@@ -178,9 +177,7 @@ export class EndpointService {
    * port whose endpoint is gone.
    */
   private async removeEndpoint(endpointId: string): Promise<void> {
-    const results = await Promise.allSettled([this.doLeave(endpointId), this.nb.deleteEndpoint(endpointId)]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await allDone([this.doLeave(endpointId), this.nb.deleteEndpoint(endpointId)]);
   }
 
   private async doJoin(req: JoinRequest): Promise<JoinResponse> {
@@ -196,11 +193,15 @@ export class EndpointService {
     const made = port !== undefined && port.portName === names.host && port.ofport !== -1;
     try {
       const wait = this.config.OVN_DRIVER_JOIN_TIMEOUT_MS > 0;
+      // Every Join carries the container's exposed ports, its CreateEndpoint only on the first network that
+      // is not --internal (moby buildPortsRelatedCreateEndpointOptions): an `exposed` endpoint takes them here.
+      const exposed = exposedPorts(req.Options?.[EXPOSED_PORTS]);
+      const expose = exposed.length > 0 ? this.nb.exposePorts(req.EndpointID, exposed) : undefined;
       if (made) {
         // Recording the sandbox and waiting for ovn-installed overlap: the map mutation leaves the binding alone.
-        await Promise.all([this.ovs.setSandbox(ep.lspName, sandbox), wait ? this.waitInstalled(ep) : undefined]);
+        await allDone([this.ovs.setSandbox(ep.lspName, sandbox), wait ? this.waitInstalled(ep) : undefined, expose]);
       } else {
-        await this.makeHostSide(req.EndpointID, net, ep.mac, sandbox);
+        await allDone([this.makeHostSide(req.EndpointID, net, ep.mac, sandbox), expose]);
         if (wait) await this.waitInstalled(ep);
       }
     } catch (e) {
@@ -288,9 +289,7 @@ export class EndpointService {
   private async undoJoin(ifaceId: string, hostVeth: string): Promise<void> {
     // Both steps run even if one fails, so a retried Leave finishes what a failed one left. The veth is
     // retired, not deleted: the kernel deletes it a moment later with the others (LinkOps.retireLink).
-    const results = await Promise.allSettled([this.ovs.detachPort(ifaceId), this.links.retireLink(hostVeth)]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await allDone([this.ovs.detachPort(ifaceId), this.links.retireLink(hostVeth)]);
   }
 
   private network(networkId: string): NetworkRecord {

@@ -1,4 +1,5 @@
 import type { EndpointRecord, EndpointSpec, NetworkRecord } from './ovn.model';
+import type { ExposedPort } from '../../domain/policy';
 import type { NetworkSpec } from '../../domain/network-spec';
 
 /**
@@ -19,6 +20,11 @@ export abstract class NorthboundRepository {
   abstract createEndpoint(spec: EndpointSpec, chassis: string | undefined): Promise<EndpointRecord>;
   /** Removes the endpoint's port. Unknown IDs: no-op. */
   abstract deleteEndpoint(endpointId: string): Promise<void>;
+  /**
+   * Lets an `exposed` endpoint's allow ACL in on `ports` when it names others (dockerd sends a container's
+   * exposed ports with the CreateEndpoint of its first network only, with every Join). Otherwise a no-op.
+   */
+  abstract exposePorts(endpointId: string, ports: ExposedPort[]): Promise<void>;
   abstract findEndpoint(endpointId: string): EndpointRecord | undefined;
   /** Endpoints this driver created on `chassis`. */
   abstract endpointsOn(chassis: string): EndpointRecord[];

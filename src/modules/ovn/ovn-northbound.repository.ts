@@ -3,6 +3,7 @@ import { KeyedQueue } from '../../common/keyed-queue';
 import { namedUuid, retryOnConflict, type ChangeBatch, type RowChange } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
 import type { NetworkSpec } from '../../domain/network-spec';
+import type { ExposedPort } from '../../domain/policy';
 import { lookup } from './cache-indexes';
 import { endpointOf, lspAddresses, networksOf, storedNetwork } from './network-records';
 import { NorthboundRepository } from './northbound.repository';
@@ -11,6 +12,7 @@ import { refuseForeignRow } from './foreign-row';
 import { findRouter, gatewayOps, removeGatewayOps } from './router-ops';
 import {
   endpointPolicyOps,
+  exposePortsOps,
   isolationMatch,
   isolationOps,
   removeEndpointPolicyOps,
@@ -342,6 +344,18 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         ]);
       },
       { client: this.sessions.nb(), attempts: 20 },
+    );
+  }
+
+  async exposePorts(endpointId: string, ports: ExposedPort[]): Promise<void> {
+    await retryOnConflict(
+      async () => {
+        const nb = this.sessions.nb();
+        const ep = this.findEndpoint(endpointId);
+        const ops = ep ? exposePortsOps(nb, endpointId, ep.lspName, ports) : [];
+        if (ops.length > 0) await nb.transact(ops);
+      },
+      { client: this.sessions.nb() },
     );
   }
 

@@ -1,5 +1,5 @@
 import { namedUuid, type Op, type Where } from 'ovsdb-client';
-import { allowMatch, portsText, type EndpointPolicy } from '../../domain/policy';
+import { allowMatch, portsText, type EndpointPolicy, type ExposedPort } from '../../domain/policy';
 import { lookup } from './cache-indexes';
 import {
   ENDPOINT_ID_KEY,
@@ -137,6 +137,23 @@ export function endpointPolicyOps(nb: NbClient, networkId: string, endpointId: s
       { uuidName: 'allow' },
     ),
     nbOp.mutate(NB.Port_Group, pg.where, [['acls', 'insert', [namedUuid('allow')]]]),
+  ];
+}
+
+/**
+ * Ops setting an `exposed` endpoint's allow ACL to `ports`, on the ACL as read; none when it is not under
+ * `exposed` or already names them.
+ */
+export function exposePortsOps(nb: NbClient, endpointId: string, lspName: string, ports: ExposedPort[]): Op[] {
+  const acl = lookup.allowAclOf(nb.cache, endpointId);
+  const ids = acl?.external_ids;
+  if (!acl || !ids || ids['docker-ovn:ingress'] !== 'exposed' || (ids['docker-ovn:ports'] ?? '') === portsText(ports)) return [];
+  const from = ids['docker-ovn:from'] ? ids['docker-ovn:from'].split(',') : [];
+  const match = allowMatch(lspName, { mode: 'exposed', ports, from })!;
+  const where: Where<NbTables[typeof NB.ACL]> = [['_uuid', '==', acl._uuid]];
+  return [
+    nbOp.wait(NB.ACL, where, ['match', 'external_ids'], '==', [{ match: acl.match, external_ids: ids }], 0),
+    nbOp.update(NB.ACL, where, { match, external_ids: { ...ids, 'docker-ovn:ports': portsText(ports) } }),
   ];
 }
 
