@@ -46,6 +46,12 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
   private readonly log: OvsdbLogger;
   /** Where `monitor_cond_since` resumes after a reconnect (ovsdb-server(7)); advanced by each update3. */
   private lastTxnId = ZERO_UUID;
+  /**
+   * The cache no longer matches the server (an update or monitor reply that could not be applied): the
+   * transaction id stays forgotten, whatever update of the same connection comes before it closes, until a
+   * monitor reply is applied whole.
+   */
+  private inconsistent = false;
   private readonly locks = new Set<string>();
   private readonly loop: ConnectionLoop;
 
@@ -298,9 +304,10 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
       } else {
         this.cache.replaceAll(result as never, method === 'monitor' ? 1 : 2, changes);
       }
+      this.inconsistent = false;
     } catch (err) {
       // The handshake fails and is tried again from nothing; listeners hear what was applied meanwhile.
-      this.lastTxnId = ZERO_UUID;
+      this.forgetPosition();
       this.emitBatch({ changes, initial: false });
       throw err;
     }
@@ -318,14 +325,19 @@ export class OvsdbClient<M extends TableMap = LooseTables> extends EventEmitter 
     try {
       apply(changes);
     } catch (err) {
-      this.lastTxnId = ZERO_UUID;
+      this.forgetPosition();
       this.log.error({ err: (err as Error).message }, 'ovsdb update could not be applied; resynchronizing');
       this.emitBatch({ changes, initial: false });
       peer.close(new OvsdbProtocolError(`inconsistent update: ${(err as Error).message}`));
       return;
     }
-    if (txnId !== undefined) this.lastTxnId = txnId;
+    if (txnId !== undefined && !this.inconsistent) this.lastTxnId = txnId;
     this.emitBatch({ changes, initial: false });
+  }
+
+  private forgetPosition(): void {
+    this.lastTxnId = ZERO_UUID;
+    this.inconsistent = true;
   }
 
   private onNotification(peer: JsonRpcPeer, method: string, params: unknown[]): void {

@@ -162,13 +162,16 @@ export class ConnectionLoop {
         // ovsdb-cs keeps its index across a rebuilt cluster until told otherwise (ovn-northd's
         // nb-cluster-state-reset): every server of the new one looked behind forever. Another cluster ID
         // is another history.
-        if (info.cid && this.clusterId && info.cid !== this.clusterId) {
+        // Only once the server is accepted: a stray member of another cluster in the list must not clear
+        // the floor for the next lagging follower of this one.
+        const replaced = !!info.cid && !!this.clusterId && info.cid !== this.clusterId;
+        // ovsdb_cs_check_server_db(): leave servers that are disconnected, followers or behind.
+        const reason = rejectReason(info, this.leaderMatters, replaced ? 0n : this.minIndex);
+        if (reason) throw new Error(reason);
+        if (replaced) {
           this.log.warn({ was: this.clusterId, now: info.cid }, 'ovsdb cluster replaced: its index starts again');
           this.minIndex = 0n;
         }
-        // ovsdb_cs_check_server_db(): leave servers that are disconnected, followers or behind.
-        const reason = rejectReason(info, this.leaderMatters, this.minIndex);
-        if (reason) throw new Error(reason);
         if (info.index !== undefined && info.index > this.minIndex) this.minIndex = info.index;
         if (info.cid) this.clusterId = info.cid;
         if (info.model === 'clustered') {

@@ -57,8 +57,12 @@ export function serverMonitorShowsLoss(updates: unknown, leaderMatters: boolean)
   for (const u of Object.values(rows)) {
     const row = u.initial ?? u.insert ?? u.modify;
     if (u.delete !== undefined && !row) return 'database removed from server';
-    if (leaderMatters && row?.leader === false) return 'server lost cluster leadership';
-    if (row?.connected === false) return 'server disconnected from its cluster';
+    // A whole row (initial, insert) leaves out columns at their default, false among them; a modify names them.
+    const whole = !u.modify;
+    const leader = row?.leader ?? (whole ? false : undefined);
+    const connected = row?.connected ?? (whole ? false : undefined);
+    if (leaderMatters && leader === false) return 'server lost cluster leadership';
+    if (connected === false) return 'server disconnected from its cluster';
   }
   return undefined;
 }
