@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { DriverProcess } from '../harness/driver-process';
-import { freePort, Stack } from '../harness/stack';
+import { freePort, Stack, waitFor } from '../harness/stack';
 
 const id = () => randomBytes(32).toString('hex');
 
@@ -182,10 +182,19 @@ describe('debug views', () => {
     };
     // The group's deny and track ACLs, and web's allow.
     assert.deepEqual(await metrics(), { port_group: 1, acl: 3, meter: 1, router_policy: 1 });
-    await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: web });
+    // A group as a release without the track ACL left it: a restarted driver gives it one.
+    const track = (await stack.nbctl('--bare', '--columns=_uuid', 'find', 'ACL', `name=docker-track-${net.slice(0, 12)}`)).trim();
+    await stack.nbctl('remove', 'Port_Group', `docker_${net}`, 'acls', track);
+    await waitFor(async () => (await metrics()).acl === 2, { what: 'the track ACL gone from the group' });
+    await driver.stop();
+    await driver.spawn();
+    await waitFor(async () => (await get({ port }, '/readyz')).status === 200, { what: 'the restarted driver ready' });
+    await waitFor(async () => (await metrics()).acl === 3, { what: "the track ACL back on the group after the driver's start" });
+    assert.match(driver.logs, new RegExp(`policy group docker_${net}: track ACL added`));
+    assert.equal((await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: web })).status, 200);
     assert.deepEqual(await metrics(), { port_group: 1, acl: 2, meter: 1, router_policy: 1 }, "the endpoint's ACL goes with it");
-    await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: locked });
-    await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net });
+    assert.equal((await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: locked })).status, 200);
+    assert.equal((await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net })).status, 200);
     assert.deepEqual(await metrics(), { port_group: 0, acl: 0, meter: 0, router_policy: 0 });
     for (const table of ['Port_Group', 'ACL', 'Meter', 'Meter_Band', 'Logical_Router_Policy']) {
       assert.equal(

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { KeyedQueue } from '../../common/keyed-queue';
-import { namedUuid, retryOnConflict, type ChangeBatch, type RowChange } from 'ovsdb-client';
+import { namedUuid, retryOnConflict, type ChangeBatch, type RowChange, type Where } from 'ovsdb-client';
 import { ConflictError, DriverError } from '../../protocol/errors';
 import type { NetworkSpec } from '../../domain/network-spec';
 import type { ExposedPort } from '../../domain/policy';
@@ -13,6 +13,7 @@ import { findRouter, gatewayOps, removeGatewayOps } from './router-ops';
 import {
   endpointPolicyOps,
   exposePortsOps,
+  trackUpgradeOps,
   isolationMatch,
   isolationOps,
   removeEndpointPolicyOps,
@@ -144,8 +145,34 @@ export class OvnNorthboundRepository extends NorthboundRepository {
    */
   private readonly perSwitch = new KeyedQueue();
 
+  private readonly logger = new Logger(OvnNorthboundRepository.name);
+
   constructor(private readonly sessions: OvsdbSessions) {
     super();
+    // Groups made by a release without the track ACL (policy-ops.ts, TRACK_PRIORITY) get it once NB is loaded:
+    // until then a closed container alone on its switch gets no replies.
+    sessions.nbSession.on('change', (batch: ChangeBatch<NbTables>) => {
+      if (batch.initial)
+        this.addTrackAcls().catch((e: unknown) => this.logger.warn(`policy groups without a track ACL stay so for now: ${String(e)}`));
+    });
+  }
+
+  private async addTrackAcls(): Promise<void> {
+    const nb = this.sessions.nb();
+    for (const pg of nb.cache.table(NB.Port_Group).values()) {
+      if (!isOwned(pg.external_ids) || trackUpgradeOps(nb, pg).length === 0) continue;
+      let added = false;
+      await retryOnConflict(
+        async () => {
+          const now = nb.cache.get(NB.Port_Group, pg._uuid);
+          const ops = now ? trackUpgradeOps(nb, now) : [];
+          if (ops.length > 0) await nb.transact(ops);
+          added = ops.length > 0;
+        },
+        { client: nb },
+      );
+      if (added) this.logger.log(`policy group ${pg.name}: track ACL added (replies to its closed containers)`);
+    }
   }
 
   async ensureNetwork(spec: NetworkSpec): Promise<NetworkRecord> {
@@ -159,11 +186,19 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         const nb = this.sessions.nb();
         const sw = lookup.switchByKey(nb.cache, key);
         const ids = sw?.external_ids;
-        if (ids?.[networkKey(spec.networkId)] === value && (!spec.shared || ids[hostKey(spec.networkId, spec.chassis)])) return;
-        if (ids?.[networkKey(spec.networkId)] !== undefined && spec.shared) {
-          // The network is there, made by another host: only this host's presence is added, while it is there.
+        const stored = ids?.[networkKey(spec.networkId)];
+        if (stored === value && !spec.shared) return;
+        if (stored !== undefined && spec.shared) {
+          if (ids![hostKey(spec.networkId, spec.chassis)]) return;
+          // The network is there (made by this host or another): only this host's presence is added, while
+          // the network is there. The wait names the network alone, so nodes adding theirs at once (a global
+          // service starting) do not fail each other's waits.
+          const there: Where<NbTables[typeof NB.Logical_Switch]> = [
+            ['_uuid', '==', sw!._uuid],
+            ['external_ids', 'includes', { [networkKey(spec.networkId)]: stored }],
+          ];
           await nb.transact([
-            nbOp.wait(NB.Logical_Switch, [['_uuid', '==', sw!._uuid]], ['external_ids'], '==', [{ external_ids: ids }], 0),
+            nbOp.wait(NB.Logical_Switch, there, ['name'], '==', [{ name: sw!.name }], 0),
             nbOp.mutate(NB.Logical_Switch, [['_uuid', '==', sw!._uuid]], [['external_ids', 'insert', presence]]),
           ]);
           return;

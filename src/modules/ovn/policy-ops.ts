@@ -16,7 +16,7 @@ import {
 } from './ownership';
 import type { NbClient } from './ovsdb-sessions';
 import { findRouter } from './router-ops';
-import { nbOp, type NbTables } from './rows';
+import { nbOp, type NbTables, type PortGroupRow } from './rows';
 import { NB } from './tables';
 
 /**
@@ -45,11 +45,7 @@ export function portGroupOps(nb: NbClient, networkId: string): { ops: Op[]; wher
   const ids = { [OWNER_KEY]: OWNER, [NETWORK_ID_KEY]: networkId };
   if (pg) {
     const where: Where<NbTables[typeof NB.Port_Group]> = [['_uuid', '==', pg._uuid]];
-    const ops: Op[] = [nbOp.wait(NB.Port_Group, where, ['name'], '==', [{ name: pg.name }], 0)];
-    // A group made by a release without the track ACL gets it with its next endpoint.
-    if (!pg.acls.some((uuid) => nb.cache.get(NB.ACL, uuid)?.external_ids[POLICY_KEY] === 'track'))
-      ops.push(nbOp.wait(NB.Port_Group, where, ['acls'], '==', [{ acls: pg.acls }], 0), ...trackAclOps(name, networkId, ids, where));
-    return { ops, where };
+    return { ops: [nbOp.wait(NB.Port_Group, where, ['name'], '==', [{ name: pg.name }], 0), ...trackUpgradeOps(nb, pg)], where };
   }
   const ops: Op[] = [nbOp.wait(NB.Port_Group, [['name', '==', name]], ['name'], '==', [], 0)];
   // A meter left by an interrupted removal is reused: Meter names are unique (ovn-nb.ovsschema).
@@ -84,6 +80,20 @@ export function portGroupOps(nb: NbClient, networkId: string): { ops: Op[]; wher
   );
   const where: Where<NbTables[typeof NB.Port_Group]> = [['_uuid', '==', namedUuid('pg')]];
   return { ops: [...ops, ...trackAclOps(name, networkId, ids, where)], where };
+}
+
+/**
+ * Ops giving a group made by a release without the track ACL its track ACL, on the group's `acls` as read
+ * (hosts doing it at once add one); none when it has one.
+ */
+export function trackUpgradeOps(nb: NbClient, pg: PortGroupRow): Op[] {
+  if (pg.acls.some((uuid) => nb.cache.get(NB.ACL, uuid)?.external_ids[POLICY_KEY] === 'track')) return [];
+  const networkId = pg.external_ids[NETWORK_ID_KEY] ?? '';
+  const where: Where<NbTables[typeof NB.Port_Group]> = [['_uuid', '==', pg._uuid]];
+  return [
+    nbOp.wait(NB.Port_Group, where, ['acls'], '==', [{ acls: pg.acls }], 0),
+    ...trackAclOps(pg.name, networkId, { [OWNER_KEY]: OWNER, [NETWORK_ID_KEY]: networkId }, where),
+  ];
 }
 
 /** The group's track ACL (see TRACK_PRIORITY) and its place in the group's `acls`. */
