@@ -86,5 +86,21 @@ describe('clustered Northbound DB', () => {
     assert.equal(new Set(names).size, names.length, 'no port twice');
     for (const ep of created) assert.ok(names.includes(ep), `${ep} acknowledged but missing`);
     assert.equal((await nbctl('--bare', '--columns=name', 'list', 'Logical_Switch')).split(/\s+/).filter(Boolean).length, 1, 'one switch');
+
+    // Every endpoint goes again, host side included (CreateEndpoint made a veth and an OVS port for each).
+    const queue = [...created];
+    const remover = async () => {
+      for (let ep = queue.pop(); ep; ep = queue.pop()) {
+        const reply = await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: ep });
+        assert.equal(reply.status, 200, reply.raw);
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, remover));
+    assert.equal((await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: net })).status, 200);
+    assert.deepEqual(
+      (await stack.links()).split('\n').filter((l) => / ov[nc][0-9a-f]{12}[@:]/.test(l)),
+      [],
+      'no veth left',
+    );
   });
 });
