@@ -70,24 +70,24 @@ const isIpRule = ValidateBy({
   },
 });
 
-/** A 64-hex Docker ID; safe to use in OVN, OVS and interface names. */
-export function WireId(opts: WireOptions = {}): PropertyDecorator {
+/** A string field matching an ID `pattern`; the spec shows the pattern, a refusal says what it must be. */
+function wireIdMatching(pattern: RegExp, what: string, opts: WireOptions): PropertyDecorator {
   return applyDecorators(
-    api(opts, { type: String, pattern: DOCKER_ID.source, example: opts.example ?? 'a'.repeat(64) }),
+    api(opts, { type: String, pattern: pattern.source, example: opts.example ?? 'a'.repeat(64) }),
     ...presence(opts),
     IsString(),
-    Matches(DOCKER_ID, { message: '$property must be a 64-character lowercase hex Docker ID' }),
+    Matches(pattern, { message: `$property must be ${what}` }),
   );
+}
+
+/** A 64-hex Docker ID; safe to use in OVN, OVS and interface names. */
+export function WireId(opts: WireOptions = {}): PropertyDecorator {
+  return wireIdMatching(DOCKER_ID, 'a 64-character lowercase hex Docker ID', opts);
 }
 
 /** A NetworkID: a 64-hex Docker ID or a 25-character swarm ID; safe to use in OVN names. */
 export function WireNetworkId(opts: WireOptions = {}): PropertyDecorator {
-  return applyDecorators(
-    api(opts, { type: String, pattern: NETWORK_ID.source, example: opts.example ?? 'a'.repeat(64) }),
-    ...presence(opts),
-    IsString(),
-    Matches(NETWORK_ID, { message: '$property must be a 64-character lowercase hex Docker ID or a 25-character swarm ID' }),
-  );
+  return wireIdMatching(NETWORK_ID, 'a 64-character lowercase hex Docker ID or a 25-character swarm ID', opts);
 }
 
 /** "address/prefix" (host bits allowed). */

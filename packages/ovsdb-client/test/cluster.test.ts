@@ -8,19 +8,23 @@ import { ChangeBatch, OvsdbClient, OvsdbDisconnectedError, OvsdbOpError, OvsdbTi
 import { OvsdbServer, cleanup, startCluster } from './helpers/ovsdb-server';
 import { serverRows } from './helpers/compare';
 
+/** A client of the cluster's NB at `remotes`, quick to reconnect. */
+const clusterClient = (remotes: string) =>
+  new OvsdbClient({
+    remotes,
+    database: 'OVN_Northbound',
+    tables: { Address_Set: ['name'] },
+    reconnectMinMs: 50,
+    reconnectMaxMs: 300,
+    requestTimeoutMs: 2000,
+  });
+
 describe('RAFT cluster', () => {
   let servers: OvsdbServer[] = [];
   let client: OvsdbClient;
   before(async () => {
     servers = await startCluster(3);
-    client = new OvsdbClient({
-      remotes: servers.map((s) => s.remote).join(','),
-      database: 'OVN_Northbound',
-      tables: { Address_Set: ['name'] },
-      reconnectMinMs: 50,
-      reconnectMaxMs: 300,
-      requestTimeoutMs: 2000,
-    }).start();
+    client = clusterClient(servers.map((s) => s.remote).join(',')).start();
     await client.ready({ timeoutMs: 20000 });
   });
   after(async () => {
@@ -80,17 +84,9 @@ describe('a RAFT cluster made anew (a backup restored)', () => {
     // The client's remote stays the same path; the cluster behind it is replaced.
     const sock = join(dir, 'nb.sock');
     symlinkSync(first[0]!.sock, sock);
-    const options = {
-      remotes: `unix:${sock}`,
-      database: 'OVN_Northbound',
-      tables: { Address_Set: ['name'] },
-      reconnectMinMs: 50,
-      reconnectMaxMs: 300,
-      requestTimeoutMs: 2000,
-    } as const;
     // History first, so the client sees a high index when it connects.
-    const writer = new OvsdbClient(options).start();
-    const client = new OvsdbClient(options);
+    const writer = clusterClient(`unix:${sock}`).start();
+    const client = clusterClient(`unix:${sock}`);
     try {
       await writer.ready({ timeoutMs: 20000 });
       for (let i = 0; i < 20; i++) await writer.transact([op.insert('Address_Set', { name: `old-${i}` })]);
@@ -121,14 +117,7 @@ describe('one remote, a member of a RAFT cluster', () => {
   it('is left when it loses its cluster, not read from and written to while stale', async () => {
     const servers = await startCluster(3);
     const role = (s: OvsdbServer) => /Role: (\w+)/.exec(s.run('ovs-appctl', ['-t', s.ctl, 'cluster/status', 'OVN_Northbound']))?.[1];
-    const client = new OvsdbClient({
-      remotes: servers.find((s) => role(s) === 'follower')!.remote,
-      database: 'OVN_Northbound',
-      tables: { Address_Set: ['name'] },
-      reconnectMinMs: 50,
-      reconnectMaxMs: 300,
-      requestTimeoutMs: 2000,
-    }).start();
+    const client = clusterClient(servers.find((s) => role(s) === 'follower')!.remote).start();
     try {
       await client.ready({ timeoutMs: 20000 });
       const states: string[] = [];
