@@ -76,6 +76,35 @@ describe('networks of one vrf created and removed in parallel', () => {
     }
   });
 
+  it('refuses a network whose -o mtu differs from the one another network of its switch gives, and changes nothing', async () => {
+    const request = (NetworkID: string, mtu?: string) => ({
+      NetworkID,
+      Options: { 'com.docker.network.generic': { vrf: 'parallel', ...(mtu ? { mtu } : {}) } },
+      IPv4Data: [{ AddressSpace: 'ovn', Pool: '10.97.0.0/24', Gateway: '10.97.0.1/24' }],
+      IPv6Data: [],
+    });
+    const [first, other, same, unset] = [id(), id(), id(), id()];
+    ok('first, mtu 1400')(await driver.post('/NetworkDriver.CreateNetwork', request(first, '1400')));
+    const before = await stack.nbctl('--bare', '--columns=external_ids', 'find', 'Logical_Switch', 'name=docker-parallel-10.97.0.0_24');
+
+    const refused = await driver.post('/NetworkDriver.CreateNetwork', request(other, '1450'));
+    assert.equal(refused.status, 409, refused.raw);
+    assert.match(
+      (refused.body as { Err: string }).Err,
+      new RegExp(`network ${first.slice(0, 12)} .*-o mtu=1400; this network asks for mtu=1450.*give it -o mtu=1400`),
+    );
+    const after = await stack.nbctl('--bare', '--columns=external_ids', 'find', 'Logical_Switch', 'name=docker-parallel-10.97.0.0_24');
+    assert.equal(after, before, 'the refused network left no trace on the switch');
+
+    // The same MTU, or none (the host's default), shares the switch.
+    ok('same mtu')(await driver.post('/NetworkDriver.CreateNetwork', request(same, '1400')));
+    ok('no mtu')(await driver.post('/NetworkDriver.CreateNetwork', request(unset)));
+    for (const n of [first, same, unset])
+      ok(`DeleteNetwork ${n.slice(0, 12)}`)(await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: n }));
+    ok('DeleteNetwork of the refused one (dockerd never made it)')(await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: other }));
+    assert.deepEqual(await leftovers(stack), NOTHING);
+  });
+
   it('does the same with the pools and gateways from the driver as IPAM driver (dockerd: pool, gateway, network; and back)', async () => {
     for (let round = 0; round < 3; round++) {
       const subnets = [1, 2, 3].map((n) => `10.98.${round * 10 + n}.0/24`);

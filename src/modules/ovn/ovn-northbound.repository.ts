@@ -78,6 +78,22 @@ function refuseSharedDockerPool(sw: SwitchRow, spec: NetworkSpec): void {
   }
 }
 
+/**
+ * Networks sharing a switch are one L2 segment: a frame the sender's MTU allows and the receiver's does not
+ * is dropped without an ICMP error (no router between them to send one), so large transfers between hosts
+ * stall while pings pass. Two MTUs given with -o mtu must agree; a network without one takes its host's
+ * tunnel-derived default, which only that host can compute.
+ */
+function refuseOtherMtu(sw: SwitchRow, spec: NetworkSpec): void {
+  if (spec.mtu === undefined) return;
+  const other = networksOf(sw).find((n) => n.mtu !== undefined && n.mtu !== spec.mtu);
+  if (!other) return;
+  throw new ConflictError(
+    'SWITCH_MISMATCH',
+    `switch ${sw.name} (vrf ${spec.vrf}, subnet ${spec.ipv4.subnet.cidr}) holds network ${other.networkId.slice(0, 12)}${other.chassis ? ` of chassis ${other.chassis}` : ''} with -o mtu=${other.mtu}; this network asks for mtu=${spec.mtu}, and one segment drops frames larger than its smallest MTU without telling the sender: give it -o mtu=${other.mtu}`,
+  );
+}
+
 /** Router port networks: the gateway addresses with their prefix lengths. */
 function gatewayNetworks(spec: NetworkSpec): string[] {
   const ids = switchIds(spec);
@@ -206,6 +222,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         if (sw) {
           refuseOtherGateway(sw, spec);
           refuseSharedDockerPool(sw, spec);
+          refuseOtherMtu(sw, spec);
           // Another network (maybe on another host) made the switch: add ours to it, if it is still there
           // and still holds the networks the two checks above read (two hosts adding a Docker-IPAM network
           // at once would each pass them).
