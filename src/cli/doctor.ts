@@ -137,6 +137,11 @@ export interface OrphansView {
   logicalPorts: { endpointId: string; networkId: string; lspName: string; portName?: string }[];
   /** Absent from a driver older than this CLI. */
   networks?: { networkId: string; switchName: string }[];
+  /** Running containers' veths without their OVS port (absent from older drivers). */
+  unplugged?: { endpointId: string; portName: string }[];
+  /** Running containers' veths without their logical port (absent from older drivers). */
+  stranded?: { portName: string; ifaceId?: string }[];
+  dockerUnreachable?: string;
   reconcileIntervalS: number;
 }
 
@@ -152,6 +157,7 @@ export function orphansCheck(o: OrphansView | undefined, bridge: string): Check 
     ...o.veths.map((v) => `veth ${v}`),
     ...o.logicalPorts.map((p) => `logical port ${p.lspName}`),
     ...(o.networks ?? []).map((n) => `network ${n.networkId.slice(0, 12)} (switch ${n.switchName})`),
+    ...(o.unplugged ?? []).map((u) => `running endpoint ${u.endpointId.slice(0, 12)} without its OVS port (veth ${u.portName})`),
   ];
   if (found.length === 0) return { name, ok: true, detail: 'nothing for the reconciler to remove' };
   const byHand = [
@@ -166,17 +172,53 @@ export function orphansCheck(o: OrphansView | undefined, bridge: string): Check 
       (n) =>
         `ovn-nbctl remove Logical_Switch ${n.switchName} external_ids docker-ovn:network:${n.networkId} (then ls-del it if no docker-ovn:network: key is left)`,
     ),
+    ...(o.unplugged ?? []).map(
+      (u) => `ovs-vsctl add-port ${bridge} ${u.portName} -- set Interface ${u.portName} external_ids:iface-id=${u.endpointId}`,
+    ),
   ].join('; ');
   const on = o.reconcileIntervalS > 0;
   return {
     name,
     ok: false,
     warning: on,
-    detail: `${found.join(', ')} (the reconciler ${on ? `removes them within ${2 * o.reconcileIntervalS} s` : 'is off: OVN_DRIVER_RECONCILE_INTERVAL_S=0'})`,
+    detail: `${found.join(', ')} (the reconciler ${on ? `mends them within ${2 * o.reconcileIntervalS} s` : 'is off: OVN_DRIVER_RECONCILE_INTERVAL_S=0'})`,
     // By hand, an OVN IPAM address stays taken and a network's router port and policy stay: the reconciler
     // does what DeleteEndpoint/DeleteNetwork would.
     fix: on
       ? 'wait for the reconciler'
       : `turn the reconciler on (OVN_DRIVER_RECONCILE_INTERVAL_S=60), which also gives OVN IPAM addresses back; by hand: ${byHand}`,
+  };
+}
+
+/**
+ * What the reconciler cannot mend: running containers' interfaces whose logical port is gone from NB, and a
+ * dockerd it cannot ask (then nothing dockerd dropped counts as gone, and leftovers pile up unseen).
+ */
+export function reconcilerLimitsCheck(o: OrphansView | undefined): Check {
+  const name = 'containers and dockerd as the reconciler sees them';
+  if (!o) return { name, ok: false, warning: true, detail: 'GET /debug/orphans did not answer (a driver older than this CLI?)' };
+  const stranded = o.stranded ?? [];
+  if (stranded.length > 0)
+    return {
+      name,
+      ok: false,
+      detail: `running containers' interfaces without a logical port in NB: ${stranded.map((s) => `veth ${s.portName}`).join(', ')} (deleted by hand, or NB restored from an older backup)`,
+      fix: 'reconnect each container (docker network disconnect NET CONTAINER; docker network connect NET CONTAINER) or restart it; `docker-ovn-driver endpoints CONTAINER` names its networks',
+    };
+  if (o.dockerUnreachable)
+    return {
+      name,
+      ok: false,
+      warning: true,
+      detail: `dockerd cannot be asked (${o.dockerUnreachable}): endpoints and networks it dropped while the driver was away stay until it can`,
+      fix: 'point OVN_DRIVER_DOCKER_SOCKET at the Docker API socket; in the managed plugin after dockerd made its socket anew (no systemd socket activation): docker plugin disable -f and enable the plugin',
+    };
+  return {
+    name,
+    ok: true,
+    detail:
+      o.reconcileIntervalS > 0
+        ? 'dockerd answers; every container interface has its logical port'
+        : 'every container interface has its logical port',
   };
 }

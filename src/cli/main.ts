@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { get, Target, UnreachableError } from './driver-client';
-import { driverChecks, formatChecks, ovnControllerCheck, orphansCheck, type OrphansView } from './doctor';
+import { driverChecks, formatChecks, ovnControllerCheck, orphansCheck, reconcilerLimitsCheck, type OrphansView } from './doctor';
 import {
   DatabaseView,
   ENDPOINT_HEADER,
@@ -178,11 +178,13 @@ export function buildProgram(): Command {
       const db = await database(t).catch(() => undefined);
       const bridge = (await get(t, '/debug/bridge').catch(() => undefined))?.body as { Bridge?: string; UUID?: string } | undefined;
       const orphans = await get(t, '/debug/orphans').catch(() => undefined);
+      const orphansView = orphans?.status === 200 ? (orphans.body as OrphansView) : undefined;
       const checks = [
         { name: 'driver reachable', ok: true, detail: t.socket ?? t.url },
         ...driverChecks(ready.body as { nb?: string; ovs?: string }, db, bridge, opts.underlayMtu),
         ovnControllerCheck(opts.ovnRundir),
-        orphansCheck(orphans?.status === 200 ? (orphans.body as OrphansView) : undefined, bridge?.Bridge ?? 'br-int'),
+        orphansCheck(orphansView, bridge?.Bridge ?? 'br-int'),
+        reconcilerLimitsCheck(orphansView),
       ];
       out(json(program) ? JSON.stringify(checks, null, 2) : formatChecks(checks));
       if (checks.some((c) => !c.ok && !c.warning)) process.exitCode = EXIT_FAILED;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { driverChecks, GENEVE_OVERHEAD, orphansCheck, ovnControllerCheck } from './doctor';
+import { driverChecks, GENEVE_OVERHEAD, orphansCheck, ovnControllerCheck, reconcilerLimitsCheck } from './doctor';
 import { endpointCells, endpointRows, table, toDot, toMermaid, topology, type DatabaseView } from './views';
 
 const db: DatabaseView = {
@@ -133,15 +133,24 @@ describe('doctor checks', () => {
     const some = { ...none, ovsPorts: [{ ifaceId: 'x', portName: 'ovn0123456789ab' }], veths: ['ovnfedcba987654'] };
     const warn = orphansCheck(some, 'br-int');
     assert.deepEqual([warn.ok, warn.warning], [false, true]);
-    assert.match(warn.detail, /OVS port ovn0123456789ab, veth ovnfedcba987654 \(the reconciler removes them within 120 s\)/);
+    assert.match(warn.detail, /OVS port ovn0123456789ab, veth ovnfedcba987654 \(the reconciler mends them within 120 s\)/);
     assert.equal(warn.fix, 'wait for the reconciler');
     const net = orphansCheck({ ...none, networks: [{ networkId: 'abcdef0123456789', switchName: 'docker-blue-10.0.0.0_24' }] }, 'br-int');
-    assert.match(net.detail, /^network abcdef012345 \(switch docker-blue-10\.0\.0\.0_24\) \(the reconciler removes them within 120 s\)/);
+    assert.match(net.detail, /^network abcdef012345 \(switch docker-blue-10\.0\.0\.0_24\) \(the reconciler mends them within 120 s\)/);
     const off = orphansCheck({ ...some, reconcileIntervalS: 0 }, 'br-int');
     assert.deepEqual([off.ok, off.warning], [false, false]);
     assert.match(
       off.fix!,
       /^turn the reconciler on \(OVN_DRIVER_RECONCILE_INTERVAL_S=60\).*; by hand: ovs-vsctl del-port br-int ovn0123456789ab; ip link del ovnfedcba987654$/,
+    );
+    const unplugged = orphansCheck(
+      { ...none, reconcileIntervalS: 0, unplugged: [{ endpointId: 'fedcba9876543210', portName: 'ovnfedcba987654' }] },
+      'br-int',
+    );
+    assert.match(unplugged.detail, /^running endpoint fedcba987654 without its OVS port \(veth ovnfedcba987654\)/);
+    assert.match(
+      unplugged.fix!,
+      /ovs-vsctl add-port br-int ovnfedcba987654 -- set Interface ovnfedcba987654 external_ids:iface-id=fedcba9876543210$/,
     );
     const netOff = orphansCheck(
       { ...none, reconcileIntervalS: 0, networks: [{ networkId: 'abcdef0123456789', switchName: 'docker-blue-10.0.0.0_24' }] },
@@ -151,5 +160,18 @@ describe('doctor checks', () => {
       netOff.fix!,
       /ovn-nbctl remove Logical_Switch docker-blue-10\.0\.0\.0_24 external_ids docker-ovn:network:abcdef0123456789 /,
     );
+  });
+
+  it("fails on a running container's interface without its logical port, and warns when dockerd cannot be asked", () => {
+    const none = { ovsPorts: [], veths: [], logicalPorts: [], reconcileIntervalS: 60 };
+    assert.equal(reconcilerLimitsCheck(none).ok, true);
+    const stranded = reconcilerLimitsCheck({ ...none, stranded: [{ portName: 'ovn0123456789ab' }] });
+    assert.deepEqual([stranded.ok, stranded.warning], [false, undefined]);
+    assert.match(stranded.detail, /veth ovn0123456789ab/);
+    assert.match(stranded.fix!, /docker network disconnect NET CONTAINER; docker network connect NET CONTAINER/);
+    const away = reconcilerLimitsCheck({ ...none, dockerUnreachable: '/var/run/docker.sock: connect ECONNREFUSED' });
+    assert.deepEqual([away.ok, away.warning], [false, true]);
+    assert.match(away.detail, /dockerd cannot be asked \(\/var\/run\/docker\.sock: connect ECONNREFUSED\)/);
+    assert.equal(reconcilerLimitsCheck(undefined).warning, true);
   });
 });

@@ -134,7 +134,7 @@ describe('docker-ovn-driver CLI (e2e)', () => {
       assert.match(
         found.stdout,
         new RegExp(
-          `warn\\s+no orphans: OVS port ${port} \\(the reconciler removes them within 120 s\\)\\n\\s+fix: wait for the reconciler\\n`,
+          `warn\\s+no orphans: OVS port ${port} \\(the reconciler mends them within 120 s\\)\\n\\s+fix: wait for the reconciler\\n`,
         ),
       );
       const json = JSON.parse((await cli(http.url, '--json', 'doctor', '--ovn-rundir', t.stack.dir)).stdout) as {

@@ -23,7 +23,8 @@ async function processOf(pid: number): Promise<{ argv: string[]; env: NodeJS.Pro
 }
 
 describe('Open vSwitch restarting under running containers (e2e)', () => {
-  const t = useOvnDocker();
+  // The reconciler every second: the second case waits for it.
+  const t = useOvnDocker({ OVN_DRIVER_RECONCILE_INTERVAL_S: '1' });
 
   it('containers reach each other again after Open vSwitch restarts, and new ones start as before', async () => {
     await t.netCreate('ovsr', '--subnet', '10.78.0.0/24', '--gateway', '10.78.0.1');
@@ -63,6 +64,28 @@ describe('Open vSwitch restarting under running containers (e2e)', () => {
     const c = await t.run('ovsr');
     await ping(c, ipA);
     assert.notEqual(await t.ipOf(c, 'ovsr'), '');
+
+    await t.cleanup();
+    assert.deepEqual(await leftovers(t.stack), NOTHING);
+  });
+
+  it("a running container's OVS port deleted (ovs-vsctl del-port, an OVS DB reset): the reconciler plugs its veth back", async () => {
+    await t.netCreate('ovsp', '--subnet', '10.78.1.0/24', '--gateway', '10.78.1.1');
+    const [a, b] = [await t.run('ovsp'), await t.run('ovsp')];
+    const ipB = await t.ipOf(b, 'ovsp');
+    await ping(a, ipB);
+    const endpoint = await docker('inspect', '-f', '{{(index .NetworkSettings.Networks "ovsp").EndpointID}}', a);
+    const veth = `ovn${endpoint.trim().slice(0, 12)}`;
+
+    await t.stack.vsctl('del-port', t.stack.bridge, veth);
+    await assert.rejects(ping(a, ipB), 'no OVS port, no path');
+    await waitFor(() => ping(a, ipB).then(() => true), { timeoutMs: 30_000, intervalMs: 500, what: `${a} → ${ipB} once plugged back` });
+    assert.match(t.driver.logs, /reconciler plugged the veth of a running container back into/);
+    assert.equal(
+      (await docker('exec', a, 'cat', '/sys/class/net/eth0/operstate')).trim(),
+      'up',
+      "the container's interface is the one it had",
+    );
 
     await t.cleanup();
     assert.deepEqual(await leftovers(t.stack), NOTHING);

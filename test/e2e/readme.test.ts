@@ -111,7 +111,14 @@ describe('README.md commands, verbatim (e2e)', () => {
     const out = await block('troubleshoot-cli');
     assert.match(out, /^ready\s+true$/m, 'status');
     assert.match(out, /^nbRemote\s+(unix|tcp|ssl):/m, 'status names the NB remote');
-    for (const check of ['NB reachable', 'integration bridge present', 'encap ip set', 'ovn-controller running', 'no orphans'])
+    for (const check of [
+      'NB reachable',
+      'integration bridge present',
+      'encap ip set',
+      'ovn-controller running',
+      'no orphans',
+      'containers and dockerd as the reconciler sees them',
+    ])
       assert.match(out, new RegExp(`^ok\\s+${check}:`, 'm'), `doctor: ${check}`);
     assert.doesNotMatch(out, /^FAIL/m);
     assert.match(out, /^\S+\s+default\s+10\.10\.10\.0\/23\s+10\.10\.10\.1\s/m, 'networks: public');

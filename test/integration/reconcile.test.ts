@@ -157,6 +157,52 @@ describe('reconciler', () => {
     await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: alive });
   });
 
+  it("plugs a running container's veth back when its OVS port goes, and keeps one whose logical port goes", async () => {
+    // Two joined endpoints whose peers are inside a sandbox, as dockerd moves them at Join.
+    const [plugged, stranded] = [id(), id()];
+    const ns = sandboxes[1]!;
+    for (const [ep, ip] of [
+      [plugged, '10.95.0.30'],
+      [stranded, '10.95.0.31'],
+    ] as const) {
+      await endpoint(ep, ip, sandboxKey(ns));
+      await run('ip', ['link', 'set', `ovc${ep.slice(0, 12)}`, 'netns', ns]);
+    }
+    const [pluggedVeth, strandedVeth] = [`ovn${plugged.slice(0, 12)}`, `ovn${stranded.slice(0, 12)}`];
+    // br-int losing the port (ovs-vsctl del-br br-int, an Open_vSwitch DB reset), and NB losing the other's row.
+    await stack.vsctl('del-port', stack.bridge, pluggedVeth);
+    await stack.nbctl('lsp-del', stranded);
+
+    const ifaceKey = async (key: string) =>
+      (await stack.vsctl('get', 'Interface', pluggedVeth, `external_ids:${key}`).catch(() => '')).trim().replace(/^"|"$/g, '');
+    await waitFor(async () => (await ifaceKey('ovn-installed')) === 'true', {
+      timeoutMs: 20_000,
+      intervalMs: 250,
+      what: 'the reconciler to plug the veth back and ovn-controller to bind it',
+    });
+    assert.equal(await ifaceKey('iface-id'), plugged);
+    assert.match(driver.logs, /reconciler plugged the veth of a running container back into/);
+    await waitFor(() => /has no logical port in NB .*: kept/.test(driver.logs), { timeoutMs: 5_000, what: 'the stranded warning' });
+    // Passes went by (1 s apart): both veths and the stranded one's OVS port are still there.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const [i, h] = [await ifaces(), await links()];
+    for (const veth of [pluggedVeth, strandedVeth]) assert.ok(h.includes(veth), `${veth} stays`);
+    assert.ok(i.includes(strandedVeth), "the stranded veth's OVS port stays");
+    assert.equal((driver.logs.match(/has no logical port in NB/g) ?? []).length, 1, 'warned once');
+
+    for (const ep of [plugged, stranded]) {
+      assert.equal((await driver.post('/NetworkDriver.Leave', { NetworkID: net, EndpointID: ep })).status, 200);
+      assert.equal((await driver.post('/NetworkDriver.DeleteEndpoint', { NetworkID: net, EndpointID: ep })).status, 200);
+    }
+    await waitFor(async () => !(await links()).some((l) => l === pluggedVeth || l === strandedVeth), {
+      timeoutMs: 5_000,
+      intervalMs: 100,
+      what: 'Leave to take both veths',
+    });
+    const [l, i2] = [await lsps(), await ifaces()];
+    assert.ok(!l.includes(plugged) && !i2.includes(pluggedVeth) && !i2.includes(strandedVeth));
+  });
+
   it('adopts an endpoint created before a restart: Join finds its host side, the reconciler leaves it', async () => {
     const ep = id();
     const veth = `ovn${ep.slice(0, 12)}`;

@@ -48,9 +48,12 @@ export class DebugController {
   @Get('/debug/orphans')
   @ApiOperation({
     operationId: 'Orphans',
-    summary: 'What the reconciler would remove on this host now (before its two-pass confirmation); removes nothing',
+    summary: 'What the reconciler would remove or mend on this host now (before its two-pass confirmation); changes nothing',
   })
-  @ApiOkResponse({ description: 'OVS ports, veths, logical ports and networks, and the reconciler interval (0: off)' })
+  @ApiOkResponse({
+    description:
+      "OVS ports, veths, logical ports and networks to remove; running containers' veths to plug back (unplugged) or without a logical port (stranded); why dockerd could not be asked; the reconciler interval (0: off)",
+  })
   async Orphans(): Promise<Orphans & { reconcileIntervalS: number }> {
     return { ...(await this.reconciler.orphans()), reconcileIntervalS: this.config.OVN_DRIVER_RECONCILE_INTERVAL_S };
   }

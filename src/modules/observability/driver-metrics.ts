@@ -81,6 +81,12 @@ export class DriverMetrics {
     registers: [this.registry],
   });
 
+  private readonly reconcilerReplugs = new Counter({
+    name: `${PREFIX}reconciler_replugged_total`,
+    help: "Running containers' veths the reconciler plugged back into the integration bridge after their OVS port went (the bridge deleted, the Open_vSwitch DB reset).",
+    registers: [this.registry],
+  });
+
   constructor() {
     const sessions = this.sessions;
     const nbSession = () => this.nb;
@@ -138,6 +144,11 @@ export class DriverMetrics {
   /** The reconciler removed `n` orphans of `kind`. */
   reconcilerRemoved(kind: ReconcilerKind, n = 1): void {
     if (n > 0) this.reconcilerRemovals.inc({ kind }, n);
+  }
+
+  /** The reconciler added `n` OVS ports back for running containers. */
+  reconcilerReplugged(n = 1): void {
+    if (n > 0) this.reconcilerReplugs.inc(n);
   }
 
   /** Follows the NB session: as {@link watchSession}, and its owned rows for owned_objects. */
