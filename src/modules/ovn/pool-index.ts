@@ -65,7 +65,12 @@ export class PoolIndex {
     const pool = key && this.pools.get(key);
     if (!pool) return;
     if (row.external_ids[ROLE_KEY] === 'pool' && pool.row?._uuid === row._uuid) pool.row = undefined;
-    else if (row.external_ids[ROLE_KEY] === 'block') pool.blocks.remove(BigInt(row.external_ids[BLOCK_KEY]));
+    // Only the row it holds: one monitor update may carry another host's new row for the block before the
+    // delete of the old one (a block emptied and taken again between two flushes), in any order.
+    else if (row.external_ids[ROLE_KEY] === 'block') {
+      const index = BigInt(row.external_ids[BLOCK_KEY]);
+      if (pool.blocks.block(index)?.uuid === row._uuid) pool.blocks.remove(index);
+    }
     if (!pool.row && pool.blocks.allocated === 0 && pool.blocks.empty) this.pools.delete(key);
   }
 }
