@@ -36,8 +36,9 @@
 # mount sources set again, and `docker plugin enable` if it was enabled. dockerd keeps a mount source
 # set with `docker plugin set` in the plugin's config, which an upgrade replaces with the new release's
 # (`docker plugin inspect` still shows the old source under Settings, but the defaults are mounted): the
-# sources are read before and set after. Environment settings survive an upgrade as they are. If the
-# upgrade fails, the plugin is enabled again as it was.
+# sources are read before and set after, for the mounts the new release still has and where they differ
+# from its defaults (a renamed mount is named in the log, not set). Environment settings survive an
+# upgrade as they are. If the upgrade fails, the plugin is enabled again as it was.
 #
 # `clean` disables and removes PLUGIN_NAME (refusing while Docker networks use it) and images a failed
 # `make` left; with CLEAN_BASE=1 also the caches $TOOLS_IMAGE and $BASE_LOCAL (`make clean` does).
@@ -350,10 +351,24 @@ do_upgrade() {
     if [[ $enabled == true ]]; then docker plugin enable "$PLUGIN_NAME" >/dev/null || true; fi
     die "docker plugin upgrade failed; $PLUGIN_NAME is as it was$([[ $enabled == true ]] && echo ', enabled again')"
   fi
-  if ((${#mounts[@]})); then
-    log "docker plugin set $PLUGIN_NAME ${mounts[*]}"
-    docker plugin set "$PLUGIN_NAME" "${mounts[@]}" ||
-      die "$PLUGIN_NAME is upgraded but disabled: set its mount sources (docker plugin set $PLUGIN_NAME ${mounts[*]}), then docker plugin enable $PLUGIN_NAME"
+  # Only mounts the new release has, and only sources other than its defaults: a mount renamed or dropped
+  # fails `docker plugin set` (and would leave the plugin disabled), and a default set again would pin the
+  # old release's path over a new default.
+  local defaults carried=() m name
+  defaults=$(docker plugin inspect -f '{{range .Config.Mounts}}{{.Name}}.source={{.Source}}{{"\n"}}{{end}}' "$PLUGIN_NAME")
+  for m in "${mounts[@]}"; do
+    name=${m%%.source=*}
+    if ! grep -q -- "^$name\.source=" <<<"$defaults"; then
+      log "mount $name (source ${m#*.source=}) is not a mount of this release: not set again (README: \"Mounts renamed\")"
+    elif ! grep -qxF -- "$m" <<<"$defaults"; then
+      carried+=("$m")
+    fi
+  done
+  if ((${#carried[@]})); then
+    log "docker plugin set $PLUGIN_NAME ${carried[*]}"
+    # The upgrade is done: a source that cannot be set is said, and the plugin enabled with the default.
+    docker plugin set "$PLUGIN_NAME" "${carried[@]}" ||
+      log "warning: the mount sources could not be set again; set them by hand (docker plugin disable $PLUGIN_NAME; docker plugin set $PLUGIN_NAME ${carried[*]}; docker plugin enable $PLUGIN_NAME)"
   fi
   if [[ $enabled == true ]]; then
     docker plugin enable "$PLUGIN_NAME" >/dev/null || {
