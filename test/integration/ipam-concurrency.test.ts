@@ -106,7 +106,12 @@ describe('IPAM across driver instances', () => {
     const taken = await a.post('/IpamDriver.RequestAddress', { PoolID: id, Address: '10.91.0.1', Options: {} });
     assert.deepEqual(
       [taken.status, taken.body],
-      [409, { Err: 'RequestAddress: address 10.91.0.1 is already allocated in pool ovn-local|10.91.0.0/29' }],
+      [
+        409,
+        {
+          Err: 'RequestAddress: address 10.91.0.1 is already allocated in pool ovn-local|10.91.0.0/29 (to a container, or as an --aux-address of a network on this pool, on any host sharing it: give an --aux-address on one of them only)',
+        },
+      ],
     );
     const unknown = await a.post('/IpamDriver.RequestAddress', { PoolID: 'ovn-local|10.99.0.0/24|', Address: '', Options: {} });
     assert.deepEqual(

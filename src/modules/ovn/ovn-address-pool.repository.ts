@@ -168,7 +168,13 @@ export class OvnAddressPoolRepository extends AddressPoolRepository {
    */
   private async take(pool: PoolState, ip: string, more: Op[]): Promise<void> {
     const v = ipValue(ip);
-    if (pool.blocks.has(v)) throw new ConflictError('ADDRESS_IN_USE', `address ${ip} is already allocated in pool ${pool.key}`);
+    // dockerd reserves a network's --aux-address with the same request as a container's --ip (no option
+    // tells them apart), so the same --aux-address on a second host sharing the pool lands here.
+    if (pool.blocks.has(v))
+      throw new ConflictError(
+        'ADDRESS_IN_USE',
+        `address ${ip} is already allocated in pool ${pool.key} (to a container, or as an --aux-address of a network on this pool, on any host sharing it: give an --aux-address on one of them only)`,
+      );
     const index = pool.blocks.blockOf(v);
     const held = pool.blocks.block(index);
     const bits = (held?.bits ?? 0n) | (1n << (v - pool.blocks.baseOf(index)));
