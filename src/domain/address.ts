@@ -70,3 +70,8 @@ export function contains(subnet: Subnet, ip: string): boolean {
   const v = ipValue(ip);
   return v >= subnet.first && v <= subnet.last;
 }
+
+/** Two subnets of one family sharing an address. */
+export function overlaps(a: Subnet, b: Subnet): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+}

@@ -105,6 +105,37 @@ describe('networks of one vrf created and removed in parallel', () => {
     assert.deepEqual(await leftovers(stack), NOTHING);
   });
 
+  it('refuses a subnet overlapping another of its vrf (inside it, or around it), and changes nothing', async () => {
+    const request = (NetworkID: string, pool: string, gateway: string, vrfName = 'parallel') => ({
+      NetworkID,
+      Options: { 'com.docker.network.generic': { vrf: vrfName } },
+      IPv4Data: [{ AddressSpace: 'ovn', Pool: pool, Gateway: gateway }],
+      IPv6Data: [],
+    });
+    const [wide, inside, around, elsewhere] = [id(), id(), id(), id()];
+    ok('10.96.0.0/16')(await driver.post('/NetworkDriver.CreateNetwork', request(wide, '10.96.0.0/16', '10.96.0.1/16')));
+    const before = await leftovers(stack);
+    for (const [n, pool, gw] of [
+      [inside, '10.96.1.0/24', '10.96.1.1/24'],
+      [around, '10.0.0.0/8', '10.0.0.1/8'],
+    ] as const) {
+      const r = await driver.post('/NetworkDriver.CreateNetwork', request(n, pool, gw));
+      assert.equal(r.status, 409, r.raw);
+      assert.match(
+        (r.body as { Err: string }).Err,
+        new RegExp(`subnet ${pool} overlaps 10\\.96\\.0\\.0/16 of switch \\S+ in vrf parallel`),
+      );
+    }
+    assert.deepEqual(await leftovers(stack), before, 'the refused networks made nothing');
+    // Another vrf is another routing table.
+    ok('the same subnet in another vrf')(
+      await driver.post('/NetworkDriver.CreateNetwork', request(elsewhere, '10.96.1.0/24', '10.96.1.1/24', 'other')),
+    );
+    for (const n of [wide, elsewhere, inside, around])
+      ok('DeleteNetwork')(await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: n }));
+    assert.deepEqual(await leftovers(stack), NOTHING);
+  });
+
   it('does the same with the pools and gateways from the driver as IPAM driver (dockerd: pool, gateway, network; and back)', async () => {
     for (let round = 0; round < 3; round++) {
       const subnets = [1, 2, 3].map((n) => `10.98.${round * 10 + n}.0/24`);

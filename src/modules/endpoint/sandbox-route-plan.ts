@@ -1,4 +1,4 @@
-import { parseSubnet, type Subnet } from '../../domain/address';
+import { overlaps, parseSubnet, type Subnet } from '../../domain/address';
 import type { SandboxRoute, SandboxState } from '../host/sandbox-route-ops';
 
 /** One of this driver's endpoints in the sandbox: its network's vrf, subnets and gateways. */
@@ -22,10 +22,6 @@ export interface VrfSubnet {
 export interface RoutePlan {
   add: SandboxRoute[];
   remove: SandboxRoute[];
-}
-
-function overlaps(a: Subnet, b: Subnet): boolean {
-  return a.family === b.family && a.first <= b.last && b.first <= a.last;
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   removeNetworkPolicyOps,
 } from './policy-ops';
 import { OvsdbSessions, type NbClient } from './ovsdb-sessions';
+import { overlaps, parseSubnet, type Subnet } from '../../domain/address';
 import {
   ADDRESS6_KEY,
   ADDRESS_KEY,
@@ -92,6 +93,29 @@ function refuseOtherMtu(sw: SwitchRow, spec: NetworkSpec): void {
     'SWITCH_MISMATCH',
     `switch ${sw.name} (vrf ${spec.vrf}, subnet ${spec.ipv4.subnet.cidr}) holds network ${other.networkId.slice(0, 12)}${other.chassis ? ` of chassis ${other.chassis}` : ''} with -o mtu=${other.mtu}; this network asks for mtu=${spec.mtu}, and one segment drops frames larger than its smallest MTU without telling the sender: give it -o mtu=${other.mtu}`,
   );
+}
+
+/**
+ * Subnets of one vrf are one routing table: a subnet inside another's (10.0.1.0/24 beside 10.0.0.0/16)
+ * takes the larger one's addresses in it away from the router, so those containers lose their gateway and
+ * every other subnet. Docker's IPAM refuses overlapping pools on one host only; OVN IPAM keys pools by exact
+ * subnet, and other hosts' networks share the vrf: refused here, where every switch of the vrf is known.
+ */
+function refuseOverlap(nb: NbClient, spec: NetworkSpec): void {
+  const mine = [spec.ipv4.subnet, spec.ipv6?.subnet].filter((s): s is Subnet => !!s);
+  for (const sw of lookup.switchesOfVrf(nb.cache, spec.vrf)) {
+    for (const cidr of [sw.external_ids[SUBNET_KEY], sw.external_ids[SUBNET6_KEY]]) {
+      if (!cidr) continue;
+      const theirs = parseSubnet(cidr);
+      // No switch of the vrf has this IPv4 subnet (it would be this network's): any overlap is another's.
+      const clash = mine.find((m) => overlaps(m, theirs));
+      if (clash)
+        throw new ConflictError(
+          'SUBNET_OVERLAP',
+          `subnet ${clash.cidr} overlaps ${theirs.cidr} of switch ${sw.name} in vrf ${spec.vrf}: the vrf's router could not tell them apart; give this network another --subnet or -o vrf (networks of the same subnet share one switch)`,
+        );
+    }
+  }
 }
 
 /** Router port networks: the gateway addresses with their prefix lengths. */
@@ -238,6 +262,7 @@ export class OvnNorthboundRepository extends NorthboundRepository {
         }
         // Switch names are not unique in the NB schema: the wait makes "create if absent" atomic.
         refuseForeignRow(nb, NB.Logical_Switch, name);
+        refuseOverlap(nb, spec);
         const gateway = gatewayNetworks(spec);
         const gw = gateway.length > 0 ? gatewayOps(nb, spec.vrf, name, gateway) : undefined;
         // An isolated subnet's router policy comes with its router port: both exist exactly while the switch does.
