@@ -192,14 +192,8 @@ function setup(joinTimeoutMs = 1000) {
   const ovs = new FakeLocalSwitch(log);
   const links = new FakeLinks(log);
   const config = loadConfig({ OVN_DRIVER_JOIN_TIMEOUT_MS: String(joinTimeoutMs), OVN_DRIVER_BRIDGE: 'br-test' });
-  const service = new EndpointService(
-    config,
-    nb,
-    ovs,
-    links,
-    new VerbActivity(),
-    new SandboxRoutesService(nb, ovs, new NoSandboxRoutes(), links),
-  );
+  const routes = new SandboxRoutesService(nb, ovs, new NoSandboxRoutes(), links);
+  const service = new EndpointService(config, nb, ovs, links, new VerbActivity(), routes);
   const create = () => service.createEndpoint({ NetworkID: NET, EndpointID: EP, Interface: { Address: endpoint.address }, Options: null });
   const join = () => service.join({ NetworkID: NET, EndpointID: EP, SandboxKey: SANDBOX, Options: null });
   /** The state CreateEndpoint leaves: the port on br-int without a sandbox; the log starts after it. */
@@ -207,7 +201,7 @@ function setup(joinTimeoutMs = 1000) {
     await create();
     log.length = 0;
   };
-  return { log, nb, ovs, links, service, create, join, created };
+  return { log, nb, ovs, links, service, create, join, created, routes };
 }
 
 const VETH = `links.createVethPair:${NAMES.host},${NAMES.peer},mtu=1400,${endpoint.mac}`;
@@ -375,6 +369,16 @@ describe(EndpointService.name, () => {
         (e: Error) => e instanceof DriverError && e.code === 'DATAPLANE_TIMEOUT' && /within 1000 ms/.test(e.message),
       );
       assert.deepEqual(log.slice(-2), UNDO);
+    });
+
+    it("has the sandbox's routes made again after a failed Join (beforeJoin may have taken one to this network)", async () => {
+      const { ovs, join, created, routes } = setup();
+      await created();
+      const synced: [string | undefined, string[] | undefined][] = [];
+      routes.afterLeave = (key, left) => void synced.push([key, left]);
+      ovs.fail.install = new Error('timed out');
+      await assert.rejects(join());
+      assert.deepEqual(synced, [[SANDBOX, [network.subnet]]]);
     });
 
     it('waits for ovn-controller only as long as the call has left of its budget, and says so', async () => {

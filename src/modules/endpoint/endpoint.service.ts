@@ -210,6 +210,13 @@ export class EndpointService {
       await this.undoJoin(ep.lspName, names.host).catch((undo: unknown) =>
         this.logger.warn(`undoing the failed Join of ${req.EndpointID} failed too: ${(undo as Error).message}`),
       );
+      // beforeJoin took away a route the container had to this network's subnets (a live `docker network
+      // connect`): the sandbox's routes are made again without it. DeleteEndpoint cannot: the port that
+      // named the sandbox is gone.
+      this.routes.afterLeave(
+        req.SandboxKey,
+        [net.subnet, net.subnet6].filter((s): s is string => !!s),
+      );
       throw e;
     }
     this.routes.afterJoin(req.SandboxKey, ep);
