@@ -82,6 +82,37 @@ describe(SandboxRoutesService.name, () => {
     assert.deepEqual(sandbox.applied, [{ add: [{ destination: '10.2.0.0/24', via: '10.1.0.1' }], remove: [] }]);
   });
 
+  it("leaves a sandbox on isolated networks alone (compose's default): no look into it at Join or Leave", async () => {
+    const nets: Record<string, object> = {
+      front: { networkId: 'front', vrf: 'default', isolated: true, subnet: '10.1.0.0/24', gateway: '10.1.0.1' },
+      back: { networkId: 'back', vrf: 'default', isolated: true, subnet: '10.2.0.0/24', gateway: '10.2.0.1' },
+    };
+    const nb = {
+      findNetwork: (id: string) => nets[id],
+      findEndpoint: (id: string) => ({ networkId: id }),
+      vrfSubnets: () => [],
+    } as unknown as NorthboundRepository;
+    const ovs = {
+      ownedPorts: () => [
+        { sandboxKey: SANDBOX, ifaceId: 'front' },
+        { sandboxKey: SANDBOX, ifaceId: 'back' },
+      ],
+    } as unknown as LocalSwitchRepository;
+    const sandbox = new CountingSandbox();
+    const service = new SandboxRoutesService(nb, ovs, sandbox, { listLinks: () => Promise.resolve(['lo']) } as unknown as LinkOps);
+    const back = { networkId: 'back', endpointId: 'b'.repeat(64), lspName: 'back', address: '10.2.0.5/24' } as EndpointRecord;
+    await service.beforeJoin(SANDBOX, back);
+    service.afterJoin(SANDBOX, back);
+    service.afterLeave(SANDBOX, ['10.2.0.0/24']);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(sandbox.reads, 0);
+
+    // A routed network beside them: its routes must make way for the subnet joined, so the sandbox is read.
+    nets.front = { ...nets.front, vrf: 'blue', isolated: false };
+    await service.beforeJoin(SANDBOX, back);
+    assert.equal(sandbox.reads, 1);
+  });
+
   it('never fails a Join over its routes: a database gone meanwhile is logged', () => {
     const nb = {
       findNetwork: () => {

@@ -67,7 +67,8 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
    * hold a route to the subnet it is joining, which dockerd would refuse to put the address under.
    */
   async beforeJoin(sandboxKey: string, joining: EndpointRecord): Promise<void> {
-    if (!this.hasOtherPorts(sandboxKey, joining.lspName)) return;
+    // Routes go via routed networks only: a sandbox on isolated ones alone (compose's default) has none.
+    if (!this.hasOtherPorts(sandboxKey, joining.lspName, true)) return;
     await this.queue.run(sandboxKey, () => this.sync(sandboxKey, [joining.networkId]));
   }
 
@@ -84,9 +85,10 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     try {
       const net = this.nb.findNetwork(joined.networkId);
       // An isolated network (the default without -o vrf, as compose makes them) routes nowhere: no polling
-      // of the sandbox, no processes beside dockerd's container start.
+      // of the sandbox, no processes beside dockerd's container start, unless another network of the
+      // sandbox routes (its routes must make way for this subnet).
       const routed = net && !net.isolated ? this.nb.vrfSubnets(net.vrf).length : 0;
-      if (!joined.address || (routed <= 1 && !this.hasOtherPorts(sandboxKey, joined.lspName))) return;
+      if (!joined.address || (routed <= 1 && !this.hasOtherPorts(sandboxKey, joined.lspName, true))) return;
       void this.settle(sandboxKey, addressOf(joined.address), vethNames(joined.endpointId).peer, joined.lspName).catch(warn);
     } catch (e) {
       warn(e);
@@ -100,7 +102,8 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
    */
   afterLeave(sandboxKey: string | undefined, leftSubnets: string[] = []): void {
     try {
-      if (!sandboxKey || !this.hasOtherPorts(sandboxKey)) return;
+      // The routes through the interface that left go with it; others can come back only via a routed network.
+      if (!sandboxKey || !this.hasOtherPorts(sandboxKey, undefined, true)) return;
     } catch (e) {
       this.logger.warn(`routes of sandbox ${sandboxKey} after Leave: ${(e as Error).message}`);
       return;
@@ -260,7 +263,16 @@ export class SandboxRoutesService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  private hasOtherPorts(sandboxKey: string, except?: string): boolean {
-    return this.ovs.ownedPorts().some((p) => p.sandboxKey === sandboxKey && p.ifaceId !== except);
+  /** `routedOnly`: on a network that is not isolated (or one NB cannot name now, to be safe). */
+  private hasOtherPorts(sandboxKey: string, except?: string, routedOnly = false): boolean {
+    return this.ovs
+      .ownedPorts()
+      .some((p) => p.sandboxKey === sandboxKey && p.ifaceId !== except && (!routedOnly || this.routes(p.ifaceId)));
+  }
+
+  private routes(lspName: string): boolean {
+    const ep = this.nb.findEndpoint(lspName);
+    const net = ep && this.nb.findNetwork(ep.networkId);
+    return !net || !net.isolated;
   }
 }
