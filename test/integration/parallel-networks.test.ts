@@ -131,7 +131,21 @@ describe('networks of one vrf created and removed in parallel', () => {
     ok('the same subnet in another vrf')(
       await driver.post('/NetworkDriver.CreateNetwork', request(elsewhere, '10.96.1.0/24', '10.96.1.1/24', 'other')),
     );
-    for (const n of [wide, elsewhere, inside, around])
+    // Isolated subnets never route to each other: they may overlap, in any order; a routed one may not.
+    const isolated = (NetworkID: string, pool: string, gateway: string) => ({
+      ...request(NetworkID, pool, gateway, 'apart'),
+      Options: { 'com.docker.network.generic': { vrf: 'apart', isolated: 'true' } },
+    });
+    const [i1, i2, routedOne] = [id(), id(), id()];
+    ok('isolated /16')(await driver.post('/NetworkDriver.CreateNetwork', isolated(i1, '10.95.0.0/16', '10.95.0.1/16')));
+    ok('isolated /24 inside it')(await driver.post('/NetworkDriver.CreateNetwork', isolated(i2, '10.95.1.0/24', '10.95.1.1/24')));
+    const routedRefused = await driver.post('/NetworkDriver.CreateNetwork', request(routedOne, '10.95.2.0/24', '10.95.2.1/24', 'apart'));
+    assert.equal(routedRefused.status, 409, routedRefused.raw);
+    assert.match(
+      (routedRefused.body as { Err: string }).Err,
+      /subnet 10\.95\.2\.0\/24 overlaps 10\.95\.0\.0\/16 .* whose router routes this one/,
+    );
+    for (const n of [wide, elsewhere, inside, around, i1, i2, routedOne])
       ok('DeleteNetwork')(await driver.post('/NetworkDriver.DeleteNetwork', { NetworkID: n }));
     assert.deepEqual(await leftovers(stack), NOTHING);
   });

@@ -96,14 +96,21 @@ function refuseOtherMtu(sw: SwitchRow, spec: NetworkSpec): void {
 }
 
 /**
- * Subnets of one vrf are one routing table: a subnet inside another's (10.0.1.0/24 beside 10.0.0.0/16)
- * takes the larger one's addresses in it away from the router, so those containers lose their gateway and
- * every other subnet. Docker's IPAM refuses overlapping pools on one host only; OVN IPAM keys pools by exact
- * subnet, and other hosts' networks share the vrf: refused here, where every switch of the vrf is known.
+ * Subnets of one vrf routed by its router are one routing table: a subnet inside another's (10.0.1.0/24
+ * beside 10.0.0.0/16) takes the larger one's addresses in it away from the router, so routed traffic to
+ * them lands on the wrong switch (and an isolated one's router port drops it). Docker's IPAM refuses
+ * overlapping pools on one host only; OVN IPAM keys pools by exact subnet, and other hosts' networks share
+ * the vrf: refused here, where every switch of the vrf is known. Two isolated subnets never route to each
+ * other (egress leaves through docker_gwbridge), and one without a gateway has no router port: those may
+ * overlap, as they could before.
  */
 function refuseOverlap(nb: NbClient, spec: NetworkSpec): void {
+  const ours = switchIds(spec);
+  const onRouter = (ids: Record<string, string>) => !!(ids[GATEWAY_KEY] || ids[GATEWAY6_KEY]);
+  if (!onRouter(ours)) return;
   const mine = [spec.ipv4.subnet, spec.ipv6?.subnet].filter((s): s is Subnet => !!s);
   for (const sw of lookup.switchesOfVrf(nb.cache, spec.vrf)) {
+    if (!onRouter(sw.external_ids) || (!routed(ours) && !routed(sw.external_ids))) continue;
     for (const cidr of [sw.external_ids[SUBNET_KEY], sw.external_ids[SUBNET6_KEY]]) {
       if (!cidr) continue;
       const theirs = parseSubnet(cidr);
@@ -112,7 +119,7 @@ function refuseOverlap(nb: NbClient, spec: NetworkSpec): void {
       if (clash)
         throw new ConflictError(
           'SUBNET_OVERLAP',
-          `subnet ${clash.cidr} overlaps ${theirs.cidr} of switch ${sw.name} in vrf ${spec.vrf}: the vrf's router could not tell them apart; give this network another --subnet or -o vrf (networks of the same subnet share one switch)`,
+          `subnet ${clash.cidr} overlaps ${theirs.cidr} of switch ${sw.name} in vrf ${spec.vrf}, whose router routes ${routed(ours) ? 'this one' : 'that one'}: it could not tell them apart; give this network another --subnet or -o vrf (networks of the same subnet share one switch)`,
         );
     }
   }
