@@ -355,7 +355,7 @@ do_upgrade() {
   # fails `docker plugin set` (and would leave the plugin disabled), and a default set again would pin the
   # old release's path over a new default.
   local defaults carried=() m name
-  defaults=$(docker plugin inspect -f '{{range .Config.Mounts}}{{.Name}}.source={{.Source}}{{"\n"}}{{end}}' "$PLUGIN_NAME")
+  defaults=$(docker plugin inspect -f '{{range .Config.Mounts}}{{.Name}}.source={{.Source}}{{"\n"}}{{end}}' "$PLUGIN_NAME") || defaults=''
   for m in "${mounts[@]}"; do
     name=${m%%.source=*}
     if ! grep -q -- "^$name\.source=" <<<"$defaults"; then

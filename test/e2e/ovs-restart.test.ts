@@ -81,6 +81,10 @@ describe('Open vSwitch restarting under running containers (e2e)', () => {
     await assert.rejects(ping(a, ipB), 'no OVS port, no path');
     await waitFor(() => ping(a, ipB).then(() => true), { timeoutMs: 30_000, intervalMs: 500, what: `${a} → ${ipB} once plugged back` });
     assert.match(t.driver.logs, /reconciler plugged the veth of a running container back into/);
+    // With its sandbox, by which the container's routes are kept.
+    const sandboxKey = (await docker('inspect', '-f', '{{.NetworkSettings.SandboxKey}}', a)).trim();
+    const recorded = await t.stack.vsctl('get', 'Interface', veth, 'external_ids:docker-ovn\\:sandbox-key');
+    assert.equal(recorded.trim().replace(/^"|"$/g, ''), sandboxKey);
     assert.equal(
       (await docker('exec', a, 'cat', '/sys/class/net/eth0/operstate')).trim(),
       'up',

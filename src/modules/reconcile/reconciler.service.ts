@@ -11,7 +11,7 @@ import { NorthboundRepository } from '../ovn/northbound.repository';
 import type { EndpointRecord } from '../ovn/ovn.model';
 import { OvsdbSessions } from '../ovn/ovsdb-sessions';
 import { DockerEndpoints, type DockerView } from './docker-endpoints';
-import { vethNames } from '../endpoint/interface-names';
+import { sandboxId, vethNames } from '../endpoint/interface-names';
 
 /** Host-side veth names this driver makes (see vethNames). */
 const HOST_VETH = /^ovn([0-9a-f]{12})$/;
@@ -38,7 +38,7 @@ export interface Orphans {
    * Running containers' veths whose OVS port is gone (br-int deleted and made again, the OVS DB reset) while
    * NB still has their endpoint: the reconciler adds the port back, as CreateEndpoint made it.
    */
-  unplugged: { endpointId: string; portName: string }[];
+  unplugged: { endpointId: string; networkId: string; portName: string }[];
   /**
    * Running containers' veths whose logical port is gone from NB (deleted by hand, NB restored from an older
    * backup): kept, as removing the veth would take the interface out of the container; the container needs
@@ -157,7 +157,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         continue;
       }
       const eps = mine.filter((ep) => ep.endpointId.startsWith(m[1]!));
-      if (eps.length === 1) unplugged.push({ endpointId: eps[0]!.endpointId, portName: name });
+      if (eps.length === 1) unplugged.push({ endpointId: eps[0]!.endpointId, networkId: eps[0]!.networkId, portName: name });
       else stranded.push({ portName: name });
     }
     const logicalPorts: Orphans['logicalPorts'] = [];
@@ -233,16 +233,21 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       (u) => `plug:${u.endpointId}`,
       async (u) => {
         const ep = this.nb.findEndpoint(u.endpointId);
-        if (!ep || this.ovs.findPort(ep.lspName)) return;
+        if (!ep || this.ovs.findPort(ep.lspName) || this.activity.isBusy(ep.endpointId, 5_000)) return;
+        // The port named its sandbox (SandboxKey), by which the container's routes are kept: dockerd knows it.
+        const sandboxKey = await this.docker.sandboxKeyOf(ep.networkId, ep.endpointId);
+        // A Leave may have begun while dockerd answered: the veth is then on its way out.
+        if (this.activity.isBusy(ep.endpointId, 5_000) || !(await this.links.listLinks()).includes(u.portName)) return;
         await this.ovs.attachPort({
           bridge: this.config.OVN_DRIVER_BRIDGE,
           portName: u.portName,
           ifaceId: ep.lspName,
           mac: ep.mac,
           networkId: ep.networkId,
+          ...(sandboxKey && { sandbox: sandboxId(sandboxKey), sandboxKey }),
         });
         this.logger.warn(
-          { endpointId: ep.endpointId, networkId: ep.networkId, port: u.portName },
+          { endpointId: ep.endpointId, networkId: ep.networkId, port: u.portName, sandboxKey },
           `reconciler plugged the veth of a running container back into ${this.config.OVN_DRIVER_BRIDGE}: its OVS port was gone (the bridge deleted, or the Open_vSwitch DB reset)`,
         );
         result.replugged++;
