@@ -94,7 +94,9 @@ class FakeNorthbound extends NorthboundRepository {
 
 /** The local OVS DB, holding the ports it was given; each step can be made to fail. */
 class FakeLocalSwitch extends LocalSwitchRepository {
-  fail: { attach?: Error; install?: Error; detach?: Error } = {};
+  fail: { attach?: Error; install?: Error; detach?: Error; sandbox?: Error } = {};
+  /** waitInstalled never resolves: ovn-controller away. */
+  hang = false;
   readonly ports = new Map<string, PortRecord>();
   datapath = '';
   encap?: { types: string; ip: string };
@@ -131,6 +133,7 @@ class FakeLocalSwitch extends LocalSwitchRepository {
   }
   async setSandbox(ifaceId: string, sandbox: { id: string; key: string } | undefined): Promise<void> {
     this.log.push(`ovs.setSandbox:${ifaceId.slice(0, 4)},${sandbox?.key}`);
+    if (this.fail.sandbox) throw this.fail.sandbox;
   }
   findPort(ifaceId: string): PortRecord | undefined {
     return this.ports.get(ifaceId);
@@ -143,6 +146,7 @@ class FakeLocalSwitch extends LocalSwitchRepository {
   async waitInstalled(ifaceId: string, timeoutMs: number): Promise<void> {
     this.log.push(`ovs.waitInstalled:${ifaceId.slice(0, 4)}`);
     this.waitedMs = timeoutMs;
+    if (this.hang) await new Promise(() => undefined);
     if (this.fail.install) throw this.fail.install;
   }
 }
@@ -368,6 +372,15 @@ describe(EndpointService.name, () => {
         join(),
         (e: Error) => e instanceof DriverError && e.code === 'DATAPLANE_TIMEOUT' && /within 1000 ms/.test(e.message),
       );
+      assert.deepEqual(log.slice(-2), UNDO);
+    });
+
+    it('answers a failed write at once, not after the wait for ovn-controller', { timeout: 5_000 }, async () => {
+      const { log, ovs, join, created } = setup(20_000);
+      await created();
+      ovs.hang = true;
+      ovs.fail.sandbox = new Error('OVS DB went away');
+      await assert.rejects(join(), /OVS DB went away/);
       assert.deepEqual(log.slice(-2), UNDO);
     });
 

@@ -199,7 +199,12 @@ export class EndpointService {
       const expose = exposed.length > 0 ? this.nb.exposePorts(req.EndpointID, exposed) : undefined;
       if (made) {
         // Recording the sandbox and waiting for ovn-installed overlap: the map mutation leaves the binding alone.
-        await allDone([this.ovs.setSandbox(ep.lspName, sandbox), wait ? this.waitInstalled(ep) : undefined, expose]);
+        // The wait changes nothing, so a failed write answers at once rather than after it (up to 10 s).
+        const recorded = this.ovs.setSandbox(ep.lspName, sandbox);
+        const installed = wait ? this.waitInstalled(ep) : undefined;
+        installed?.catch(() => undefined);
+        await allDone([recorded, expose]);
+        await installed;
       } else {
         await allDone([this.makeHostSide(req.EndpointID, net, ep.mac, sandbox), expose]);
         if (wait) await this.waitInstalled(ep);
