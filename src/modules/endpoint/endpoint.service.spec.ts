@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
+import { Logger } from '@nestjs/common';
 import { loadConfig } from '../../config/load-config';
 import { DriverError } from '../../protocol/errors';
 import { LinkOps } from '../host/link-ops';
@@ -373,6 +374,20 @@ describe(EndpointService.name, () => {
         (e: Error) => e instanceof DriverError && e.code === 'DATAPLANE_TIMEOUT' && /within 1000 ms/.test(e.message),
       );
       assert.deepEqual(log.slice(-2), UNDO);
+    });
+
+    it('joins when the look into the sandbox before it fails (an `ip` timing out on a busy host)', async () => {
+      const { log, join, created, routes } = setup();
+      await created();
+      routes.beforeJoin = () => Promise.reject(new Error('ip timed out'));
+      const warn = mock.method(Logger.prototype, 'warn', () => undefined);
+      try {
+        assert.deepEqual(await join(), { InterfaceName: { SrcName: NAMES.peer, DstPrefix: 'eth' } });
+        assert.match(String(warn.mock.calls[0]?.arguments[0]), /before Join of b+: ip timed out/);
+      } finally {
+        warn.mock.restore();
+      }
+      assert.ok(log.some((l) => l.startsWith('ovs.waitInstalled')));
     });
 
     it('answers a failed write at once, not after the wait for ovn-controller', { timeout: 5_000 }, async () => {

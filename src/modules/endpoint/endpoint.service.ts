@@ -185,7 +185,14 @@ export class EndpointService {
     const net = this.network(ep.networkId);
     const names = vethNames(req.EndpointID);
     const sandbox = { id: sandboxId(req.SandboxKey), key: req.SandboxKey };
-    await this.routes.beforeJoin(req.SandboxKey, ep);
+    // A look into the sandbox that failed (an `ip` timing out on a busy host) does not fail the Join: a route
+    // it could not take away is rare (this subnet routed to the container by another network of the vrf),
+    // and dockerd then says so itself when it programs the address.
+    await this.routes
+      .beforeJoin(req.SandboxKey, ep)
+      .catch((e: unknown) =>
+        this.logger.warn(`routes of sandbox ${req.SandboxKey} before Join of ${req.EndpointID}: ${(e as Error).message}`),
+      );
     // CreateEndpoint made the host side. It is made again here when it is not there (an endpoint created by
     // an earlier version, a Join after its Leave) or its veth is gone (OVS reports ofport -1 for an interface
     // it cannot open, ovs-vswitchd.conf.db(5)).
