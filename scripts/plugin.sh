@@ -355,7 +355,10 @@ do_upgrade() {
   # fails `docker plugin set` (and would leave the plugin disabled), and a default set again would pin the
   # old release's path over a new default.
   local defaults carried=() m name
-  defaults=$(docker plugin inspect -f '{{range .Config.Mounts}}{{.Name}}.source={{.Source}}{{"\n"}}{{end}}' "$PLUGIN_NAME") || defaults=''
+  if ! defaults=$(docker plugin inspect -f '{{range .Config.Mounts}}{{.Name}}.source={{.Source}}{{"\n"}}{{end}}' "$PLUGIN_NAME"); then
+    log "warning: the new release's mounts could not be read; setting every source read before"
+    defaults=$(printf '%s\n' "${mounts[@]%%.source=*}" | sed 's/$/.source=/')
+  fi
   for m in "${mounts[@]}"; do
     name=${m%%.source=*}
     if ! grep -q -- "^$name\.source=" <<<"$defaults"; then

@@ -30,14 +30,14 @@ async function newDefaults(): Promise<string[]> {
 }
 
 /** A `docker` that records its calls and answers the plugin commands the script uses. */
-function fakeDocker(dir: string, defaults: string[], failSet: boolean): string {
+function fakeDocker(dir: string, defaults: string[], failSet: boolean, failDefaults = false): string {
   return `#!/usr/bin/env bash
 echo "$*" >> ${dir}/calls
 if [[ $1 == plugin && $2 == inspect ]]; then
   case "\${4:-}" in
     *.Enabled*) echo true ;;
     *Settings.Mounts*) printf '%s\\n' ${OLD_SETTINGS.map((s) => `'${s}'`).join(' ')} ;;
-    *Config.Mounts*) printf '%s\\n' ${defaults.map((s) => `'${s}'`).join(' ')} ;;
+    *Config.Mounts*) ${failDefaults ? 'exit 1' : `printf '%s\\n' ${defaults.map((s) => `'${s}'`).join(' ')}`} ;;
     *PluginReference*) echo registry.example/ovn:latest ;;
   esac
   exit 0
@@ -62,9 +62,9 @@ describe('scripts/plugin.sh upgrade (fake Docker client)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const upgrade = async (failSet: boolean) => {
-    const docker = path.join(dir, `docker-${failSet}`);
-    await writeFile(docker, fakeDocker(dir, await newDefaults(), failSet));
+  const upgrade = async (failSet: boolean, failDefaults = false) => {
+    const docker = path.join(dir, `docker-${failSet}-${failDefaults}`);
+    await writeFile(docker, fakeDocker(dir, await newDefaults(), failSet, failDefaults));
     await chmod(docker, 0o755);
     await rm(path.join(dir, 'calls'), { force: true });
     const { stderr } = await promisify(execFile)('bash', ['scripts/plugin.sh', 'upgrade'], {
@@ -96,5 +96,11 @@ describe('scripts/plugin.sh upgrade (fake Docker client)', () => {
       stderr,
       /warning: the mount sources could not be set again; set them by hand \(docker plugin disable registry\.example\/ovn; docker plugin set registry\.example\/ovn ovs-run\.source=\/srv\/ovs-run; docker plugin enable/,
     );
+  });
+
+  it("sets every source read before when the new release's mounts cannot be read", async () => {
+    const { stderr, calls } = await upgrade(false, true);
+    assert.match(stderr, /warning: the new release's mounts could not be read; setting every source read before/);
+    assert.deepEqual(calls.slice(2), [`plugin set registry.example/ovn ${OLD_SETTINGS.join(' ')}`, 'plugin enable registry.example/ovn']);
   });
 });
