@@ -21,7 +21,7 @@ import {
   removeNetworkPolicyOps,
 } from './policy-ops';
 import { OvsdbSessions, type NbClient } from './ovsdb-sessions';
-import { overlaps, parseSubnet, type Subnet } from '../../domain/address';
+import { overlaps, parseSubnet } from '../../domain/address';
 import {
   ADDRESS6_KEY,
   ADDRESS_KEY,
@@ -106,20 +106,21 @@ function refuseOtherMtu(sw: SwitchRow, spec: NetworkSpec): void {
  */
 function refuseOverlap(nb: NbClient, spec: NetworkSpec): void {
   const ours = switchIds(spec);
-  const onRouter = (ids: Record<string, string>) => !!(ids[GATEWAY_KEY] || ids[GATEWAY6_KEY]);
-  if (!onRouter(ours)) return;
-  const mine = [spec.ipv4.subnet, spec.ipv6?.subnet].filter((s): s is Subnet => !!s);
+  // Per family: a subnet is on the router only with that family's gateway.
+  const families = [
+    { subnet: SUBNET_KEY, gateway: GATEWAY_KEY },
+    { subnet: SUBNET6_KEY, gateway: GATEWAY6_KEY },
+  ] as const;
   for (const sw of lookup.switchesOfVrf(nb.cache, spec.vrf)) {
-    if (!onRouter(sw.external_ids) || (!routed(ours) && !routed(sw.external_ids))) continue;
-    for (const cidr of [sw.external_ids[SUBNET_KEY], sw.external_ids[SUBNET6_KEY]]) {
-      if (!cidr) continue;
-      const theirs = parseSubnet(cidr);
+    if (!routed(ours) && !routed(sw.external_ids)) continue;
+    for (const f of families) {
+      const [mine, theirs] = [ours[f.subnet], sw.external_ids[f.subnet]];
+      if (!mine || !theirs || !ours[f.gateway] || !sw.external_ids[f.gateway]) continue;
       // No switch of the vrf has this IPv4 subnet (it would be this network's): any overlap is another's.
-      const clash = mine.find((m) => overlaps(m, theirs));
-      if (clash)
+      if (overlaps(parseSubnet(mine), parseSubnet(theirs)))
         throw new ConflictError(
           'SUBNET_OVERLAP',
-          `subnet ${clash.cidr} overlaps ${theirs.cidr} of switch ${sw.name} in vrf ${spec.vrf}, whose router routes ${routed(ours) ? 'this one' : 'that one'}: it could not tell them apart; give this network another --subnet or -o vrf (networks of the same subnet share one switch)`,
+          `subnet ${mine} overlaps ${theirs} of switch ${sw.name} in vrf ${spec.vrf}, whose router routes ${routed(ours) ? 'this one' : 'that one'}: it could not tell them apart; give this network another --subnet or -o vrf (networks of the same subnet share one switch)`,
         );
     }
   }
