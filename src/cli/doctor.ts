@@ -138,7 +138,7 @@ export interface OrphansView {
   /** Absent from a driver older than this CLI. */
   networks?: { networkId: string; switchName: string }[];
   /** Running containers' veths without their OVS port (absent from older drivers). */
-  unplugged?: { endpointId: string; networkId?: string; portName: string }[];
+  unplugged?: { endpointId: string; networkId?: string; portName: string; sandboxKey?: string }[];
   /** Running containers' veths without their logical port (absent from older drivers). */
   stranded?: { portName: string; ifaceId?: string }[];
   dockerUnreachable?: string;
@@ -176,7 +176,11 @@ export function orphansCheck(o: OrphansView | undefined, bridge: string): Check 
       // The driver's own keys too: without them it would not count the port as its own and list it still.
       (u) =>
         `ovs-vsctl add-port ${bridge} ${u.portName} -- set Interface ${u.portName} external_ids:iface-id=${u.endpointId} 'external_ids:docker-ovn\\:owner=docker-ovn-driver'` +
-        (u.networkId ? ` 'external_ids:docker-ovn\\:network-id=${u.networkId}'` : ''),
+        (u.networkId ? ` 'external_ids:docker-ovn\\:network-id=${u.networkId}'` : '') +
+        // Its sandbox too, by which the driver keeps the container's routes.
+        (u.sandboxKey
+          ? ` 'external_ids:docker-ovn\\:sandbox-key=${u.sandboxKey}' external_ids:vm-id=${u.sandboxKey.split('/').pop()}`
+          : ''),
     ),
   ].join('; ');
   const on = o.reconcileIntervalS > 0;

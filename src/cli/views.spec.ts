@@ -144,13 +144,19 @@ describe('doctor checks', () => {
       /^turn the reconciler on \(OVN_DRIVER_RECONCILE_INTERVAL_S=60\).*; by hand: ovs-vsctl del-port br-int ovn0123456789ab; ip link del ovnfedcba987654$/,
     );
     const unplugged = orphansCheck(
-      { ...none, reconcileIntervalS: 0, unplugged: [{ endpointId: 'fedcba9876543210', networkId: 'n1', portName: 'ovnfedcba987654' }] },
+      {
+        ...none,
+        reconcileIntervalS: 0,
+        unplugged: [
+          { endpointId: 'fedcba9876543210', networkId: 'n1', portName: 'ovnfedcba987654', sandboxKey: '/var/run/docker/netns/0123abcd' },
+        ],
+      },
       'br-int',
     );
     assert.match(unplugged.detail, /^running endpoint fedcba987654 without its OVS port \(veth ovnfedcba987654\)/);
     assert.match(
       unplugged.fix!,
-      /ovs-vsctl add-port br-int ovnfedcba987654 -- set Interface ovnfedcba987654 external_ids:iface-id=fedcba9876543210 'external_ids:docker-ovn\\:owner=docker-ovn-driver' 'external_ids:docker-ovn\\:network-id=n1'$/,
+      /ovs-vsctl add-port br-int ovnfedcba987654 -- set Interface ovnfedcba987654 external_ids:iface-id=fedcba9876543210 'external_ids:docker-ovn\\:owner=docker-ovn-driver' 'external_ids:docker-ovn\\:network-id=n1' 'external_ids:docker-ovn\\:sandbox-key=\/var\/run\/docker\/netns\/0123abcd' external_ids:vm-id=0123abcd$/,
     );
     const netOff = orphansCheck(
       { ...none, reconcileIntervalS: 0, networks: [{ networkId: 'abcdef0123456789', switchName: 'docker-blue-10.0.0.0_24' }] },

@@ -28,12 +28,14 @@ export class DockerEndpoints {
     if ('why' in a) return unreachable(a.why);
     if (a.status === 404) return { kind: 'no-network' };
     if (a.status !== 200) return unreachable(`HTTP ${a.status} for GET /networks/{id}`);
-    const net = a.body as { Name?: string; Containers?: Record<string, { EndpointID?: string; Name?: string }> } | undefined;
-    const containers = Object.entries(net?.Containers ?? {});
+    // Anything but an object fails safe: an empty list would make every endpoint of the network look gone.
+    if (typeof a.body !== 'object' || a.body === null) return unreachable('GET /networks/{id} answered no network');
+    const net = a.body as { Name?: string; Containers?: Record<string, { EndpointID?: string; Name?: string }> };
+    const containers = Object.entries(net.Containers ?? {});
     return {
       kind: 'endpoints',
       ids: new Set(containers.map(([, c]) => c.EndpointID ?? '')),
-      names: { network: net?.Name ?? '', containers: new Map(containers.map(([, c]) => [c.EndpointID ?? '', c.Name ?? ''])) },
+      names: { network: net.Name ?? '', containers: new Map(containers.map(([, c]) => [c.EndpointID ?? '', c.Name ?? ''])) },
       containerOf: new Map(containers.map(([id, c]) => [c.EndpointID ?? '', id])),
     };
   }

@@ -38,7 +38,7 @@ export interface Orphans {
    * Running containers' veths whose OVS port is gone (br-int deleted and made again, the OVS DB reset) while
    * NB still has their endpoint: the reconciler adds the port back, as CreateEndpoint made it.
    */
-  unplugged: { endpointId: string; networkId: string; portName: string }[];
+  unplugged: { endpointId: string; networkId: string; portName: string; sandboxKey?: string }[];
   /**
    * Running containers' veths whose logical port is gone from NB (deleted by hand, NB restored from an older
    * backup): kept, as removing the veth would take the interface out of the container; the container needs
@@ -198,6 +198,11 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
             networks.push({ networkId: network.networkId, switchName: network.switchName });
         }
     }
+    // The sandbox each one is in, as dockerd names it (its routes are kept by it): for the plug, and doctor's line.
+    for (const u of unplugged) {
+      const key = await this.docker.sandboxKeyOf(u.networkId, u.endpointId);
+      if (key) u.sandboxKey = key;
+    }
     return { ovsPorts, veths, logicalPorts, networks, unplugged, stranded, ...(dockerUnreachable && { dockerUnreachable }) };
   }
 
@@ -234,10 +239,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       async (u) => {
         const ep = this.nb.findEndpoint(u.endpointId);
         if (!ep || this.ovs.findPort(ep.lspName) || this.activity.isBusy(ep.endpointId, 5_000)) return;
-        // The port named its sandbox (SandboxKey), by which the container's routes are kept: dockerd knows it.
-        const sandboxKey = await this.docker.sandboxKeyOf(ep.networkId, ep.endpointId);
+        const sandboxKey = u.sandboxKey;
         // A Leave may have begun while dockerd answered: the veth is then on its way out.
-        if (this.activity.isBusy(ep.endpointId, 5_000) || !(await this.links.listLinks()).includes(u.portName)) return;
+        if (!(await this.links.listLinks()).includes(u.portName)) return;
         await this.ovs.attachPort({
           bridge: this.config.OVN_DRIVER_BRIDGE,
           portName: u.portName,
