@@ -176,7 +176,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         // a sandbox is between CreateEndpoint and Join (a driver restarted in between adopts it: Join finds
         // it) or was never joined; one whose sandbox is gone lost its container while the driver could not
         // answer Leave. dockerd decides: an endpoint it does not list is gone.
-        // So is one whose veth peer is inside a namespace (a port plugged back, which lost its SandboxKey).
+        // So is one whose veth peer is inside a namespace (a port plugged back while dockerd could not name its sandbox).
         const port = this.ovs.findPort(ep.lspName);
         if ((port?.sandboxKey && sandboxMounted(port.sandboxKey)) || busy(ep.endpointId)) continue;
         if (peerInSandbox(vethNames(ep.endpointId).host, links)) continue;
