@@ -40,9 +40,12 @@ export class DockerEndpoints {
     };
   }
 
-  /** The SandboxKey of the container holding the endpoint (GET /containers/{id}/json), when dockerd says. */
-  async sandboxKeyOf(networkId: string, endpointId: string): Promise<string | undefined> {
-    const view = await this.network(networkId);
+  /**
+   * The SandboxKey of the container holding the endpoint (GET /containers/{id}/json), when dockerd says;
+   * `known`: the network's view when the caller has it already.
+   */
+  async sandboxKeyOf(networkId: string, endpointId: string, known?: DockerView): Promise<string | undefined> {
+    const view = known ?? (await this.network(networkId));
     const container = view.kind === 'endpoints' ? view.containerOf.get(endpointId) : undefined;
     if (!container || !/^[0-9a-f]{64}$/.test(container)) return undefined;
     const a = await this.get(`/containers/${container}/json`);

@@ -163,8 +163,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     const logicalPorts: Orphans['logicalPorts'] = [];
     const networks: Orphans['networks'] = [];
     let dockerUnreachable: string | undefined;
+    const views = new Map<string, DockerView>();
     if (chassis) {
-      const views = new Map<string, DockerView>();
       const view = async (networkId: string) => {
         if (!views.has(networkId)) views.set(networkId, await this.docker.network(networkId));
         const v = views.get(networkId)!;
@@ -200,7 +200,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     }
     // The sandbox each one is in, as dockerd names it (its routes are kept by it): for the plug, and doctor's line.
     for (const u of unplugged) {
-      const key = await this.docker.sandboxKeyOf(u.networkId, u.endpointId);
+      const key = await this.docker.sandboxKeyOf(u.networkId, u.endpointId, views.get(u.networkId));
       if (key) u.sandboxKey = key;
     }
     return { ovsPorts, veths, logicalPorts, networks, unplugged, stranded, ...(dockerUnreachable && { dockerUnreachable }) };
